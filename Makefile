@@ -1,0 +1,34 @@
+# Tianping: the two commands of the README are `make run` and `make test`.
+# Each installs what a fresh machine lacks (see scripts/install-tools.sh), then does its job.
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/e2e/node_modules/.bin:$(PATH)
+
+.PHONY: run test tools build-release test-rust test-e2e bench seed clean-data
+
+## Serve Tianping at http://127.0.0.1:3000 on SQLite in ./data with the sandboxes on.
+run: tools build-release
+	./target/release/server seed
+	exec ./scripts/serve.sh
+
+## Every Rust test, then the whole e2e suite against the release build.
+test: tools test-rust build-release test-e2e
+
+tools:
+	./scripts/install-tools.sh
+
+build-release:
+	cargo leptos build --release
+
+test-rust:
+	cargo test --workspace --no-fail-fast
+	cargo test -p app --features ssr --lib
+
+test-e2e:
+	cd e2e && npx playwright test
+
+## Bundle sizes, requests per second and latency, peak memory (see README).
+bench: tools build-release
+	./scripts/bench.sh
+
+seed:
+	./target/release/server seed

@@ -1,0 +1,80 @@
+//! The HTML shell, the root `<App/>` and the route table.
+use crate::i18n::*;
+use crate::ui::layout::Layout;
+use crate::ui::pages::{ComingSoonPage, HomePage, NotFoundPage, Section};
+use crate::ui::prefs::Prefs;
+use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use leptos_meta::MetaTags;
+use leptos_meta::{Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+/// The document around the app, rendered on the server only. Per-device settings that must be
+/// right before any script runs (large text, kiosk) are decided here from the request.
+#[cfg(feature = "ssr")]
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let prefs = crate::ssr::prefs::from_request();
+    provide_context(prefs.clone());
+    let state = use_context::<crate::ssr::AppState>();
+    let css = state.as_ref().map(|s| s.assets.css_href.clone()).unwrap_or_default();
+    if let Some(state) = &state {
+        crate::ssr::headers::set_page_headers(state, &prefs);
+    }
+    let class = prefs.html_class();
+    let idle = prefs.kiosk.as_ref().map(|k| k.idle_secs.to_string());
+    view! {
+        <!DOCTYPE html>
+        <html class=class data-kiosk-idle-secs=idle data-sandbox=prefs.sandbox.then_some("true")>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
+                <meta name="theme-color" content="#8c1c13"/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <link rel="icon" href="/favicon.ico" sizes="any"/>
+                <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png"/>
+                <link rel="stylesheet" href=css/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let prefs = Prefs::current();
+    provide_context(prefs);
+    view! {
+        <I18nContextProvider cookie_name="tp_lang" cookie_options=crate::ui::prefs::lang_cookie_options()
+            ssr_lang_header_getter=crate::ui::prefs::accept_language_getter()>
+            <AppTitle/>
+            <Router>
+                <Layout>
+                    <Routes fallback=NotFoundPage>
+                        <Route path=path!("/") view=HomePage/>
+                        <Route path=path!("/cases") view=|| view! { <ComingSoonPage section=Section::Cases/> }/>
+                        <Route path=path!("/file") view=|| view! { <ComingSoonPage section=Section::File/> }/>
+                        <Route path=path!("/pay") view=|| view! { <ComingSoonPage section=Section::Pay/> }/>
+                        <Route path=path!("/hearings") view=|| view! { <ComingSoonPage section=Section::Hearings/> }/>
+                        <Route path=path!("/sign") view=|| view! { <ComingSoonPage section=Section::Sign/> }/>
+                        <Route path=path!("/me") view=|| view! { <ComingSoonPage section=Section::Me/> }/>
+                    </Routes>
+                </Layout>
+            </Router>
+        </I18nContextProvider>
+    }
+}
+
+#[component]
+fn AppTitle() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <Title formatter=move |page: String| {
+        let brand = t_string!(i18n, home_title).to_string();
+        if page.is_empty() { brand } else { format!("{page} · {brand}") }
+    }/> }
+}

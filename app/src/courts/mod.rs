@@ -1,0 +1,5 @@
+//! The court directory: which courts exist, their codes (as used in case numbers) and hierarchy.
+//! Filing, fees and cases look courts up here; `server seed` loads the directory.
+pub mod model;
+#[cfg(feature = "ssr")]
+pub mod store;

@@ -1,0 +1,84 @@
+//! `AppError`: the one error type that crosses the wire between server functions and pages.
+//!
+//! Messages are translation keys, never sentences, so the page shows them in the reader's
+//! language. Internal causes stay in the server log under the reference id.
+use serde::{Deserialize, Serialize};
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use std::collections::BTreeMap;
+
+/// Field name → translation key of what is wrong with it.
+pub type FieldErrors = BTreeMap<String, String>;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("sign-in required")]
+    Unauthenticated,
+    #[error("not allowed")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("invalid input: {0:?}")]
+    Invalid(FieldErrors),
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("too many requests, retry after {retry_after_s} s")]
+    RateLimited { retry_after_s: u32 },
+    #[error("internal error, reference {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    /// The HTTP status each variant maps to (one each, so clients and logs agree).
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Unauthenticated => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound => 404,
+            AppError::Invalid(_) => 422,
+            AppError::Conflict(_) => 409,
+            AppError::RateLimited { .. } => 429,
+            AppError::Internal(_) => 500,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            // The request itself was malformed: say so, without echoing it back.
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) => {
+                AppError::Invalid(FieldErrors::from([("request".into(), "error_bad_request".into())]))
+            }
+            _ => AppError::Internal("transport".into()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_maps_to_its_own_http_status() {
+        let all = [
+            AppError::Unauthenticated,
+            AppError::Forbidden,
+            AppError::NotFound,
+            AppError::Invalid(FieldErrors::new()),
+            AppError::Conflict("x".into()),
+            AppError::RateLimited { retry_after_s: 1 },
+            AppError::Internal("r".into()),
+        ];
+        let statuses: std::collections::BTreeSet<u16> = all.iter().map(AppError::status).collect();
+        assert_eq!(statuses.len(), all.len());
+    }
+
+    #[test]
+    fn a_malformed_request_becomes_a_field_error_not_an_internal_one() {
+        let e = AppError::from_server_fn_error(ServerFnErrorErr::Args("bad".into()));
+        assert!(matches!(e, AppError::Invalid(_)));
+    }
+}

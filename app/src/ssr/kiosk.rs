@@ -1,0 +1,65 @@
+//! Kiosk enrolment: a court's device becomes a kiosk by opening a link signed with the server's
+//! kiosk secret; the signed device name then lives in a long-lived cookie on that device.
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// Device names are short and plain so they fit in a cookie and a log line.
+pub fn valid_device_name(name: &str) -> bool {
+    (1..=64).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+pub fn sign(secret: &[u8], device: &str) -> String {
+    let mut mac = HmacSha256::new_from_slice(secret).unwrap_or_else(|_| unreachable_hmac());
+    mac.update(b"tianping-kiosk:");
+    mac.update(device.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// Checks a signature in constant time.
+pub fn verify(secret: &[u8], device: &str, signature: &str) -> bool {
+    let Ok(sig) = hex::decode(signature) else { return false };
+    let mut mac = HmacSha256::new_from_slice(secret).unwrap_or_else(|_| unreachable_hmac());
+    mac.update(b"tianping-kiosk:");
+    mac.update(device.as_bytes());
+    valid_device_name(device) && mac.verify_slice(&sig).is_ok()
+}
+
+/// The cookie value: `device.signature`.
+pub fn cookie_value(secret: &[u8], device: &str) -> String {
+    format!("{device}.{}", sign(secret, device))
+}
+
+/// The device name from a cookie value, if its signature holds.
+pub fn device_from_cookie(secret: &[u8], value: &str) -> Option<String> {
+    let (device, sig) = value.rsplit_once('.')?;
+    verify(secret, device, sig).then(|| device.to_string())
+}
+
+// HMAC accepts keys of any length, so construction cannot fail.
+fn unreachable_hmac() -> HmacSha256 {
+    unreachable!("HMAC-SHA256 takes keys of any length")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_signed_device_cookie_verifies_and_a_changed_one_does_not() {
+        let v = cookie_value(b"secret", "lobby-1");
+        assert_eq!(device_from_cookie(b"secret", &v).as_deref(), Some("lobby-1"));
+        assert_eq!(device_from_cookie(b"other", &v), None);
+        let forged = v.replacen("lobby-1", "lobby-2", 1);
+        assert_eq!(device_from_cookie(b"secret", &forged), None);
+    }
+
+    #[test]
+    fn device_names_with_odd_characters_are_refused() {
+        assert!(valid_device_name("lobby_1-A"));
+        assert!(!valid_device_name("lobby 1"));
+        assert!(!valid_device_name(""));
+        assert!(!verify(b"s", "a.b", &sign(b"s", "a.b")));
+    }
+}

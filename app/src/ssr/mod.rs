@@ -1,0 +1,42 @@
+//! Server-only parts of the app (feature `ssr`): shared state, the database, per-request
+//! preferences, security headers and kiosk enrolment.
+pub mod db;
+pub mod headers;
+pub mod kiosk;
+pub mod prefs;
+
+use std::sync::Arc;
+
+/// What every request handler and server function can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: sqlx::SqlitePool,
+    pub site: Arc<SiteConfig>,
+    pub assets: Arc<Assets>,
+}
+
+/// The part of the server configuration the app itself needs.
+#[derive(Clone, Debug)]
+pub struct SiteConfig {
+    /// Sandboxes for outside systems are on: every page says so.
+    pub sandbox: bool,
+    /// This whole deployment runs on kiosks (otherwise devices enrol by signed link).
+    pub kiosk_everywhere: bool,
+    pub kiosk_idle_secs: u32,
+    /// Signs kiosk enrolment cookies; never sent to a browser.
+    pub kiosk_secret: Vec<u8>,
+    /// CSP `frame-ancestors` sources (kiosk shells, mini-program containers).
+    pub frame_ancestors: Vec<String>,
+    /// Served over TLS: cookies get `Secure`.
+    pub secure_cookies: bool,
+}
+
+/// The built client's files, found at start-up (names carry content hashes).
+#[derive(Clone, Debug, Default)]
+pub struct Assets {
+    pub css_href: String,
+    /// What the service worker caches on install.
+    pub precache: Vec<String>,
+    /// Changes whenever any precached file changes, so old caches are dropped.
+    pub version: String,
+}

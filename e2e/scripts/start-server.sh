@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Starts the release server for the e2e suite with a fresh SQLite data directory.
+# Playwright's `webServer` runs this from e2e/ and waits for /healthz.
+# Settings come from the environment (playwright.config.ts passes them); the defaults
+# below match fixtures/server.ts.
+set -euo pipefail
+
+PORT="${E2E_PORT:-3100}"
+BIN="${E2E_SERVER_BIN:-../target/release/server}"
+SITE_ROOT="${E2E_SITE_ROOT:-../target/site}"
+
+if [[ ! -x "$BIN" ]]; then
+  echo "start-server.sh: no server binary at $BIN; build it first (cargo leptos build --release)" >&2
+  exit 1
+fi
+if [[ ! -d "$SITE_ROOT" ]]; then
+  echo "start-server.sh: no site root at $SITE_ROOT; build it first (cargo leptos build --release)" >&2
+  exit 1
+fi
+
+# A new, empty data directory for every run, so no state leaks between runs.
+DATA="$(mktemp -d "${TMPDIR:-/tmp}/tianping-e2e.XXXXXX")"
+echo "start-server.sh: data directory $DATA, listening on 127.0.0.1:$PORT" >&2
+
+exec env \
+  TIANPING_DATA_DIR="$DATA" \
+  TIANPING_ADDR="127.0.0.1:$PORT" \
+  TIANPING_PUBLIC_URL="http://127.0.0.1:$PORT" \
+  TIANPING_SANDBOX=true \
+  TIANPING_KIOSK_SECRET="${E2E_KIOSK_SECRET:-e2e-kiosk-secret-0123456789abcdef}" \
+  TIANPING_KIOSK_IDLE_SECS="${E2E_KIOSK_IDLE_SECS:-120}" \
+  LEPTOS_SITE_ROOT="$SITE_ROOT" \
+  LEPTOS_SITE_PKG_DIR=pkg \
+  LEPTOS_OUTPUT_NAME="${LEPTOS_OUTPUT_NAME:-tianping}" \
+  LEPTOS_SITE_ADDR="127.0.0.1:$PORT" \
+  RUST_LOG="${RUST_LOG:-info}" \
+  "$BIN" serve

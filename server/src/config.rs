@@ -1,0 +1,229 @@
+//! Layered configuration: built-in defaults, then an optional TOML file, then environment
+//! variables (`TIANPING_*`). Every value is checked here so a bad one stops start-up with a
+//! message that says what to fix.
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub addr: SocketAddr,
+    pub public_url: String,
+    pub data_dir: PathBuf,
+    pub sandbox: bool,
+    pub kiosk_everywhere: bool,
+    pub kiosk_idle_secs: u32,
+    /// None: generate one on first start and keep it in the data directory.
+    pub kiosk_secret: Option<String>,
+    pub frame_ancestors: Vec<String>,
+    pub db_max_connections: u32,
+    pub db_busy_timeout: Duration,
+    pub log_format: LogFormat,
+    pub log_filter: String,
+    pub shutdown_grace: Duration,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// The file layer: every key optional, unknown keys refused (a typo must not pass silently).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileLayer {
+    addr: Option<String>,
+    public_url: Option<String>,
+    data_dir: Option<PathBuf>,
+    sandbox: Option<bool>,
+    kiosk: Option<bool>,
+    kiosk_idle_secs: Option<u32>,
+    kiosk_secret: Option<String>,
+    frame_ancestors: Option<Vec<String>>,
+    db_max_connections: Option<u32>,
+    db_busy_timeout_ms: Option<u64>,
+    log_format: Option<LogFormat>,
+    log: Option<String>,
+    shutdown_grace_secs: Option<u64>,
+}
+
+/// Every setting: (environment variable, file key, default, meaning). The README lists these.
+pub const SETTINGS: &[(&str, &str, &str, &str)] = &[
+    ("TIANPING_CONFIG", "-", "(none)", "path of a TOML file with any of the keys below"),
+    ("TIANPING_ADDR", "addr", "127.0.0.1:3000", "address to listen on"),
+    ("TIANPING_PUBLIC_URL", "public_url", "http://<addr>", "the URL people reach the server at (used in links)"),
+    ("TIANPING_DATA_DIR", "data_dir", "./data", "SQLite file, uploads and generated keys"),
+    ("TIANPING_SANDBOX", "sandbox", "true", "use the built-in sandboxes for SMS, payment, identity (banner on every page)"),
+    ("TIANPING_KIOSK", "kiosk", "false", "every device of this deployment is a kiosk"),
+    ("TIANPING_KIOSK_IDLE_SECS", "kiosk_idle_secs", "120", "kiosk idle reset after this many seconds (30–3600)"),
+    ("TIANPING_KIOSK_SECRET", "kiosk_secret", "(generated in data_dir)", "signs kiosk enrolment links (≥ 16 characters)"),
+    ("TIANPING_FRAME_ANCESTORS", "frame_ancestors", "(none)", "origins allowed to frame the app, comma-separated"),
+    ("TIANPING_DB_MAX_CONNECTIONS", "db_max_connections", "8", "SQLite pool size (1–64)"),
+    ("TIANPING_DB_BUSY_TIMEOUT_MS", "db_busy_timeout_ms", "5000", "how long a write waits for a lock"),
+    ("TIANPING_LOG_FORMAT", "log_format", "text", "text or json"),
+    ("TIANPING_LOG", "log", "info", "log filter, e.g. info,server=debug (RUST_LOG also works)"),
+    ("TIANPING_SHUTDOWN_GRACE_SECS", "shutdown_grace_secs", "20", "how long open requests may finish on SIGTERM"),
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read configuration file {0}: {1}")]
+    Read(String, String),
+    #[error("configuration file {0} is not valid: {1}")]
+    File(String, String),
+    #[error("{0} = {1:?} is not valid: {2}")]
+    Value(&'static str, String, &'static str),
+}
+
+impl Config {
+    /// Defaults → file (the `--config` path, else TIANPING_CONFIG) → environment.
+    pub fn load(file: Option<&Path>) -> Result<Config, ConfigError> {
+        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        let file = file.map(Path::to_path_buf).or_else(|| env("TIANPING_CONFIG").map(PathBuf::from));
+        let layer = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| ConfigError::Read(path.display().to_string(), e.to_string()))?;
+                toml::from_str::<FileLayer>(&text)
+                    .map_err(|e| ConfigError::File(path.display().to_string(), e.to_string()))?
+            }
+            None => FileLayer::default(),
+        };
+        Config::from_layers(layer, env)
+    }
+
+    pub fn from_layers(file: FileLayer, env: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        // Leptos' own variable is honoured so `cargo leptos serve` keeps working.
+        let addr_raw = env("TIANPING_ADDR")
+            .or(file.addr)
+            .or_else(|| env("LEPTOS_SITE_ADDR"))
+            .unwrap_or_else(|| "127.0.0.1:3000".into());
+        let addr: SocketAddr = addr_raw
+            .parse()
+            .map_err(|_| ConfigError::Value("TIANPING_ADDR", addr_raw.clone(), "expected host:port, e.g. 127.0.0.1:3000"))?;
+        let public_url = env("TIANPING_PUBLIC_URL").or(file.public_url).unwrap_or_else(|| format!("http://{addr}"));
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(ConfigError::Value("TIANPING_PUBLIC_URL", public_url, "must start with http:// or https://"));
+        }
+        let public_url = public_url.trim_end_matches('/').to_string();
+        let data_dir = env("TIANPING_DATA_DIR").map(PathBuf::from).or(file.data_dir).unwrap_or_else(|| "data".into());
+        let sandbox = bool_setting("TIANPING_SANDBOX", env("TIANPING_SANDBOX"), file.sandbox, true)?;
+        let kiosk_everywhere = bool_setting("TIANPING_KIOSK", env("TIANPING_KIOSK"), file.kiosk, false)?;
+        let kiosk_idle_secs = num_setting("TIANPING_KIOSK_IDLE_SECS", env("TIANPING_KIOSK_IDLE_SECS"), file.kiosk_idle_secs, 120)?;
+        if !(30..=3600).contains(&kiosk_idle_secs) {
+            return Err(ConfigError::Value("TIANPING_KIOSK_IDLE_SECS", kiosk_idle_secs.to_string(), "must be 30 to 3600 seconds"));
+        }
+        let kiosk_secret = env("TIANPING_KIOSK_SECRET").or(file.kiosk_secret);
+        if let Some(s) = &kiosk_secret
+            && s.len() < 16
+        {
+            return Err(ConfigError::Value("TIANPING_KIOSK_SECRET", "(hidden)".into(), "must be at least 16 characters"));
+        }
+        let frame_ancestors = match env("TIANPING_FRAME_ANCESTORS") {
+            Some(v) => v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect(),
+            None => file.frame_ancestors.unwrap_or_default(),
+        };
+        for origin in &frame_ancestors {
+            let ok = (origin.starts_with("https://") || origin.starts_with("http://"))
+                && !origin.contains([' ', ';', '\'', '"']);
+            if !ok {
+                return Err(ConfigError::Value("TIANPING_FRAME_ANCESTORS", origin.clone(), "each must be an origin like https://kiosk.example.cn"));
+            }
+        }
+        let db_max_connections = num_setting("TIANPING_DB_MAX_CONNECTIONS", env("TIANPING_DB_MAX_CONNECTIONS"), file.db_max_connections, 8)?;
+        if !(1..=64).contains(&db_max_connections) {
+            return Err(ConfigError::Value("TIANPING_DB_MAX_CONNECTIONS", db_max_connections.to_string(), "must be 1 to 64"));
+        }
+        let busy_ms = num_setting("TIANPING_DB_BUSY_TIMEOUT_MS", env("TIANPING_DB_BUSY_TIMEOUT_MS"), file.db_busy_timeout_ms, 5000)?;
+        let log_format = match env("TIANPING_LOG_FORMAT") {
+            Some(v) => match v.as_str() {
+                "text" => LogFormat::Text,
+                "json" => LogFormat::Json,
+                _ => return Err(ConfigError::Value("TIANPING_LOG_FORMAT", v, "must be text or json")),
+            },
+            None => file.log_format.unwrap_or(LogFormat::Text),
+        };
+        let log_filter = env("TIANPING_LOG").or_else(|| env("RUST_LOG")).or(file.log).unwrap_or_else(|| "info".into());
+        let grace = num_setting("TIANPING_SHUTDOWN_GRACE_SECS", env("TIANPING_SHUTDOWN_GRACE_SECS"), file.shutdown_grace_secs, 20)?;
+        Ok(Config {
+            addr,
+            public_url,
+            data_dir,
+            sandbox,
+            kiosk_everywhere,
+            kiosk_idle_secs,
+            kiosk_secret,
+            frame_ancestors,
+            db_max_connections,
+            db_busy_timeout: Duration::from_millis(busy_ms),
+            log_format,
+            log_filter,
+            shutdown_grace: Duration::from_secs(grace),
+        })
+    }
+}
+
+fn bool_setting(name: &'static str, env: Option<String>, file: Option<bool>, default: bool) -> Result<bool, ConfigError> {
+    match env {
+        Some(v) => match v.to_ascii_lowercase().as_str() {
+            "1" | "true" | "yes" | "on" => Ok(true),
+            "0" | "false" | "no" | "off" => Ok(false),
+            _ => Err(ConfigError::Value(name, v, "expected true or false")),
+        },
+        None => Ok(file.unwrap_or(default)),
+    }
+}
+
+fn num_setting<T: std::str::FromStr + Copy>(name: &'static str, env: Option<String>, file: Option<T>, default: T) -> Result<T, ConfigError> {
+    match env {
+        Some(v) => v.trim().parse().map_err(|_| ConfigError::Value(name, v, "expected a whole number")),
+        None => Ok(file.unwrap_or(default)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn defaults_serve_on_loopback_with_sandboxes_on() {
+        let c = Config::from_layers(FileLayer::default(), env(&[])).unwrap();
+        assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
+        assert!(c.sandbox);
+        assert_eq!(c.kiosk_idle_secs, 120);
+        assert_eq!(c.public_url, "http://127.0.0.1:3000");
+    }
+
+    #[test]
+    fn the_environment_overrides_the_file() {
+        let file: FileLayer = toml::from_str("addr = \"127.0.0.1:4000\"\nkiosk_idle_secs = 300\nsandbox = false").unwrap();
+        let c = Config::from_layers(file, env(&[("TIANPING_KIOSK_IDLE_SECS", "90")])).unwrap();
+        assert_eq!(c.addr.port(), 4000);
+        assert_eq!(c.kiosk_idle_secs, 90);
+        assert!(!c.sandbox);
+    }
+
+    #[test]
+    fn a_bad_value_names_the_setting_and_what_is_expected() {
+        let err = Config::from_layers(FileLayer::default(), env(&[("TIANPING_SANDBOX", "maybe")])).unwrap_err();
+        assert_eq!(err.to_string(), "TIANPING_SANDBOX = \"maybe\" is not valid: expected true or false");
+        let err = Config::from_layers(FileLayer::default(), env(&[("TIANPING_KIOSK_IDLE_SECS", "5")])).unwrap_err();
+        assert!(err.to_string().contains("30 to 3600"));
+        let err = Config::from_layers(FileLayer::default(), env(&[("TIANPING_ADDR", "nowhere")])).unwrap_err();
+        assert!(err.to_string().contains("host:port"));
+    }
+
+    #[test]
+    fn a_misspelt_key_in_the_file_is_refused() {
+        assert!(toml::from_str::<FileLayer>("sandbx = true").is_err());
+    }
+}

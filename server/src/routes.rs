@@ -1,0 +1,291 @@
+//! The router: Leptos pages and server functions, and the routes that are not Leptos (health,
+//! service worker, preference forms, kiosk enrolment), with the layers every response passes.
+use crate::serve::ServerState;
+use app::app::{App, shell};
+use app::ssr::AppState;
+use app::ui::prefs::{KIOSK_COOKIE, LANG_COOKIE, PREF_COOKIE_MAX_AGE_S, TEXT_COOKIE};
+use axum::extract::{Form, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use serde::Deserialize;
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+/// Forms and server-function bodies are small; uploads will get their own, larger limit.
+const BODY_LIMIT: usize = 1024 * 1024;
+
+pub fn router(state: ServerState) -> Router {
+    let leptos = state.leptos.clone();
+    let routes = generate_route_list(App);
+    let app_state = state.app.clone();
+    let context = move || provide_context(app_state.clone());
+    let pkg_dir = std::path::Path::new(leptos.site_root.as_ref()).join(leptos.site_pkg_dir.as_ref());
+    let frame_ancestors = state.app.site.frame_ancestors.clone();
+
+    // Hashed file names never change content, so browsers may keep them for a year.
+    let pkg = Router::new().fallback_service(ServeDir::new(pkg_dir)).layer(SetResponseHeaderLayer::overriding(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=31536000, immutable"),
+    ));
+
+    let router = Router::new()
+        .route("/healthz", get(healthz))
+        .route("/sw.js", get(service_worker))
+        .route("/settings/lang", post(set_language))
+        .route("/settings/text-size", post(set_text_size))
+        .route("/kiosk/enrol", get(kiosk_enrol))
+        .route("/kiosk/reset", post(kiosk_reset))
+        .nest("/pkg", pkg)
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let leptos = leptos.clone();
+            move || shell(leptos.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(context, shell))
+        .layer(middleware::from_fn_with_state(state.clone(), check_origin))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(CompressionLayer::new());
+    with_security_headers(router, &frame_ancestors)
+        .layer(CatchPanicLayer::custom(panic_page))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
+
+fn with_security_headers(router: Router<ServerState>, frame_ancestors: &[String]) -> Router<ServerState> {
+    let csp = HeaderValue::from_str(&app::ssr::headers::default_csp(frame_ancestors))
+        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'; frame-ancestors 'self'"));
+    router
+        // Pages set their own policy with a nonce; everything else gets the strict default.
+        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, csp))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static("camera=(self), microphone=(self), display-capture=(self), geolocation=(), payment=()"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::HeaderName::from_static("cross-origin-opener-policy"),
+            HeaderValue::from_static("same-origin"),
+        ))
+}
+
+/// State-changing requests must come from our own pages (CSRF): a cross-site `Origin` or
+/// `Sec-Fetch-Site` is refused before any handler runs.
+async fn check_origin(State(state): State<ServerState>, req: Request, next: Next) -> Response {
+    let public_url = state.public_url.0.as_str();
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    if !same_origin(req.headers(), public_url) {
+        tracing::warn!(path = %req.uri().path(), "cross-origin state change refused");
+        return (StatusCode::FORBIDDEN, "cross-origin request refused").into_response();
+    }
+    next.run(req).await
+}
+
+pub fn same_origin(headers: &HeaderMap, public_url: &str) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
+        && !matches!(site, "same-origin" | "none")
+    {
+        return false;
+    }
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        // Non-browser clients send no Origin; browsers always do on POST.
+        return true;
+    };
+    if origin == public_url {
+        return true;
+    }
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let origin_host = origin.split_once("://").map_or("", |(_, h)| h);
+    !host.is_empty() && origin_host == host
+}
+
+async fn healthz(State(state): State<AppState>) -> Response {
+    match app::ssr::db::ping(&state.db).await {
+        Ok(()) => Json(serde_json::json!({"status": "ok", "database": "ok"})).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({"status": "error", "database": "unreachable"})))
+                .into_response()
+        }
+    }
+}
+
+async fn service_worker(State(state): State<ServerState>) -> Response {
+    if state.sw_template.is_empty() {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let body = crate::assets::service_worker(&state.sw_template, &state.app.assets);
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            // The browser must check for a new worker on every visit.
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+#[derive(Deserialize)]
+struct LangForm {
+    lang: String,
+    #[serde(default)]
+    back: String,
+}
+
+#[derive(Deserialize)]
+struct TextSizeForm {
+    size: String,
+    #[serde(default)]
+    back: String,
+}
+
+/// Only paths on this site: anything else (`//evil`, `https://…`) sends the person home.
+fn safe_back(back: &str) -> &str {
+    if back.starts_with('/') && !back.starts_with("//") && !back.contains('\\') { back } else { "/" }
+}
+
+fn pref_cookie(name: &str, value: &str, max_age: i64, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{name}={value}; Path=/; Max-Age={max_age}; SameSite=Lax{secure}")
+}
+
+fn see_other(to: &str, cookies: &[String]) -> Response {
+    let mut res = StatusCode::SEE_OTHER.into_response();
+    if let Ok(v) = HeaderValue::from_str(to) {
+        res.headers_mut().insert(header::LOCATION, v);
+    }
+    for c in cookies {
+        if let Ok(v) = HeaderValue::from_str(c) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    res
+}
+
+async fn set_language(State(state): State<AppState>, Form(form): Form<LangForm>) -> Response {
+    let lang = match form.lang.as_str() {
+        "zh-Hans" | "zh-Hant" | "en" => form.lang.as_str(),
+        _ => return (StatusCode::UNPROCESSABLE_ENTITY, "unknown language").into_response(),
+    };
+    see_other(safe_back(&form.back), &[pref_cookie(LANG_COOKIE, lang, PREF_COOKIE_MAX_AGE_S, state.site.secure_cookies)])
+}
+
+async fn set_text_size(State(state): State<AppState>, Form(form): Form<TextSizeForm>) -> Response {
+    let cookie = match form.size.as_str() {
+        "large" => pref_cookie(TEXT_COOKIE, "large", PREF_COOKIE_MAX_AGE_S, state.site.secure_cookies),
+        "normal" => pref_cookie(TEXT_COOKIE, "", 0, state.site.secure_cookies),
+        _ => return (StatusCode::UNPROCESSABLE_ENTITY, "unknown text size").into_response(),
+    };
+    see_other(safe_back(&form.back), &[cookie])
+}
+
+#[derive(Deserialize)]
+struct Enrolment {
+    device: String,
+    sig: String,
+}
+
+/// Ten years: a kiosk stays enrolled until staff clear it.
+const KIOSK_COOKIE_MAX_AGE_S: i64 = 10 * 365 * 24 * 3600;
+
+async fn kiosk_enrol(State(state): State<AppState>, Query(q): Query<Enrolment>) -> Response {
+    let secret = &state.site.kiosk_secret;
+    if !app::ssr::kiosk::verify(secret, &q.device, &q.sig) {
+        tracing::warn!(device = %q.device, "kiosk enrolment with a bad signature refused");
+        return (
+            StatusCode::FORBIDDEN,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "终端登记链接无效或已被篡改。\n終端登記連結無效或已被篡改。\nThis kiosk enrolment link is not valid.",
+        )
+            .into_response();
+    }
+    tracing::info!(device = %q.device, "kiosk enrolled");
+    let secure = if state.site.secure_cookies { "; Secure" } else { "" };
+    let value = app::ssr::kiosk::cookie_value(secret, &q.device);
+    see_other("/", &[format!("{KIOSK_COOKIE}={value}; Path=/; Max-Age={KIOSK_COOKIE_MAX_AGE_S}; SameSite=Lax; HttpOnly{secure}")])
+}
+
+/// The kiosk's idle wipe: forget this person's preferences (and, later, session); keep the enrolment.
+async fn kiosk_reset(State(state): State<AppState>) -> Response {
+    let secure = state.site.secure_cookies;
+    let mut res = StatusCode::NO_CONTENT.into_response();
+    for name in [LANG_COOKIE, TEXT_COOKIE] {
+        if let Ok(v) = HeaderValue::from_str(&pref_cookie(name, "", 0, secure)) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    res
+}
+
+/// A handler panicked: the person gets a page with a reference to quote, the log gets the rest.
+fn panic_page(err: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let detail = err
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| err.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    let ref_id = reference_id();
+    tracing::error!(%ref_id, panic = %detail, "request handler panicked");
+    let body = format!(
+        "<!DOCTYPE html><html lang=\"zh-Hans\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>出错了 · Error</title><link rel=\"stylesheet\" href=\"/offline.css\"></head><body><main class=\"error-page\">\
+         <h1>出错了</h1><p>服务器处理您的请求时出错。如需帮助，请向法院提供参考编号：<code class=\"ref-id\">{ref_id}</code></p>\
+         <h2 lang=\"zh-Hant\">發生錯誤</h2><p lang=\"zh-Hant\">伺服器處理您的請求時發生錯誤。如需協助，請提供參考編號：<code>{ref_id}</code></p>\
+         <h2 lang=\"en\">Something went wrong</h2><p lang=\"en\">The server could not complete your request. If you need help, give the court this reference: <code>{ref_id}</code></p>\
+         <p><a href=\"/\">返回首页 · Home</a></p></main></body></html>"
+    );
+    (StatusCode::INTERNAL_SERVER_ERROR, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
+}
+
+/// A short id to match what a person reports with what the log says.
+pub fn reference_id() -> String {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or(Duration::ZERO).as_nanos();
+    format!("E{:X}", nanos % 0xFFFF_FFFF_FF)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_paths_on_this_site_are_followed_back() {
+        assert_eq!(safe_back("/cases?x=1"), "/cases?x=1");
+        assert_eq!(safe_back("//evil.example"), "/");
+        assert_eq!(safe_back("https://evil.example"), "/");
+        assert_eq!(safe_back(""), "/");
+    }
+
+    #[test]
+    fn a_cross_site_post_is_not_same_origin() {
+        let mut h = HeaderMap::new();
+        h.insert(header::HOST, HeaderValue::from_static("127.0.0.1:3000"));
+        h.insert(header::ORIGIN, HeaderValue::from_static("http://127.0.0.1:3000"));
+        assert!(same_origin(&h, "http://localhost:3000"));
+        h.insert(header::ORIGIN, HeaderValue::from_static("https://evil.example"));
+        assert!(!same_origin(&h, "http://localhost:3000"));
+        let mut h = HeaderMap::new();
+        h.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
+        assert!(!same_origin(&h, "http://localhost:3000"));
+    }
+}

@@ -1,0 +1,167 @@
+//! Start-up (data directory, database, keys, assets), the router, and graceful shutdown.
+use crate::config::Config;
+use crate::{assets, routes};
+use app::ssr::{AppState, SiteConfig};
+use axum::Router;
+use leptos::config::LeptosOptions;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+
+/// The router's state: Leptos' options for rendering and files, ours for everything else.
+#[derive(Clone, axum::extract::FromRef)]
+pub struct ServerState {
+    pub leptos: LeptosOptions,
+    pub app: AppState,
+    pub sw_template: Arc<String>,
+    pub public_url: PublicUrl,
+}
+
+/// The URL people reach this server at, e.g. `https://court.example.cn`.
+#[derive(Clone, Debug)]
+pub struct PublicUrl(pub Arc<String>);
+
+/// Checks the data directory exists (creating it) and is writable, with a message that says what to fix.
+pub fn prepare_data_dir(dir: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| {
+        format!("the data directory {} cannot be created: {e}. Set TIANPING_DATA_DIR to a writable folder.", dir.display())
+    })?;
+    let probe = dir.join(".write-test");
+    std::fs::write(&probe, b"ok").map_err(|e| {
+        format!("the data directory {} is not writable: {e}. Fix its permissions or set TIANPING_DATA_DIR.", dir.display())
+    })?;
+    let _ = std::fs::remove_file(probe);
+    Ok(())
+}
+
+pub async fn open_database(config: &Config) -> Result<sqlx::SqlitePool, String> {
+    prepare_data_dir(&config.data_dir)?;
+    app::ssr::db::open(&config.data_dir.join("tianping.sqlite3"), config.db_max_connections, config.db_busy_timeout)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// The kiosk secret: from configuration, else generated once and kept in the data directory.
+pub fn kiosk_secret(config: &Config) -> Result<Vec<u8>, String> {
+    if let Some(s) = &config.kiosk_secret {
+        return Ok(s.as_bytes().to_vec());
+    }
+    prepare_data_dir(&config.data_dir)?;
+    let path = config.data_dir.join("kiosk.key");
+    match std::fs::read_to_string(&path) {
+        Ok(s) if s.trim().len() >= 32 => Ok(s.trim().as_bytes().to_vec()),
+        _ => {
+            let key = hex::encode(rand_bytes()?);
+            std::fs::write(&path, &key).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            Ok(key.into_bytes())
+        }
+    }
+}
+
+fn rand_bytes() -> Result<[u8; 32], String> {
+    let mut buf = [0u8; 32];
+    let mut f = std::fs::File::open("/dev/urandom").map_err(|e| format!("no randomness source: {e}"))?;
+    std::io::Read::read_exact(&mut f, &mut buf).map_err(|e| format!("no randomness source: {e}"))?;
+    Ok(buf)
+}
+
+pub fn kiosk_link(config: &Config, device: &str) -> Result<String, String> {
+    if !app::ssr::kiosk::valid_device_name(device) {
+        return Err(format!("device name {device:?} must be 1–64 letters, digits, - or _"));
+    }
+    let secret = kiosk_secret(config)?;
+    let sig = app::ssr::kiosk::sign(&secret, device);
+    Ok(format!("{}/kiosk/enrol?device={device}&sig={sig}", config.public_url))
+}
+
+pub async fn seed(config: &Config) -> Result<(), String> {
+    let db = open_database(config).await?;
+    let courts = app::courts::store::shipped_directory()?;
+    let n = app::courts::store::upsert_all(&db, &courts).await.map_err(|e| format!("seeding courts failed: {e}"))?;
+    println!("court directory: {n} courts loaded");
+    Ok(())
+}
+
+fn leptos_options(config: &Config) -> Result<LeptosOptions, String> {
+    let mut options = leptos::config::get_configuration(None)
+        .map_err(|e| format!("Leptos configuration: {e}"))?
+        .leptos_options;
+    options.site_addr = config.addr;
+    // cargo-leptos writes the content hashes of the client files next to the binary.
+    let hash_file = std::env::current_exe().ok().and_then(|p| p.parent().map(|d| d.join(options.hash_file.as_ref())));
+    options.hash_files = hash_file.is_some_and(|p| p.exists());
+    Ok(options)
+}
+
+/// Everything `serve` needs, built from configuration; also used by the integration tests.
+pub async fn build(config: &Config) -> Result<(Router, ServerState), String> {
+    let db = open_database(config).await?;
+    let leptos = leptos_options(config)?;
+    let site_root = Path::new(leptos.site_root.as_ref()).to_path_buf();
+    let assets = assets::discover(&site_root, &leptos.site_pkg_dir);
+    if assets.css_href.is_empty() {
+        tracing::warn!(site_root = %site_root.display(), "no built client found: pages render without styles or scripts (run `make run`)");
+    }
+    let sw_template = std::fs::read_to_string(site_root.join("sw.js")).unwrap_or_default();
+    let state = ServerState {
+        app: AppState {
+            db,
+            site: Arc::new(SiteConfig {
+                sandbox: config.sandbox,
+                kiosk_everywhere: config.kiosk_everywhere,
+                kiosk_idle_secs: config.kiosk_idle_secs,
+                kiosk_secret: kiosk_secret(config)?,
+                frame_ancestors: config.frame_ancestors.clone(),
+                secure_cookies: config.public_url.starts_with("https://"),
+            }),
+            assets: Arc::new(assets),
+        },
+        leptos,
+        sw_template: Arc::new(sw_template),
+        public_url: PublicUrl(Arc::new(config.public_url.clone())),
+    };
+    Ok((routes::router(state.clone()), state))
+}
+
+pub async fn run(config: Config) -> Result<(), String> {
+    let (router, _) = build(&config).await?;
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}. Is another server running there? Set TIANPING_ADDR.", config.addr))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    tracing::info!(%addr, public_url = %config.public_url, sandbox = config.sandbox, "Tianping is serving");
+    println!("Tianping is serving at http://{addr}");
+    serve_until_signal(listener, router, config.shutdown_grace).await
+}
+
+pub async fn serve_until_signal(listener: tokio::net::TcpListener, router: Router, grace: std::time::Duration) -> Result<(), String> {
+    let server = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal());
+    // Open requests get `grace` to finish once the signal came; then we stop anyway.
+    tokio::select! {
+        r = server => r.map_err(|e| e.to_string()),
+        _ = async { shutdown_signal().await; tokio::time::sleep(grace).await } => {
+            tracing::warn!("shutdown grace period over; stopping with requests still open");
+            Ok(())
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutdown signal received: finishing open requests");
+}
