@@ -22,6 +22,8 @@ pub struct Config {
     pub log_format: LogFormat,
     pub log_filter: String,
     pub shutdown_grace: Duration,
+    /// Where the built client lives (cargo-leptos' LEPTOS_SITE_ROOT); None: Leptos' default.
+    pub site_root: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -66,6 +68,7 @@ pub const SETTINGS: &[(&str, &str, &str, &str)] = &[
     ("TIANPING_LOG_FORMAT", "log_format", "text", "text or json"),
     ("TIANPING_LOG", "log", "info", "log filter, e.g. info,server=debug (RUST_LOG also works)"),
     ("TIANPING_SHUTDOWN_GRACE_SECS", "shutdown_grace_secs", "20", "how long open requests may finish on SIGTERM"),
+    ("LEPTOS_SITE_ROOT", "-", "target/site", "the built client (cargo-leptos output)"),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -162,6 +165,7 @@ impl Config {
             log_format,
             log_filter,
             shutdown_grace: Duration::from_secs(grace),
+            site_root: env("LEPTOS_SITE_ROOT").map(PathBuf::from),
         })
     }
 }

@@ -87,6 +87,9 @@ fn leptos_options(config: &Config) -> Result<LeptosOptions, String> {
         .map_err(|e| format!("Leptos configuration: {e}"))?
         .leptos_options;
     options.site_addr = config.addr;
+    if let Some(root) = &config.site_root {
+        options.site_root = root.display().to_string().into();
+    }
     // cargo-leptos writes the content hashes of the client files next to the binary.
     let hash_file = std::env::current_exe().ok().and_then(|p| p.parent().map(|d| d.join(options.hash_file.as_ref())));
     options.hash_files = hash_file.is_some_and(|p| p.exists());
