@@ -56,6 +56,8 @@ mod imp {
         warning: Duration,
         shown: RwSignal<bool>,
         pending: Option<TimeoutHandle>,
+        /// Bumped at every restart; a timer from an older generation does nothing when it fires.
+        generation: u64,
     }
 
     thread_local! {
@@ -63,35 +65,66 @@ mod imp {
     }
 
     /// Starts the idle watch; any touch, click, key or scroll counts as the person still being there.
+    /// Safe to call again (a re-rendered guard): the listeners are added once.
     pub fn watch_idle(idle_secs: u32, warning_secs: u32, shown: RwSignal<bool>) {
         let idle = Duration::from_secs(u64::from(idle_secs.max(warning_secs + 1)));
         let warning = Duration::from_secs(u64::from(warning_secs));
-        IDLE.with(|t| *t.borrow_mut() = Some(IdleTimer { idle, warning, shown, pending: None }));
-        for event in ["pointerdown", "keydown", "touchstart", "wheel", "input"] {
-            std::mem::forget(window_event_listener_untyped(event, |_| restart_idle_timer()));
+        let first = IDLE.with(|t| {
+            let mut t = t.borrow_mut();
+            let first = t.is_none();
+            let generation = t.as_ref().map_or(0, |old| old.generation + 1);
+            if let Some(h) = t.as_mut().and_then(|old| old.pending.take()) {
+                h.clear();
+            }
+            *t = Some(IdleTimer { idle, warning, shown, pending: None, generation });
+            first
+        });
+        if first {
+            for event in ["pointerdown", "keydown", "touchstart", "wheel", "input"] {
+                // These listeners live as long as the page: forget the handles that would remove them.
+                std::mem::forget(window_event_listener_untyped(event, |_| restart_idle_timer()));
+            }
         }
         restart_idle_timer();
     }
 
     pub fn restart_idle_timer() {
-        IDLE.with(|t| {
+        let shown = IDLE.with(|t| {
             let mut t = t.borrow_mut();
-            let Some(timer) = t.as_mut() else { return };
+            let timer = t.as_mut()?;
             if let Some(h) = timer.pending.take() {
                 h.clear();
             }
-            timer.shown.set(false);
-            timer.pending = set_timeout_with_handle(show_warning, timer.idle - timer.warning).ok();
+            timer.generation += 1;
+            let generation = timer.generation;
+            timer.pending = set_timeout_with_handle(move || show_warning(generation), timer.idle - timer.warning).ok();
+            Some(timer.shown)
         });
+        // Outside the borrow: the signal's effects may run at once.
+        if let Some(shown) = shown {
+            shown.set(false);
+        }
     }
 
-    fn show_warning() {
-        IDLE.with(|t| {
+    fn show_warning(generation: u64) {
+        let shown = IDLE.with(|t| {
             let mut t = t.borrow_mut();
-            let Some(timer) = t.as_mut() else { return };
-            timer.shown.set(true);
-            timer.pending = set_timeout_with_handle(|| leptos::task::spawn_local(wipe()), timer.warning).ok();
+            let timer = t.as_mut().filter(|timer| timer.generation == generation)?;
+            timer.pending = set_timeout_with_handle(
+                move || {
+                    let current = IDLE.with(|t| t.borrow().as_ref().is_some_and(|t| t.generation == generation));
+                    if current {
+                        leptos::task::spawn_local(wipe());
+                    }
+                },
+                timer.warning,
+            )
+            .ok();
+            Some(timer.shown)
         });
+        if let Some(shown) = shown {
+            shown.set(true);
+        }
     }
 
     /// Clears everything this person may have left on the device, then returns to the start screen.
