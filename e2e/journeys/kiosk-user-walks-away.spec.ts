@@ -1,5 +1,5 @@
 import { IdleWarning } from '../pages/idle-warning';
-import { BASE_URL, T, expect, gotoHydrated, reloadHydrated, test } from '../fixtures';
+import { BASE_URL, T, expect, gotoHydrated, reloadHydrated, test, waitForServiceWorkerControl } from '../fixtures';
 
 const KIOSK = /(^|\s)kiosk(\s|$)/;
 const PROBE = 'e2e-probe';
@@ -79,4 +79,30 @@ test('the idle reset warns, can be cancelled, and otherwise clears storage and r
   await expect(shell.html).toHaveClass(KIOSK);
   await reloadHydrated(page);
   await expect(shell.html).toHaveClass(KIOSK);
+});
+
+test('a kiosk never keeps a page in the service worker cache', async ({ page, shell }) => {
+  await gotoHydrated(page, '/');
+  await waitForServiceWorkerControl(page);
+  for (const key of ['cases', 'pay', 'me'] as const) {
+    await shell.goTo(key);
+    await expect(shell.heading).toHaveText(T['zh-Hans'].navLink[key]);
+  }
+  // Full page loads go through the service worker's navigation handler.
+  await reloadHydrated(page);
+  await gotoHydrated(page, '/hearings');
+  const storedPages = await page.evaluate(async () => {
+    const urls: string[] = [];
+    for (const name of await caches.keys()) {
+      const cache = await caches.open(name);
+      for (const req of await cache.keys()) {
+        const path = new URL(req.url).pathname;
+        if (!path.startsWith('/pkg/') && !path.startsWith('/icons/') && !/\.(css|js|html|webmanifest|png)$/.test(path)) {
+          urls.push(path);
+        }
+      }
+    }
+    return urls;
+  });
+  expect(storedPages, 'pages kept by the service worker on a kiosk').toEqual([]);
 });

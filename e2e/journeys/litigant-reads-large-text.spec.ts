@@ -34,3 +34,34 @@ test('large-text mode makes body text bigger and survives a reload', async ({ pa
   await expect(shell.largeTextButton).not.toHaveAttribute('aria-pressed', 'true');
   await expect.poll(() => fontSizePx(shell.comingSoon), { message: 'back to the normal size' }).toBe(normal);
 });
+
+test('with large text and the browser text size at 200% nothing is cut off or needs sideways scrolling', async ({
+  page,
+  shell,
+}) => {
+  for (const path of ['/', '/cases']) {
+    await gotoHydrated(page, path);
+    await shell.toggleLargeText();
+    await expect(shell.html).toHaveClass(LARGE_TEXT);
+    // The browser's text-size setting scales the root font; CSSOM changes are allowed by the CSP.
+    await page.evaluate(() => {
+      document.documentElement.style.fontSize = '200%';
+    });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, `no sideways scrolling on ${path}`).toBeLessThanOrEqual(0);
+    // Every navigation label is fully readable: no text is clipped inside its link.
+    const clipped = await shell.nav.locator('a').evaluateAll((links) =>
+      links
+        .filter((a) => a.scrollWidth > a.clientWidth + 1 || a.scrollHeight > a.clientHeight + 1)
+        .map((a) => a.textContent?.trim()),
+    );
+    expect(clipped, `navigation labels clipped on ${path}`).toEqual([]);
+    await expect(shell.heading).toBeInViewport();
+    // Back to normal for the next page.
+    await page.evaluate(() => {
+      document.documentElement.style.fontSize = '';
+    });
+    await shell.toggleLargeText();
+    await expect(shell.html).not.toHaveClass(LARGE_TEXT);
+  }
+});

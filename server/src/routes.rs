@@ -277,6 +277,21 @@ mod tests {
     }
 
     #[test]
+    fn a_panic_gives_a_500_page_with_a_reference_and_without_the_panic_message() {
+        let res = panic_page(Box::new("secret detail: db password".to_string()));
+        assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = futures_body(res);
+        assert!(body.contains("ref-id") && body.contains("出错了") && body.contains("Something went wrong"));
+        assert!(!body.contains("secret detail"));
+    }
+
+    fn futures_body(res: Response) -> String {
+        let rt = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
+        let bytes = rt.block_on(axum::body::to_bytes(res.into_body(), usize::MAX)).expect("body");
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+
+    #[test]
     fn a_cross_site_post_is_not_same_origin() {
         let mut h = HeaderMap::new();
         h.insert(header::HOST, HeaderValue::from_static("127.0.0.1:3000"));

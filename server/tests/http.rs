@@ -229,3 +229,12 @@ async fn the_service_worker_and_the_page_name_this_builds_hashed_files() {
     assert_eq!(status, 200);
     assert!(headers["cache-control"].to_str().unwrap_or("").contains("immutable"));
 }
+
+#[tokio::test]
+async fn pages_are_compressed_with_brotli_when_the_browser_accepts_it() {
+    let s = start(&[]).await;
+    let res = client().get(format!("{}/", s.base)).header("accept-encoding", "br, gzip").send().await.expect("get");
+    assert_eq!(res.headers()["content-encoding"], "br");
+    let res = client().get(format!("{}/", s.base)).header("accept-encoding", "gzip").send().await.expect("get");
+    assert_eq!(res.headers()["content-encoding"], "gzip");
+}

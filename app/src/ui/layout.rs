@@ -1,7 +1,8 @@
 //! The frame around every page: skip link, sandbox banner, top bar with settings, main navigation.
 use crate::i18n::*;
 use crate::ui::kiosk::KioskIdleGuard;
-use crate::ui::pages::Section;
+use crate::error::AppError;
+use crate::ui::pages::{ErrorPage, Section};
 use crate::ui::prefs::Prefs;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
@@ -18,7 +19,12 @@ pub fn Layout(children: Children) -> impl IntoView {
         <div class="app">
             <TopBar/>
             <MainNav/>
-            <main id="main" class="content" tabindex="-1">{children()}</main>
+            <main id="main" class="content" tabindex="-1">
+                // A failed server function on any page shows the error page with its reference.
+                <ErrorBoundary fallback=|errors| view! { <ErrorPage ref_id=reference_of(&errors.get())/> }>
+                    {children()}
+                </ErrorBoundary>
+            </main>
         </div>
         {prefs.kiosk.map(|k| view! { <KioskIdleGuard idle_secs=k.idle_secs/> })}
     }
@@ -91,4 +97,15 @@ fn MainNav() -> impl IntoView {
             <ul>{items.into_iter().collect_view()}</ul>
         </nav>
     }
+}
+
+/// The reference id of the first internal error, for the person to quote to the court.
+fn reference_of(errors: &Errors) -> String {
+    errors
+        .iter()
+        .find_map(|(_, e)| match e.downcast_ref::<AppError>() {
+            Some(AppError::Internal(id)) => Some(id.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| "-".to_string())
 }
