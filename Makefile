@@ -18,6 +18,7 @@ tools:
 
 build-release:
 	cargo leptos build --release
+	node scripts/precompress.mjs target/site/pkg
 
 test-rust:
 	cargo test --workspace --no-fail-fast

@@ -33,8 +33,9 @@ pub fn router(state: ServerState) -> Router {
     let pkg_dir = std::path::Path::new(leptos.site_root.as_ref()).join(leptos.site_pkg_dir.as_ref());
     let frame_ancestors = state.app.site.frame_ancestors.clone();
 
-    // Hashed file names never change content, so browsers may keep them for a year.
-    let pkg = Router::new().fallback_service(ServeDir::new(pkg_dir)).layer(SetResponseHeaderLayer::overriding(
+    // Hashed file names never change content, so browsers may keep them for a year. The build
+    // writes .br/.gz copies at maximum compression (scripts/precompress.mjs); they are sent as is.
+    let pkg = Router::new().fallback_service(ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip()).layer(SetResponseHeaderLayer::overriding(
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=31536000, immutable"),
     ));

@@ -228,6 +228,16 @@ async fn the_service_worker_and_the_page_name_this_builds_hashed_files() {
     let (status, headers, _) = page(&s, "/pkg/tianping.abc123.js", &[]).await;
     assert_eq!(status, 200);
     assert!(headers["cache-control"].to_str().unwrap_or("").contains("immutable"));
+    // A pre-compressed copy is sent as is when the browser takes brotli.
+    std::fs::write(site.path().join("pkg").join("tianping.abc123.wasm.br"), b"BROTLI").expect("br");
+    let res = client()
+        .get(format!("{}/pkg/tianping.abc123.wasm", s.base))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(res.headers()["content-encoding"], "br");
+    assert_eq!(res.bytes().await.expect("body").as_ref(), b"BROTLI");
 }
 
 #[tokio::test]
