@@ -1,5 +1,5 @@
 # Tianping: the two commands of the README are `make run` and `make test`.
-# Each installs what a fresh machine lacks (see scripts/install-tools.sh), then does its job.
+# Each installs what a fresh machine lacks (see server/scripts/install-tools.sh), then does its job.
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/e2e/node_modules/.bin:$(PATH)
 
@@ -8,17 +8,17 @@ export PATH := $(HOME)/.cargo/bin:$(CURDIR)/e2e/node_modules/.bin:$(PATH)
 ## Serve Tianping at http://127.0.0.1:3000 on SQLite in ./data with the sandboxes on.
 run: tools build-release
 	./target/release/server seed
-	exec ./scripts/serve.sh
+	exec ./server/scripts/serve.sh
 
 ## Every Rust test, then the whole e2e suite against the release build.
 test: tools test-rust build-release test-e2e
 
 tools:
-	./scripts/install-tools.sh
+	./server/scripts/install-tools.sh
 
 build-release:
 	cargo leptos build --release
-	node scripts/precompress.mjs target/site/pkg
+	node server/scripts/precompress.mjs target/site/pkg
 
 test-rust:
 	cargo test --workspace --no-fail-fast
@@ -29,7 +29,7 @@ test-e2e:
 
 ## Bundle sizes, requests per second and latency, peak memory (see README).
 bench: tools build-release
-	./scripts/bench.sh
+	./server/scripts/bench.sh
 
 seed:
 	./target/release/server seed

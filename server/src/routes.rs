@@ -34,7 +34,7 @@ pub fn router(state: ServerState) -> Router {
     let frame_ancestors = state.app.site.frame_ancestors.clone();
 
     // Hashed file names never change content, so browsers may keep them for a year. The build
-    // writes .br/.gz copies at maximum compression (scripts/precompress.mjs); they are sent as is.
+    // writes .br/.gz copies at maximum compression (server/scripts/precompress.mjs); they are sent as is.
     let pkg = Router::new().fallback_service(ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip()).layer(SetResponseHeaderLayer::overriding(
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=31536000, immutable"),

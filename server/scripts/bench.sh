@@ -3,20 +3,20 @@
 # latency of the server-rendered home page and of /healthz (baseline) under wrk, 50 connections
 # for 10 s on 127.0.0.1, (c) the server's peak memory. Prints a table; README keeps the latest.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 PORT="${BENCH_PORT:-3200}"
 BASE="http://127.0.0.1:$PORT"
 DATA="$(mktemp -d)"
 LOG="$DATA/server.log"
 TIANPING_DATA_DIR="$DATA" TIANPING_ADDR="127.0.0.1:$PORT" TIANPING_LOG=warn \
-  ./scripts/serve.sh >"$LOG" 2>&1 &
+  ./server/scripts/serve.sh >"$LOG" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null || true; rm -rf "$DATA"' EXIT
 for _ in $(seq 1 100); do curl -fs "$BASE/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
 curl -fs "$BASE/healthz" >/dev/null || { echo "server did not start:"; cat "$LOG"; exit 1; }
 
 echo "== (a) first visit to / (what the browser downloads before it is interactive)"
-node scripts/first-visit-bytes.mjs "$BASE"
+node server/scripts/first-visit-bytes.mjs "$BASE"
 
 for path in / /healthz; do
   echo "== (b) wrk -t2 -c50 -d10s $path"

@@ -3,7 +3,7 @@
 # Versions are the ones known to build here (../shared/BUILD-NOTES.md): nothing is downloaded at
 # build time, so cargo-leptos is built with `no_downloads` and takes its tools from PATH.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 export PATH="$HOME/.cargo/bin:$PATH"
 say() { printf '\033[1m[tools]\033[0m %s\n' "$*"; }
 
