@@ -43,6 +43,18 @@ test('with large text and the browser text size at 200% nothing is cut off or ne
     await gotoHydrated(page, path);
     await shell.toggleLargeText();
     await expect(shell.html).toHaveClass(LARGE_TEXT);
+    // 适老化: at least 1.3 line spacing on every kind of text in large-text mode.
+    const tight = await page.evaluate(() =>
+      [...document.querySelectorAll('h1, h2, p, a, button, summary, .nav-label')]
+        .filter((el) => (el as HTMLElement).offsetParent !== null)
+        .map((el) => {
+          const style = getComputedStyle(el);
+          const ratio = style.lineHeight === 'normal' ? 1.2 : parseFloat(style.lineHeight) / parseFloat(style.fontSize);
+          return { text: el.textContent?.trim().slice(0, 20), ratio };
+        })
+        .filter(({ ratio }) => ratio < 1.3 - 1e-6),
+    );
+    expect(tight, `text with line spacing under 1.3 on ${path}`).toEqual([]);
     // The browser's text-size setting scales the root font; CSSOM changes are allowed by the CSP.
     await page.evaluate(() => {
       document.documentElement.style.fontSize = '200%';
