@@ -22,7 +22,8 @@ build-release:
 
 test-rust:
 	cargo test --workspace --no-fail-fast
-	cargo test -p app --features ssr --lib
+	# The pure models alone, without the server features (the browser build sees only these).
+	cargo test -p app --lib
 
 test-e2e:
 	cd e2e && npx playwright test
