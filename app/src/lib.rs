@@ -5,6 +5,7 @@
 pub mod app;
 pub mod courts;
 pub mod error;
+pub mod identity;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
