@@ -28,6 +28,17 @@ enum Command {
         #[arg(long)]
         device: String,
     },
+    /// Work with the audit log.
+    Audit {
+        #[command(subcommand)]
+        action: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk the hash chain and report the first altered, reordered or deleted entry.
+    Verify,
 }
 
 #[tokio::main]
@@ -46,6 +57,7 @@ async fn main() -> ExitCode {
         Command::Migrate => serve::open_database(&config).await.map(|_| println!("migrations applied")),
         Command::Seed => serve::seed(&config).await,
         Command::KioskLink { device } => serve::kiosk_link(&config, &device).map(|link| println!("{link}")),
+        Command::Audit { action: AuditCommand::Verify } => serve::audit_verify(&config).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -82,6 +82,18 @@ pub async fn seed(config: &Config) -> Result<(), String> {
     Ok(())
 }
 
+/// Walks the audit chain: prints how many entries are intact, or fails naming the first break.
+pub async fn audit_verify(config: &Config) -> Result<(), String> {
+    let db = open_database(config).await?;
+    match app::ssr::audit::verify(&db).await.map_err(|e| format!("reading the audit log failed: {e}"))? {
+        Ok(n) => {
+            println!("audit log intact: {n} entries");
+            Ok(())
+        }
+        Err(broken) => Err(format!("audit log broken: {broken}")),
+    }
+}
+
 fn leptos_options(config: &Config) -> Result<LeptosOptions, String> {
     let mut options = leptos::config::get_configuration(None)
         .map_err(|e| format!("Leptos configuration: {e}"))?

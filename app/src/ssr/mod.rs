@@ -1,5 +1,6 @@
 //! Server-only parts of the app (feature `ssr`): shared state, the database, per-request
 //! preferences, security headers and kiosk enrolment.
+pub mod audit;
 pub mod db;
 pub mod headers;
 pub mod kiosk;
