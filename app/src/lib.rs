@@ -6,6 +6,7 @@ pub mod app;
 pub mod courts;
 pub mod error;
 pub mod identity;
+mod newtype;
 pub mod ui;
 
 #[cfg(feature = "ssr")]

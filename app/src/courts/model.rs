@@ -65,18 +65,7 @@ impl CourtCode {
     }
 }
 
-impl TryFrom<String> for CourtCode {
-    type Error = CourtCodeError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        CourtCode::parse(&value)
-    }
-}
-
-impl From<CourtCode> for String {
-    fn from(value: CourtCode) -> Self {
-        value.0
-    }
-}
+crate::newtype::string_newtype!(CourtCode, CourtCodeError);
 
 impl fmt::Display for CourtCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

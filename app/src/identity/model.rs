@@ -106,18 +106,7 @@ impl fmt::Debug for ResidentId {
     }
 }
 
-impl TryFrom<String> for ResidentId {
-    type Error = IdError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        ResidentId::parse(&value)
-    }
-}
-
-impl From<ResidentId> for String {
-    fn from(value: ResidentId) -> Self {
-        value.0
-    }
-}
+crate::newtype::string_newtype!(ResidentId, IdError);
 
 fn is_real_date(year: u32, month: u32, day: u32) -> bool {
     let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
@@ -166,18 +155,7 @@ impl MobileNumber {
     }
 }
 
-impl TryFrom<String> for MobileNumber {
-    type Error = MobileError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        MobileNumber::parse(&value)
-    }
-}
-
-impl From<MobileNumber> for String {
-    fn from(value: MobileNumber) -> Self {
-        value.0
-    }
-}
+crate::newtype::string_newtype!(MobileNumber, MobileError);
 
 // ---------------------------------------------------------------------------------------------
 // Lawyer licences
@@ -206,18 +184,7 @@ impl LawyerLicence {
     }
 }
 
-impl TryFrom<String> for LawyerLicence {
-    type Error = LicenceError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        LawyerLicence::parse(&value)
-    }
-}
-
-impl From<LawyerLicence> for String {
-    fn from(value: LawyerLicence) -> Self {
-        value.0
-    }
-}
+crate::newtype::string_newtype!(LawyerLicence, LicenceError);
 
 // ---------------------------------------------------------------------------------------------
 // One-time SMS codes
@@ -349,6 +316,12 @@ pub fn may_send_code(sent: &[UnixTime], burnt_at: Option<UnixTime>, now: UnixTim
 mod tests {
     use super::*;
 
+    /// Completes 17 digits with their correct check character, so a test can vary one thing only.
+    fn with_check_char(body: &str) -> String {
+        let sum: u32 = CHECK_WEIGHTS.iter().zip(body.bytes()).map(|(w, b)| w * u32::from(b - b'0')).sum();
+        format!("{body}{}", CHECK_CHARS[(sum % 11) as usize])
+    }
+
     #[test]
     fn a_known_valid_id_number_parses_with_a_lower_case_x() {
         let id = ResidentId::parse(" 11010519491231002x ").unwrap();
@@ -371,20 +344,16 @@ mod tests {
     fn an_id_number_with_an_impossible_birth_date_is_refused() {
         // 1949-02-30 and 2023-02-29 do not exist; the check character is recomputed so only the date is wrong.
         for body in ["11010519490230002", "11010520230229002", "11010518991231002"] {
-            let sum: u32 = CHECK_WEIGHTS.iter().zip(body.bytes()).map(|(w, b)| w * u32::from(b - b'0')).sum();
-            let id = format!("{body}{}", CHECK_CHARS[(sum % 11) as usize]);
+            let id = with_check_char(body);
             assert_eq!(ResidentId::parse(&id), Err(IdError::BirthDate), "{id}");
         }
-        let sum: u32 = CHECK_WEIGHTS.iter().zip("11010520000229002".bytes()).map(|(w, b)| w * u32::from(b - b'0')).sum();
-        let leap = format!("11010520000229002{}", CHECK_CHARS[(sum % 11) as usize]);
+        let leap = with_check_char("11010520000229002");
         assert!(ResidentId::parse(&leap).is_ok(), "2000-02-29 exists");
     }
 
     #[test]
     fn an_id_number_from_a_region_that_does_not_exist_is_refused() {
-        let body = "99010519491231002";
-        let sum: u32 = CHECK_WEIGHTS.iter().zip(body.bytes()).map(|(w, b)| w * u32::from(b - b'0')).sum();
-        let id = format!("{body}{}", CHECK_CHARS[(sum % 11) as usize]);
+        let id = with_check_char("99010519491231002");
         assert_eq!(ResidentId::parse(&id), Err(IdError::Region));
         assert_eq!(ResidentId::parse("1101051949123100"), Err(IdError::Format));
         assert_eq!(ResidentId::parse("1101051949123100Y2"), Err(IdError::Format));
