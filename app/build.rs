@@ -1,5 +1,5 @@
 //! Compiles the translations in `src/i18n/*.json` into the typed `i18n` module (leptos_i18n).
-use leptos_i18n_build::{Config, TranslationsInfos};
+use leptos_i18n_build::{Config, ParseOptions, TranslationsInfos};
 use std::error::Error;
 use std::path::PathBuf;
 
@@ -10,7 +10,10 @@ fn main() -> Result<(), Box<dyn Error>> {
     let cfg = Config::new("zh-Hans")?
         .add_locale("zh-Hant")?
         .add_locale("en")?
-        .locales_path("src/i18n");
+        .locales_path("src/i18n")
+        // Messages with values (a count, a time) are also needed as plain strings: for
+        // attributes, server-side SMS texts and error summaries.
+        .parse_options(ParseOptions::default().interpolate_display(true));
     let infos = TranslationsInfos::parse(cfg)?;
     infos.emit_diagnostics();
     infos.rerun_if_locales_changed();

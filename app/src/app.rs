@@ -7,6 +7,8 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use leptos_meta::MetaTags;
 use leptos_meta::{Title, provide_meta_context};
+use crate::identity::pages::{CodePage, MePage, RequireVerified, SignInPage, VerifyPage};
+use leptos_router::SsrMode;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
@@ -58,15 +60,32 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=NotFoundPage>
                         <Route path=path!("/") view=HomePage/>
                         <Route path=path!("/cases") view=|| view! { <ComingSoonPage section=Section::Cases/> }/>
-                        <Route path=path!("/file") view=|| view! { <ComingSoonPage section=Section::File/> }/>
-                        <Route path=path!("/pay") view=|| view! { <ComingSoonPage section=Section::Pay/> }/>
-                        <Route path=path!("/hearings") view=|| view! { <ComingSoonPage section=Section::Hearings/> }/>
-                        <Route path=path!("/sign") view=|| view! { <ComingSoonPage section=Section::Sign/> }/>
-                        <Route path=path!("/me") view=|| view! { <ComingSoonPage section=Section::Me/> }/>
+                        // Filing, paying, hearings and signing need a verified person (Identity issue).
+                        <Route path=path!("/file") ssr=SsrMode::Async view=|| gated(Section::File)/>
+                        <Route path=path!("/pay") ssr=SsrMode::Async view=|| gated(Section::Pay)/>
+                        <Route path=path!("/hearings") ssr=SsrMode::Async view=|| gated(Section::Hearings)/>
+                        <Route path=path!("/sign") ssr=SsrMode::Async view=|| gated(Section::Sign)/>
+                        // Pages whose data decides cookies or status: rendered whole before sending.
+                        <Route path=path!("/me") ssr=SsrMode::Async view=MePage/>
+                        <Route path=path!("/me/verify") ssr=SsrMode::Async view=VerifyPage/>
+                        <Route path=path!("/signin") view=SignInPage/>
+                        <Route path=path!("/signin/code") ssr=SsrMode::Async view=CodePage/>
                     </Routes>
                 </Layout>
             </Router>
         </I18nContextProvider>
+    }
+}
+
+/// An area page behind the verified-person gate.
+fn gated(section: Section) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <leptos_meta::Title text=move || section.label(i18n)/>
+        <h1>{move || section.label(i18n)}</h1>
+        <RequireVerified here=section.href()>
+            <crate::ui::pages::ComingSoonCard/>
+        </RequireVerified>
     }
 }
 

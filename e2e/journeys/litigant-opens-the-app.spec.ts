@@ -2,6 +2,7 @@ import { Shell } from '../pages/shell';
 import {
   BASE_URL,
   COMING_SOON,
+  NEEDS_SIGN_IN,
   NAV_KEYS,
   NAV_PATH,
   SANDBOX_WORD_ZH_HANS,
@@ -40,11 +41,11 @@ test('the home page is rendered by the server, also with JavaScript disabled', a
   await expect(shell.settingsToggle).toHaveText(zh.settings);
 
   // Every page of the navigation is rendered by the server too.
-  for (const key of COMING_SOON) {
+  for (const key of [...COMING_SOON, ...NEEDS_SIGN_IN]) {
     const pageResponse = await bare.goto(NAV_PATH[key]);
     expect(pageResponse?.status(), `${NAV_PATH[key]} status`).toBe(200);
     await expect(shell.heading).toHaveText(zh.navLink[key]);
-    await expect(shell.comingSoon).toBeVisible();
+    await expect(shell.signedOutBody(key)).toBeVisible();
     await expect(shell.navLink(key)).toHaveAttribute('aria-current', 'page');
     await expect(shell.navLink('home')).not.toHaveAttribute('aria-current', 'page');
   }
@@ -59,11 +60,11 @@ test('it hydrates and client-side navigation works without a full page load', as
     (window as unknown as { __marker?: number }).__marker = 1;
   });
 
-  for (const key of COMING_SOON) {
+  for (const key of [...COMING_SOON, ...NEEDS_SIGN_IN]) {
     await shell.goTo(key);
     await expect(page).toHaveURL(`${BASE_URL}${NAV_PATH[key]}`);
     await expect(shell.heading).toHaveText(zh.navLink[key]);
-    await expect(shell.comingSoon).toBeVisible();
+    await expect(shell.signedOutBody(key)).toBeVisible();
     await expect(shell.navLink(key)).toHaveAttribute('aria-current', 'page');
     await expect(shell.navLink('home')).not.toHaveAttribute('aria-current', 'page');
   }

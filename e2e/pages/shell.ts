@@ -1,6 +1,6 @@
 import type { Locator, Page } from '@playwright/test';
 import { waitForHydration } from '../fixtures/hydration';
-import { LANGUAGE_BUTTON, T, type Lang, type NavKey } from '../fixtures/strings';
+import { COMING_SOON, LANGUAGE_BUTTON, T, type Lang, type NavKey } from '../fixtures/strings';
 
 export interface ReloadOptions {
   /** Whether the page runs JavaScript (then the verb also waits for hydration). */
@@ -57,6 +57,16 @@ export class Shell {
   }
 
   /** The coming-soon paragraph of a page that is not built yet. */
+  /** What a signed-out person sees on a page that needs them signed in. */
+  get signInPrompt(): Locator {
+    return this.page.getByTestId('sign-in-prompt');
+  }
+
+  /** The body a signed-out visitor sees on a navigation page: coming-soon text or the sign-in prompt. */
+  signedOutBody(key: NavKey): Locator {
+    return COMING_SOON.includes(key) ? this.comingSoon : this.signInPrompt;
+  }
+
   get comingSoon(): Locator {
     return this.page.getByText(T[this.lang].comingSoon, { exact: true });
   }

@@ -22,6 +22,8 @@ fi
 DATA="$(mktemp -d "${TMPDIR:-/tmp}/tianping-e2e.XXXXXX")"
 echo "start-server.sh: data directory $DATA, listening on 127.0.0.1:$PORT" >&2
 
+# Every browser of the suite comes from 127.0.0.1, so the per-IP limit is raised here; it is
+# tested in server/tests/identity.rs.
 exec env \
   TIANPING_DATA_DIR="$DATA" \
   TIANPING_ADDR="127.0.0.1:$PORT" \
@@ -29,6 +31,7 @@ exec env \
   TIANPING_SANDBOX=true \
   TIANPING_KIOSK_SECRET="${E2E_KIOSK_SECRET:-e2e-kiosk-secret-0123456789abcdef}" \
   TIANPING_KIOSK_IDLE_SECS="${E2E_KIOSK_IDLE_SECS:-120}" \
+  TIANPING_IP_LIMIT_PER_HOUR=100000 \
   LEPTOS_SITE_ROOT="$SITE_ROOT" \
   LEPTOS_SITE_PKG_DIR=pkg \
   LEPTOS_OUTPUT_NAME="${LEPTOS_OUTPUT_NAME:-tianping}" \

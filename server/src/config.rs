@@ -16,6 +16,9 @@ pub struct Config {
     pub kiosk_idle_secs: u32,
     /// None: generate one on first start and keep it in the data directory.
     pub kiosk_secret: Option<String>,
+    /// None: generate one on first start and keep it in the data directory.
+    pub identity_key: Option<String>,
+    pub ip_limit_per_hour: u32,
     pub frame_ancestors: Vec<String>,
     pub db_max_connections: u32,
     pub db_busy_timeout: Duration,
@@ -44,6 +47,8 @@ pub struct FileLayer {
     kiosk: Option<bool>,
     kiosk_idle_secs: Option<u32>,
     kiosk_secret: Option<String>,
+    identity_key: Option<String>,
+    ip_limit_per_hour: Option<u32>,
     frame_ancestors: Option<Vec<String>>,
     db_max_connections: Option<u32>,
     db_busy_timeout_ms: Option<u64>,
@@ -62,6 +67,8 @@ pub const SETTINGS: &[(&str, &str, &str, &str)] = &[
     ("TIANPING_KIOSK", "kiosk", "false", "every device of this deployment is a kiosk"),
     ("TIANPING_KIOSK_IDLE_SECS", "kiosk_idle_secs", "120", "kiosk idle reset after this many seconds (30–3600)"),
     ("TIANPING_KIOSK_SECRET", "kiosk_secret", "(generated in data_dir)", "signs kiosk enrolment links (≥ 16 characters)"),
+    ("TIANPING_IDENTITY_KEY", "identity_key", "(generated in data_dir)", "encrypts resident ID numbers at rest (≥ 32 characters; keep it safe: without it stored numbers cannot be read)"),
+    ("TIANPING_IP_LIMIT_PER_HOUR", "ip_limit_per_hour", "30", "codes sent, and codes tried, per IP address per hour (1–100000)"),
     ("TIANPING_FRAME_ANCESTORS", "frame_ancestors", "(none)", "origins allowed to frame the app, comma-separated"),
     ("TIANPING_DB_MAX_CONNECTIONS", "db_max_connections", "8", "SQLite pool size (1–64)"),
     ("TIANPING_DB_BUSY_TIMEOUT_MS", "db_busy_timeout_ms", "5000", "how long a write waits for a lock"),
@@ -125,6 +132,16 @@ impl Config {
         {
             return Err(ConfigError::Value("TIANPING_KIOSK_SECRET", "(hidden)".into(), "must be at least 16 characters"));
         }
+        let identity_key = env("TIANPING_IDENTITY_KEY").or(file.identity_key);
+        if let Some(k) = &identity_key
+            && k.len() < 32
+        {
+            return Err(ConfigError::Value("TIANPING_IDENTITY_KEY", "(hidden)".into(), "must be at least 32 characters"));
+        }
+        let ip_limit_per_hour = num_setting("TIANPING_IP_LIMIT_PER_HOUR", env("TIANPING_IP_LIMIT_PER_HOUR"), file.ip_limit_per_hour, 30)?;
+        if !(1..=100_000).contains(&ip_limit_per_hour) {
+            return Err(ConfigError::Value("TIANPING_IP_LIMIT_PER_HOUR", ip_limit_per_hour.to_string(), "must be 1 to 100000"));
+        }
         let frame_ancestors = match env("TIANPING_FRAME_ANCESTORS") {
             Some(v) => v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect(),
             None => file.frame_ancestors.unwrap_or_default(),
@@ -159,6 +176,8 @@ impl Config {
             kiosk_everywhere,
             kiosk_idle_secs,
             kiosk_secret,
+            identity_key,
+            ip_limit_per_hour,
             frame_ancestors,
             db_max_connections,
             db_busy_timeout: Duration::from_millis(busy_ms),

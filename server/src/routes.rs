@@ -47,12 +47,14 @@ pub fn router(state: ServerState) -> Router {
         .route("/settings/text-size", post(set_text_size))
         .route("/kiosk/enrol", get(kiosk_enrol))
         .route("/kiosk/reset", post(kiosk_reset))
+        .route("/sandbox/sms", get(sandbox_sms))
         .nest("/pkg", pkg)
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let leptos = leptos.clone();
             move || shell(leptos.clone())
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(context, shell))
+        .layer(middleware::from_fn(error_status))
         .layer(middleware::from_fn_with_state(state.clone(), check_origin))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(CompressionLayer::new());
@@ -100,6 +102,28 @@ async fn check_origin(State(state): State<ServerState>, req: Request, next: Next
         return (StatusCode::FORBIDDEN, "cross-origin request refused").into_response();
     }
     next.run(req).await
+}
+
+/// Server functions answer every error with 500; this gives each `AppError` its own status
+/// (401, 403, 404, 409, 422, 429), so logs, tests and proxies see what happened.
+async fn error_status(req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    if res.status() != StatusCode::INTERNAL_SERVER_ERROR || !res.headers().contains_key("serverfnerror") {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let Ok(err) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+        parts.status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if let app::error::AppError::RateLimited { retry_after_s } = err
+            && let Ok(v) = HeaderValue::from_str(&retry_after_s.to_string())
+        {
+            parts.headers.insert(header::RETRY_AFTER, v);
+        }
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 pub fn same_origin(headers: &HeaderMap, public_url: &str) -> bool {
@@ -227,16 +251,83 @@ async fn kiosk_enrol(State(state): State<AppState>, Query(q): Query<Enrolment>) 
     see_other("/", &[format!("{KIOSK_COOKIE}={value}; Path=/; Max-Age={KIOSK_COOKIE_MAX_AGE_S}; SameSite=Lax; HttpOnly{secure}")])
 }
 
-/// The kiosk's idle wipe: forget this person's preferences (and, later, session); keep the enrolment.
-async fn kiosk_reset(State(state): State<AppState>) -> Response {
+/// The kiosk's idle wipe: end this person's session and forget their preferences; keep the
+/// enrolment.
+async fn kiosk_reset(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    use app::ssr::session::{self, PENDING_CODE_COOKIE, SESSION_COOKIE};
     let secure = state.site.secure_cookies;
+    if let Some(token) = app::ssr::prefs::cookie(&headers, SESSION_COOKIE).filter(|t| session::well_formed(t)) {
+        let now = state.clock.now();
+        match app::identity::store::end_kiosk_session(&state.db, &session::token_hash(token), now).await {
+            Ok(Some((session_id, person_id))) => {
+                let details = serde_json::json!({ "reason": "kiosk_reset" });
+                let actor = format!("person:{person_id}");
+                if let Err(e) = app::ssr::audit::append(&state.db, now.0, &actor, "identity.signed_out", &format!("session:{session_id}"), &details).await {
+                    tracing::error!(error = %e, "audit append failed on kiosk reset");
+                }
+            }
+            Ok(None) => {}
+            Err(e) => tracing::error!(error = %e, "ending a kiosk session failed"),
+        }
+    }
     let mut res = StatusCode::NO_CONTENT.into_response();
-    for name in [LANG_COOKIE, TEXT_COOKIE] {
-        if let Ok(v) = HeaderValue::from_str(&pref_cookie(name, "", 0, secure)) {
+    let cleared = [
+        pref_cookie(LANG_COOKIE, "", 0, secure),
+        pref_cookie(TEXT_COOKIE, "", 0, secure),
+        session::clear_cookie(SESSION_COOKIE, secure),
+        session::clear_cookie(PENDING_CODE_COOKIE, secure),
+    ];
+    for c in cleared {
+        if let Ok(v) = HeaderValue::from_str(&c) {
             res.headers_mut().append(header::SET_COOKIE, v);
         }
     }
     res
+}
+
+#[derive(Deserialize)]
+struct OutboxQuery {
+    to: Option<String>,
+}
+
+/// The sandbox SMS outbox: what the SMS gateway would have sent. Exists only while sandboxes are
+/// on; e2e tests read codes from here.
+async fn sandbox_sms(State(state): State<AppState>, Query(q): Query<OutboxQuery>) -> Response {
+    if !state.site.sandbox {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let to = q.to.as_deref().and_then(|t| app::identity::model::MobileNumber::parse(t).ok());
+    let messages = match app::ssr::outside::sandbox_outbox(&state.db, to.as_ref().map(|m| m.as_str()), 100).await {
+        Ok(m) => m,
+        Err(e) => {
+            tracing::error!(error = %e, "reading the sandbox outbox failed");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let rows: String = messages
+        .iter()
+        .map(|m| {
+            format!(
+                "<tr><td>{}</td><td class=\"to\">{}</td><td class=\"text\">{}</td></tr>",
+                app::identity::model::UnixTime(m.at).shanghai(),
+                escape_html(&m.mobile),
+                escape_html(&m.text)
+            )
+        })
+        .collect();
+    let body = format!(
+        "<!DOCTYPE html><html lang=\"zh-Hans\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <meta name=\"robots\" content=\"noindex\"><title>沙箱短信 · Sandbox SMS outbox</title><link rel=\"stylesheet\" href=\"/offline.css\"></head>\
+         <body><main><h1>沙箱短信发件箱 <span lang=\"en\">· Sandbox SMS outbox</span></h1>\
+         <p>沙箱模式：以下短信并未真正发出。<span lang=\"en\">Sandbox mode: these messages were not really sent.</span></p>\
+         <table><caption>最新在前 <span lang=\"en\">· newest first</span></caption><thead><tr><th scope=\"col\">时间 Time</th><th scope=\"col\">号码 To</th><th scope=\"col\">内容 Text</th></tr></thead>\
+         <tbody>{rows}</tbody></table></main></body></html>"
+    );
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], body).into_response()
+}
+
+fn escape_html(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// A handler panicked: the person gets a page with a reference to quote, the log gets the rest.

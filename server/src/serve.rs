@@ -1,6 +1,8 @@
 //! Start-up (data directory, database, keys, assets), the router, and graceful shutdown.
 use crate::config::Config;
 use crate::{assets, routes};
+use app::ssr::clock::Clock;
+use app::ssr::outside::{IdentityRegistry, NoRegistry, NoSms, SandboxRegistry, SandboxSms, Sms};
 use app::ssr::{AppState, SiteConfig};
 use axum::Router;
 use leptos::config::LeptosOptions;
@@ -43,16 +45,32 @@ pub async fn open_database(config: &Config) -> Result<sqlx::SqlitePool, String> 
 
 /// The kiosk secret: from configuration, else generated once and kept in the data directory.
 pub fn kiosk_secret(config: &Config) -> Result<Vec<u8>, String> {
-    if let Some(s) = &config.kiosk_secret {
+    configured_or_generated(config, config.kiosk_secret.as_deref(), "kiosk.key")
+}
+
+/// The key protecting resident ID numbers: from configuration, else generated once and kept.
+pub fn identity_key(config: &Config) -> Result<app::ssr::idkey::IdentityKey, String> {
+    let secret = configured_or_generated(config, config.identity_key.as_deref(), "identity.key")?;
+    Ok(app::ssr::idkey::IdentityKey::from_secret(&secret))
+}
+
+fn configured_or_generated(config: &Config, configured: Option<&str>, file: &str) -> Result<Vec<u8>, String> {
+    if let Some(s) = configured {
         return Ok(s.as_bytes().to_vec());
     }
     prepare_data_dir(&config.data_dir)?;
-    let path = config.data_dir.join("kiosk.key");
+    let path = config.data_dir.join(file);
     match std::fs::read_to_string(&path) {
         Ok(s) if s.trim().len() >= 32 => Ok(s.trim().as_bytes().to_vec()),
         _ => {
             let key = hex::encode(rand_bytes()?);
             std::fs::write(&path, &key).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            // Only the server's own user may read a key.
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
+            }
             Ok(key.into_bytes())
         }
     }
@@ -118,8 +136,19 @@ pub async fn build(config: &Config) -> Result<(Router, ServerState), String> {
         tracing::warn!(site_root = %site_root.display(), "no built client found: pages render without styles or scripts (run `make run`)");
     }
     let sw_template = std::fs::read_to_string(site_root.join("sw.js")).unwrap_or_default();
+    let (sms, registry): (Arc<dyn Sms>, Arc<dyn IdentityRegistry>) = if config.sandbox {
+        SandboxRegistry::seed(&db).await?;
+        (Arc::new(SandboxSms { db: db.clone() }), Arc::new(SandboxRegistry { db: db.clone() }))
+    } else {
+        // Real providers are configured per court; until one is, sending fails with a clear message.
+        (Arc::new(NoSms), Arc::new(NoRegistry))
+    };
     let state = ServerState {
         app: AppState {
+            clock: Clock::default(),
+            sms,
+            registry,
+            id_key: Arc::new(identity_key(config)?),
             db,
             site: Arc::new(SiteConfig {
                 sandbox: config.sandbox,
@@ -128,6 +157,7 @@ pub async fn build(config: &Config) -> Result<(Router, ServerState), String> {
                 kiosk_secret: kiosk_secret(config)?,
                 frame_ancestors: config.frame_ancestors.clone(),
                 secure_cookies: config.public_url.starts_with("https://"),
+                ip_limit_per_hour: config.ip_limit_per_hour,
             }),
             assets: Arc::new(assets),
         },

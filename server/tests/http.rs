@@ -159,7 +159,7 @@ async fn a_kiosk_enrols_only_by_a_correctly_signed_link_and_its_pages_are_never_
     assert!(cookie.starts_with("tp_kiosk=lobby-1."));
     let (_, headers, body) = page(&s, "/", &[("cookie", &cookie)]).await;
     assert!(body.contains("class=\"kiosk\"") && body.contains("data-kiosk-idle-secs=\"120\""));
-    assert_eq!(headers["cache-control"], "no-store");
+    assert_eq!(headers["cache-control"], "private, no-store");
     let (_, _, plain) = page(&s, "/", &[("cookie", "tp_kiosk=lobby-1.00ff")]).await;
     assert!(!plain.contains("class=\"kiosk\""), "a forged kiosk cookie is ignored");
 }

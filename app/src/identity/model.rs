@@ -312,6 +312,249 @@ pub fn may_send_code(sent: &[UnixTime], burnt_at: Option<UnixTime>, now: UnixTim
     Ok(())
 }
 
+// ---------------------------------------------------------------------------------------------
+// Legal names
+
+/// A legal name as on the resident ID card: 2–30 characters, letters (any script), the middle
+/// dot of transliterated names (·), spaces inside.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct LegalName(String);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[error("a legal name has 2–30 letters, as on the ID card")]
+pub struct NameError;
+
+impl LegalName {
+    pub fn parse(raw: &str) -> Result<Self, NameError> {
+        let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        let count = name.chars().count();
+        let ok = (2..=30).contains(&count)
+            && name.chars().all(|c| c.is_alphabetic() || c == ' ' || c == '·' || c == '•' || c == '.' || c == '-');
+        ok.then(|| LegalName(name.replace('•', "·"))).ok_or(NameError)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+crate::newtype::string_newtype!(LegalName, NameError);
+
+/// What the national registry answers about a name and an ID number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RegistryAnswer {
+    /// The number exists, belongs to a living person and the name matches.
+    Match,
+    /// The number exists but the name differs.
+    NameMismatch,
+    /// The registry has no such number, or it is no longer valid (deceased, cancelled).
+    NotValid,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sessions
+
+/// A session ends after this long without a request (30 minutes).
+pub const IDLE_SECS: i64 = 30 * 60;
+/// A session ends this long after sign-in, however active (12 hours).
+pub const ABSOLUTE_SECS: i64 = 12 * 3600;
+/// A step-up counts for actions this long after it (5 minutes).
+pub const STEP_UP_SECS: i64 = 5 * 60;
+
+/// The times that decide whether a session is still alive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SessionTimes {
+    pub created_at: UnixTime,
+    pub last_seen: UnixTime,
+    pub stepped_up_at: Option<UnixTime>,
+    /// 30 minutes, or the kiosk's idle time on a kiosk.
+    pub idle_secs: i64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum SessionEnd {
+    #[error("signed out after a period without activity")]
+    Idle,
+    #[error("signed out because the session reached its maximum length")]
+    Absolute,
+}
+
+impl SessionTimes {
+    /// Is the session alive at `now`? Idle and absolute limits both apply.
+    pub fn check(&self, now: UnixTime) -> Result<(), SessionEnd> {
+        if now.0 - self.created_at.0 >= ABSOLUTE_SECS {
+            return Err(SessionEnd::Absolute);
+        }
+        if now.0 - self.last_seen.0 >= self.idle_secs {
+            return Err(SessionEnd::Idle);
+        }
+        Ok(())
+    }
+
+    /// Has the person re-authenticated within the last five minutes?
+    pub fn stepped_up_recently(&self, now: UnixTime) -> bool {
+        self.stepped_up_at.is_some_and(|t| t <= now && now.0 - t.0 < STEP_UP_SECS)
+    }
+}
+
+/// The device a session runs on, as the devices list shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DeviceProfile {
+    Phone,
+    Tablet,
+    WeChat,
+    Kiosk,
+    Desktop,
+}
+
+impl DeviceProfile {
+    /// From the `User-Agent` header (and whether the device is an enrolled kiosk). Only five
+    /// coarse classes are needed, so a handful of markers does; no UA database is shipped.
+    pub fn from_user_agent(ua: &str, kiosk: bool) -> DeviceProfile {
+        if kiosk {
+            DeviceProfile::Kiosk
+        } else if ua.contains("MicroMessenger") {
+            DeviceProfile::WeChat
+        } else if ua.contains("iPad") || (ua.contains("Android") && !ua.contains("Mobile")) || ua.contains("Tablet") {
+            DeviceProfile::Tablet
+        } else if ua.contains("Mobile") || ua.contains("iPhone") || ua.contains("Android") {
+            DeviceProfile::Phone
+        } else {
+            DeviceProfile::Desktop
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeviceProfile::Phone => "phone",
+            DeviceProfile::Tablet => "tablet",
+            DeviceProfile::WeChat => "wechat",
+            DeviceProfile::Kiosk => "kiosk",
+            DeviceProfile::Desktop => "desktop",
+        }
+    }
+
+    pub fn from_str_lossy(s: &str) -> DeviceProfile {
+        match s {
+            "phone" => DeviceProfile::Phone,
+            "tablet" => DeviceProfile::Tablet,
+            "wechat" => DeviceProfile::WeChat,
+            "kiosk" => DeviceProfile::Kiosk,
+            _ => DeviceProfile::Desktop,
+        }
+    }
+}
+
+/// The browser's family name from its `User-Agent`, e.g. "Chrome", "WeChat", "Safari".
+pub fn browser_name(ua: &str) -> &'static str {
+    // Order matters: Edge and WeChat also say Chrome; Chrome also says Safari.
+    const MARKERS: [(&str, &str); 8] = [
+        ("MicroMessenger", "WeChat"),
+        ("Edg/", "Edge"),
+        ("HeadlessChrome", "Chromium"),
+        ("Chromium", "Chromium"),
+        ("Chrome/", "Chrome"),
+        ("Firefox/", "Firefox"),
+        ("Safari/", "Safari"),
+        ("curl/", "curl"),
+    ];
+    MARKERS.iter().find(|(marker, _)| ua.contains(marker)).map_or("Browser", |(_, name)| name)
+}
+
+/// Where a session signed in from, without keeping the full address: the network part of an
+/// IPv4 address (`192.168.1.*`) or the first four groups of an IPv6 one.
+pub fn coarse_place(ip: &str) -> String {
+    if let Some((net, _)) = ip.rsplit_once('.')
+        && !ip.contains(':')
+    {
+        return format!("{net}.*");
+    }
+    let groups: Vec<&str> = ip.split(':').take(4).collect();
+    if groups.len() > 1 { format!("{}::*", groups.join(":")) } else { ip.to_string() }
+}
+
+/// A path on this site to return to after signing in; anything else goes to the Me page.
+pub fn safe_next(path: &str) -> &str {
+    if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') && !path.contains("://") {
+        path
+    } else {
+        "/me"
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the identity pages receive from the server
+
+/// A code was sent (or, for a number that cannot receive one, the same answer is given).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeSent {
+    pub masked_mobile: String,
+    pub resend_after_s: i64,
+}
+
+/// The code this browser is waiting for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaitingCode {
+    pub masked_mobile: String,
+    pub resend_after_s: i64,
+    pub expires_in_s: i64,
+    pub next: String,
+}
+
+/// The signed-in person as the Me page shows them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeView {
+    pub mobile_masked: String,
+    pub legal_name: Option<String>,
+    pub id_masked: Option<String>,
+    pub verified_at: Option<UnixTime>,
+    pub stepped_up: bool,
+}
+
+impl MeView {
+    pub fn verified(&self) -> bool {
+        self.verified_at.is_some()
+    }
+}
+
+/// One signed-in device in the devices list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceView {
+    pub id: i64,
+    pub browser: String,
+    pub profile: DeviceProfile,
+    pub place: String,
+    pub signed_in_at: UnixTime,
+    pub last_seen: UnixTime,
+    pub current: bool,
+}
+
+impl UnixTime {
+    /// `2026-11-24 16:05` in Beijing time (UTC+8, no daylight saving), as shown on screen.
+    pub fn shanghai(self) -> String {
+        let secs = self.0 + 8 * 3600;
+        let days = secs.div_euclid(86_400);
+        let rem = secs.rem_euclid(86_400);
+        let (y, m, d) = civil_from_days(days);
+        format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", rem / 3600, rem % 3600 / 60)
+    }
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -436,5 +679,76 @@ mod tests {
         assert!(constant_time_eq(b"123456", b"123456"));
         assert!(!constant_time_eq(b"123456", b"123457"));
         assert!(!constant_time_eq(b"12345", b"123456"));
+    }
+
+    #[test]
+    fn legal_names_are_trimmed_and_transliterated_names_keep_their_dot() {
+        assert_eq!(LegalName::parse("  张三 ").unwrap().as_str(), "张三");
+        assert_eq!(LegalName::parse("买买提•艾力").unwrap().as_str(), "买买提·艾力");
+        assert!(LegalName::parse("张").is_err());
+        assert!(LegalName::parse("张三<script>").is_err());
+        assert!(LegalName::parse("1234").is_err());
+    }
+
+    #[test]
+    fn a_session_ends_after_thirty_idle_minutes_or_twelve_hours_whatever_the_activity() {
+        let t = SessionTimes { created_at: UnixTime(0), last_seen: UnixTime(0), stepped_up_at: None, idle_secs: IDLE_SECS };
+        assert_eq!(t.check(UnixTime(IDLE_SECS - 1)), Ok(()));
+        assert_eq!(t.check(UnixTime(IDLE_SECS)), Err(SessionEnd::Idle));
+        let busy = SessionTimes { last_seen: UnixTime(ABSOLUTE_SECS - 10), ..t };
+        assert_eq!(busy.check(UnixTime(ABSOLUTE_SECS - 1)), Ok(()));
+        assert_eq!(busy.check(UnixTime(ABSOLUTE_SECS)), Err(SessionEnd::Absolute));
+    }
+
+    #[test]
+    fn a_kiosk_session_ends_after_the_kiosk_idle_time() {
+        let t = SessionTimes { created_at: UnixTime(0), last_seen: UnixTime(100), stepped_up_at: None, idle_secs: 120 };
+        assert_eq!(t.check(UnixTime(219)), Ok(()));
+        assert_eq!(t.check(UnixTime(220)), Err(SessionEnd::Idle));
+    }
+
+    #[test]
+    fn a_step_up_counts_for_five_minutes() {
+        let t = SessionTimes { created_at: UnixTime(0), last_seen: UnixTime(0), stepped_up_at: Some(UnixTime(1000)), idle_secs: IDLE_SECS };
+        assert!(t.stepped_up_recently(UnixTime(1000 + STEP_UP_SECS - 1)));
+        assert!(!t.stepped_up_recently(UnixTime(1000 + STEP_UP_SECS)));
+        assert!(!SessionTimes { stepped_up_at: None, ..t }.stepped_up_recently(UnixTime(1000)));
+    }
+
+    #[test]
+    fn devices_are_told_apart_by_their_user_agent() {
+        let phone = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Mobile Safari/537.36";
+        let tablet = "Mozilla/5.0 (iPad; CPU OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Safari/604.1";
+        let wechat = "Mozilla/5.0 (Linux; Android 14) Chrome/130.0 Mobile Safari/537.36 MicroMessenger/8.0.50 miniProgram";
+        let desktop = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36";
+        assert_eq!(DeviceProfile::from_user_agent(phone, false), DeviceProfile::Phone);
+        assert_eq!(DeviceProfile::from_user_agent(tablet, false), DeviceProfile::Tablet);
+        assert_eq!(DeviceProfile::from_user_agent(wechat, false), DeviceProfile::WeChat);
+        assert_eq!(DeviceProfile::from_user_agent(desktop, false), DeviceProfile::Desktop);
+        assert_eq!(DeviceProfile::from_user_agent(desktop, true), DeviceProfile::Kiosk);
+        assert_eq!(browser_name(wechat), "WeChat");
+        assert_eq!(browser_name(tablet), "Safari");
+        assert_eq!(browser_name(desktop), "Chrome");
+    }
+
+    #[test]
+    fn places_keep_only_the_network_part_of_an_address() {
+        assert_eq!(coarse_place("192.168.1.23"), "192.168.1.*");
+        assert_eq!(coarse_place("2001:db8:1:2:3:4:5:6"), "2001:db8:1:2::*");
+    }
+
+    #[test]
+    fn only_paths_on_this_site_are_returned_to_after_sign_in() {
+        assert_eq!(safe_next("/file?step=2"), "/file?step=2");
+        assert_eq!(safe_next("//evil.example"), "/me");
+        assert_eq!(safe_next("https://evil.example"), "/me");
+        assert_eq!(safe_next("/x?u=https://evil"), "/me");
+    }
+
+    #[test]
+    fn times_are_shown_in_beijing_time() {
+        // 2026-11-24 08:05 UTC is 16:05 in Beijing.
+        assert_eq!(UnixTime(1_795_507_500).shanghai(), "2026-11-24 16:05");
+        assert_eq!(UnixTime(951_782_400 - 8 * 3600).shanghai(), "2000-02-29 00:00");
     }
 }

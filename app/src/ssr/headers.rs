@@ -1,5 +1,5 @@
 //! Security headers of rendered pages: a CSP with this response's nonce, and no caching of
-//! pages on shared kiosks.
+//! pages on shared kiosks or of signed-in people.
 use super::AppState;
 use crate::ui::prefs::Prefs;
 use http::{HeaderValue, header};
@@ -36,9 +36,12 @@ pub fn set_page_headers(state: &AppState, prefs: &Prefs) {
     {
         response.insert_header(header::CONTENT_SECURITY_POLICY, v);
     }
-    if prefs.kiosk.is_some() {
-        // Nothing from a shared device may be kept by the browser or the service worker.
-        response.insert_header(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    let signed_in = use_context::<http::request::Parts>()
+        .is_some_and(|p| super::prefs::cookie(&p.headers, super::session::SESSION_COOKIE).is_some());
+    if prefs.kiosk.is_some() || signed_in {
+        // Nothing from a shared device, and no page with a person's data, may be kept by the
+        // browser or the service worker.
+        response.insert_header(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     }
 }
 

@@ -1,10 +1,17 @@
-//! Server-only parts of the app (feature `ssr`): shared state, the database, per-request
-//! preferences, security headers and kiosk enrolment.
+//! Server-only parts of the app (feature `ssr`): shared state, the database, the caller of each
+//! request, sessions, rate limits, outside systems, per-request preferences, security headers
+//! and kiosk enrolment.
 pub mod audit;
+pub mod clock;
+pub mod cx;
 pub mod db;
 pub mod headers;
+pub mod idkey;
 pub mod kiosk;
+pub mod outside;
 pub mod prefs;
+pub mod ratelimit;
+pub mod session;
 
 use std::sync::Arc;
 
@@ -14,6 +21,10 @@ pub struct AppState {
     pub db: sqlx::SqlitePool,
     pub site: Arc<SiteConfig>,
     pub assets: Arc<Assets>,
+    pub clock: clock::Clock,
+    pub sms: Arc<dyn outside::Sms>,
+    pub registry: Arc<dyn outside::IdentityRegistry>,
+    pub id_key: Arc<idkey::IdentityKey>,
 }
 
 /// The part of the server configuration the app itself needs.
@@ -30,6 +41,8 @@ pub struct SiteConfig {
     pub frame_ancestors: Vec<String>,
     /// Served over TLS: cookies get `Secure`.
     pub secure_cookies: bool,
+    /// Codes sent and codes tried per IP address per hour (every code and sign-in endpoint).
+    pub ip_limit_per_hour: u32,
 }
 
 /// The built client's files, found at start-up (names carry content hashes).

@@ -34,6 +34,24 @@ pub fn Layout(children: Children) -> impl IntoView {
 fn TopBar() -> impl IntoView {
     let i18n = use_i18n();
     let prefs = Prefs::current();
+    view! {
+        <header class="topbar">
+            <a class="brand" href="/">{t!(i18n, brand)}</a>
+            {prefs.kiosk.is_some().then(|| view! { <span class="kiosk-badge">{t!(i18n, kiosk_badge)}</span> })}
+            <details class="settings-menu">
+                <summary>{t!(i18n, settings)}</summary>
+                <PreferenceForms/>
+            </details>
+        </header>
+    }
+}
+
+/// Language and text size: plain forms, so they work before the page is interactive. Used in the
+/// top bar's settings menu and on the Me page.
+#[component]
+pub fn PreferenceForms() -> impl IntoView {
+    let i18n = use_i18n();
+    let prefs = Prefs::current();
     let location = use_location();
     // The forms post back to the page they were on; the server redirects there after saving.
     let back = move || location.pathname.get();
@@ -46,30 +64,23 @@ fn TopBar() -> impl IntoView {
     };
     let large = prefs.large_text;
     view! {
-        <header class="topbar">
-            <a class="brand" href="/">{t!(i18n, brand)}</a>
-            {prefs.kiosk.is_some().then(|| view! { <span class="kiosk-badge">{t!(i18n, kiosk_badge)}</span> })}
-            <details class="settings-menu">
-                <summary>{t!(i18n, settings)}</summary>
-                <form class="lang-form" method="post" action="/settings/lang">
-                    <fieldset>
-                        <legend>{t!(i18n, language)}</legend>
-                        <input type="hidden" name="back" value=back/>
-                        {lang_button(Locale::zh_Hans, "简体中文", "zh-Hans")}
-                        {lang_button(Locale::zh_Hant, "繁體中文", "zh-Hant")}
-                        {lang_button(Locale::en, "English", "en")}
-                    </fieldset>
-                </form>
-                <form class="text-size-form" method="post" action="/settings/text-size">
-                    <fieldset>
-                        <legend>{t!(i18n, text_size)}</legend>
-                        <input type="hidden" name="back" value=back/>
-                        <button type="submit" name="size" value=if large { "normal" } else { "large" }
-                            aria-pressed=large.to_string()>{t!(i18n, large_text)}</button>
-                    </fieldset>
-                </form>
-            </details>
-        </header>
+        <form class="lang-form" method="post" action="/settings/lang">
+            <fieldset>
+                <legend>{t!(i18n, language)}</legend>
+                <input type="hidden" name="back" value=back/>
+                {lang_button(Locale::zh_Hans, "简体中文", "zh-Hans")}
+                {lang_button(Locale::zh_Hant, "繁體中文", "zh-Hant")}
+                {lang_button(Locale::en, "English", "en")}
+            </fieldset>
+        </form>
+        <form class="text-size-form" method="post" action="/settings/text-size">
+            <fieldset>
+                <legend>{t!(i18n, text_size)}</legend>
+                <input type="hidden" name="back" value=back/>
+                <button type="submit" name="size" value=if large { "normal" } else { "large" }
+                    aria-pressed=large.to_string()>{t!(i18n, large_text)}</button>
+            </fieldset>
+        </form>
     }
 }
 

@@ -108,6 +108,14 @@ pub fn ComingSoonPage(section: Section) -> impl IntoView {
     view! {
         <Title text=move || section.label(i18n)/>
         <h1>{move || section.label(i18n)}</h1>
+        <ComingSoonCard/>
+    }
+}
+
+#[component]
+pub fn ComingSoonCard() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
         <section class="coming-soon card">
             <p>{t!(i18n, coming_soon)}</p>
             <p>{t!(i18n, coming_soon_detail)}</p>

@@ -1,0 +1,330 @@
+//! Identity pages: sign in by SMS code, the Me page (identity, devices, preferences), real-name
+//! verification, and the gate that leads a person there before filing, paying, hearings or signing.
+use crate::error::AppError;
+use crate::i18n::*;
+use crate::identity::api::*;
+use crate::identity::model::{DeviceProfile, DeviceView, MeView, safe_next};
+use crate::ui::forms::{Field, FormError, last_error};
+use leptos::prelude::*;
+use leptos_i18n::I18nContext;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// The `next` query parameter, made safe (only paths on this site).
+fn next_param(default: &'static str) -> Signal<String> {
+    let query = use_query_map();
+    Signal::derive(move || query.with(|q| q.get("next").map(|n| safe_next(&n).to_string())).unwrap_or_else(|| default.to_string()))
+}
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let request = ServerAction::<RequestCode>::new();
+    let error = last_error(request.value());
+    let next = next_param("/me");
+    view! {
+        <Title text=move || t_string!(i18n, signin_title)/>
+        <h1>{t!(i18n, signin_title)}</h1>
+        <p class="lead">{t!(i18n, signin_lead)}</p>
+        <section class="card">
+            <ActionForm action=request attr:class="stack-form" attr:novalidate=true>
+                <input type="hidden" name="next" value=next/>
+                <Field name="mobile" label=Signal::derive(move || t_string!(i18n, mobile_label).to_string())
+                    hint=Signal::derive(move || t_string!(i18n, mobile_hint).to_string())
+                    input_type="tel" autocomplete="tel" inputmode="tel" maxlength=20 autofocus=true error/>
+                <button type="submit" disabled=move || request.pending().get()>{t!(i18n, get_code)}</button>
+                <FormError error/>
+            </ActionForm>
+            <p class="fine-print">{t!(i18n, signin_privacy)}</p>
+        </section>
+    }
+}
+
+#[component]
+pub fn CodePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let sign_in = ServerAction::<SignInWithCode>::new();
+    let resend = ServerAction::<ResendCode>::new();
+    let error = last_error(sign_in.value());
+    let resend_error = last_error(resend.value());
+    let pending = Resource::new(move || resend.version().get(), |_| pending_code());
+    view! {
+        <Title text=move || t_string!(i18n, code_title)/>
+        <h1>{t!(i18n, code_title)}</h1>
+        <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+            {move || Suspend::new(async move {
+                match pending.await {
+                    Ok(Some(p)) => {
+                        let masked = p.masked_mobile.clone();
+                        view! {
+                            <section class="card">
+                                <p class="code-sent" data-testid="code-sent">{t!(i18n, code_sent_to, number = masked.clone())}</p>
+                                <ActionForm action=sign_in attr:class="stack-form" attr:novalidate=true>
+                                    <Field name="code" label=Signal::derive(move || t_string!(i18n, code_label).to_string())
+                                        hint=Signal::derive(move || t_string!(i18n, code_hint).to_string())
+                                        autocomplete="one-time-code" inputmode="numeric" maxlength=6 autofocus=true error/>
+                                    <button type="submit" disabled=move || sign_in.pending().get()>{t!(i18n, sign_in_button)}</button>
+                                    <FormError error/>
+                                </ActionForm>
+                                <ActionForm action=resend attr:class="inline-form">
+                                    <button type="submit" class="secondary" disabled=move || resend.pending().get()>{t!(i18n, resend_code)}</button>
+                                    <FormError error=resend_error/>
+                                </ActionForm>
+                                <p><a href="/signin">{t!(i18n, use_other_number)}</a></p>
+                            </section>
+                        }
+                        .into_any()
+                    }
+                    Ok(None) => view! {
+                        <section class="card">
+                            <p>{t!(i18n, no_pending_code_body)}</p>
+                            <p><a class="button" href="/signin">{t!(i18n, get_code)}</a></p>
+                        </section>
+                    }
+                    .into_any(),
+                    Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Shown where a page needs a signed-in person and there is none.
+#[component]
+fn SignInPrompt(#[prop(into)] next: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let href = format!("/signin?next={}", encode(&next));
+    view! {
+        <section class="card gate" data-testid="sign-in-prompt">
+            <h2>{t!(i18n, gate_signin_title)}</h2>
+            <p>{t!(i18n, gate_signin_body)}</p>
+            <p><a class="button" href=href>{t!(i18n, sign_in_link)}</a></p>
+        </section>
+    }
+}
+
+/// Percent-encodes a path for a query parameter.
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Wraps a page that needs a verified person: says why and leads there otherwise.
+#[component]
+pub fn RequireVerified(
+    /// The path to come back to.
+    here: &'static str,
+    children: ChildrenFn,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let me = Resource::new(|| (), |_| me());
+    let children = StoredValue::new(children);
+    view! {
+        <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(Some(person)) if person.verified() => children.with_value(|c| c()).into_any(),
+                    Ok(Some(_)) => view! {
+                        <section class="card gate" data-testid="verify-prompt">
+                            <h2>{t!(i18n, gate_verify_title)}</h2>
+                            <p>{t!(i18n, gate_verify_body)}</p>
+                            <p><a class="button" href=format!("/me/verify?next={}", encode(here))>{t!(i18n, verify_now)}</a></p>
+                        </section>
+                    }
+                    .into_any(),
+                    Ok(None) => view! { <SignInPrompt next=here/> }.into_any(),
+                    Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn MePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let me = Resource::new(|| (), |_| me());
+    view! {
+        <Title text=move || t_string!(i18n, me_title)/>
+        <h1>{t!(i18n, me_title)}</h1>
+        <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(Some(person)) => view! {
+                        <IdentityCard person/>
+                        <DevicesCard/>
+                        <SignOutCard/>
+                    }
+                    .into_any(),
+                    Ok(None) => view! { <SignInPrompt next="/me"/> }.into_any(),
+                    Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <section class="card" aria-labelledby="me-prefs">
+            <h2 id="me-prefs">{t!(i18n, me_prefs)}</h2>
+            <crate::ui::layout::PreferenceForms/>
+        </section>
+    }
+}
+
+#[component]
+fn IdentityCard(person: MeView) -> impl IntoView {
+    let i18n = use_i18n();
+    let verified = person.verified_at;
+    view! {
+        <section class="card" aria-labelledby="me-identity">
+            <h2 id="me-identity">{t!(i18n, me_identity)}</h2>
+            <dl class="facts">
+                <dt>{t!(i18n, me_name)}</dt>
+                <dd data-testid="me-name">{person.legal_name.clone().unwrap_or_else(|| "—".into())}</dd>
+                <dt>{t!(i18n, me_id)}</dt>
+                <dd data-testid="me-id">{person.id_masked.clone().unwrap_or_else(|| "—".into())}</dd>
+                <dt>{t!(i18n, me_phone)}</dt>
+                <dd data-testid="me-phone">{person.mobile_masked.clone()}</dd>
+                <dt>{t!(i18n, me_verification)}</dt>
+                <dd data-testid="me-verification">
+                    {match verified {
+                        Some(at) => view! { <span class="badge ok">"✓ "{t!(i18n, verified_on, date = at.shanghai())}</span> }.into_any(),
+                        None => view! {
+                            <span class="badge warn">{t!(i18n, not_verified)}</span>
+                            " "
+                            <a href="/me/verify">{t!(i18n, verify_now)}</a>
+                        }
+                        .into_any(),
+                    }}
+                </dd>
+            </dl>
+        </section>
+    }
+}
+
+fn profile_label(i18n: I18nContext<Locale>, p: DeviceProfile) -> &'static str {
+    match p {
+        DeviceProfile::Phone => t_string!(i18n, profile_phone),
+        DeviceProfile::Tablet => t_string!(i18n, profile_tablet),
+        DeviceProfile::WeChat => t_string!(i18n, profile_wechat),
+        DeviceProfile::Kiosk => t_string!(i18n, profile_kiosk),
+        DeviceProfile::Desktop => t_string!(i18n, profile_desktop),
+    }
+}
+
+#[component]
+fn DevicesCard() -> impl IntoView {
+    let i18n = use_i18n();
+    let others = ServerAction::<SignOutOthers>::new();
+    let one = ServerAction::<SignOutDevice>::new();
+    let devices = Resource::new(move || (others.version().get(), one.version().get()), |_| my_devices());
+    let others_error = last_error(others.value());
+    let done = move || others.value().get().and_then(|r| r.ok());
+    let row = move |d: DeviceView| {
+        let label = format!("{} · {}", d.browser, profile_label(i18n, d.profile));
+        view! {
+            <li class="device" data-testid="device" data-current=d.current.then_some("true")>
+                <p class="device-name">
+                    <strong>{label.clone()}</strong>
+                    {d.current.then(|| view! { " " <span class="badge">{t!(i18n, device_this)}</span> })}
+                </p>
+                <p class="device-meta">
+                    {d.place.clone()}" · "{t!(i18n, device_last_seen, time = d.last_seen.shanghai())}
+                </p>
+                {(!d.current).then(|| view! {
+                    <ActionForm action=one attr:class="inline-form">
+                        <input type="hidden" name="id" value=d.id.to_string()/>
+                        <button type="submit" class="secondary" aria-label=format!("{} {label}", t_string!(i18n, sign_out_device))>
+                            {t!(i18n, sign_out_device)}
+                        </button>
+                    </ActionForm>
+                })}
+            </li>
+        }
+    };
+    view! {
+        <section class="card" aria-labelledby="me-devices">
+            <h2 id="me-devices">{t!(i18n, me_devices)}</h2>
+            <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match devices.await {
+                        Ok(list) => {
+                            let has_others = list.iter().any(|d| !d.current);
+                            view! {
+                                <ul class="devices">{list.into_iter().map(row).collect_view()}</ul>
+                                {has_others.then(|| view! {
+                                    <ActionForm action=others attr:class="inline-form">
+                                        <button type="submit" disabled=move || others.pending().get()>{t!(i18n, sign_out_others)}</button>
+                                    </ActionForm>
+                                })}
+                            }
+                            .into_any()
+                        }
+                        Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <p class="form-status" role="status">{move || done().map(|n| t_string!(i18n, signed_out_others_done, count = n).to_string())}</p>
+            <FormError error=others_error/>
+        </section>
+    }
+}
+
+#[component]
+fn SignOutCard() -> impl IntoView {
+    let i18n = use_i18n();
+    let sign_out = ServerAction::<SignOut>::new();
+    view! {
+        <section class="card">
+            <ActionForm action=sign_out attr:class="inline-form">
+                <button type="submit" class="secondary" data-testid="sign-out">{t!(i18n, sign_out)}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+pub fn VerifyPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let verify = ServerAction::<VerifyIdentity>::new();
+    let error = last_error(verify.value());
+    let next = next_param("/me");
+    let me = Resource::new(|| (), |_| me());
+    view! {
+        <Title text=move || t_string!(i18n, verify_title)/>
+        <h1>{t!(i18n, verify_title)}</h1>
+        <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(Some(person)) if person.verified() => view! {
+                        <section class="card">
+                            <p>{t!(i18n, already_verified_body)}</p>
+                            <p><a class="button" href=next>{t!(i18n, continue_button)}</a></p>
+                        </section>
+                    }
+                    .into_any(),
+                    Ok(Some(_)) => view! {
+                        <p class="lead">{t!(i18n, verify_lead)}</p>
+                        <section class="card">
+                            <ActionForm action=verify attr:class="stack-form" attr:novalidate=true>
+                                <input type="hidden" name="next" value=next/>
+                                <Field name="legal_name" label=Signal::derive(move || t_string!(i18n, legal_name_label).to_string())
+                                    autocomplete="name" maxlength=30 autofocus=true error/>
+                                <Field name="id_number" label=Signal::derive(move || t_string!(i18n, id_number_label).to_string())
+                                    hint=Signal::derive(move || t_string!(i18n, id_number_hint).to_string())
+                                    autocomplete="off" maxlength=22 error/>
+                                <button type="submit" disabled=move || verify.pending().get()>{t!(i18n, verify_button)}</button>
+                                <FormError error/>
+                            </ActionForm>
+                            <p class="fine-print">{t!(i18n, verify_privacy)}</p>
+                        </section>
+                    }
+                    .into_any(),
+                    Ok(None) => view! { <SignInPrompt next="/me/verify"/> }.into_any(),
+                    Err(e) => view! { <FormError error=Signal::derive(move || Some::<AppError>(e.clone()))/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

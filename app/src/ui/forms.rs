@@ -1,0 +1,132 @@
+//! Form pieces every area shares: the error summary under a form and the message next to a field,
+//! both translated from the keys the server sends.
+use crate::error::AppError;
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_i18n::I18nContext;
+
+/// The text for a message key sent by the server. Unknown keys get the generic message, so a
+/// new server key never shows a raw identifier to a person.
+pub fn key_text(i18n: I18nContext<Locale>, key: &str) -> String {
+    let s: &str = match key {
+        "error_mobile" => t_string!(i18n, error_mobile),
+        "error_code_format" => t_string!(i18n, error_code_format),
+        "error_code_wrong" => t_string!(i18n, error_code_wrong),
+        "error_code_expired" => t_string!(i18n, error_code_expired),
+        "error_code_used" => t_string!(i18n, error_code_used),
+        "error_code_burnt" => t_string!(i18n, error_code_burnt),
+        "error_no_pending_code" => t_string!(i18n, error_no_pending_code),
+        "error_sms_unavailable" => t_string!(i18n, error_sms_unavailable),
+        "error_name" => t_string!(i18n, error_name),
+        "error_id_format" => t_string!(i18n, error_id_format),
+        "error_id_region" => t_string!(i18n, error_id_region),
+        "error_id_birth_date" => t_string!(i18n, error_id_birth_date),
+        "error_id_check" => t_string!(i18n, error_id_check),
+        "error_registry_mismatch" => t_string!(i18n, error_registry_mismatch),
+        "error_registry_unavailable" => t_string!(i18n, error_registry_unavailable),
+        "error_id_taken" => t_string!(i18n, error_id_taken),
+        "error_already_verified" => t_string!(i18n, error_already_verified),
+        "error_bad_request" => t_string!(i18n, error_bad_request),
+        _ => t_string!(i18n, error_generic),
+    };
+    s.to_string()
+}
+
+/// One sentence for a whole error, for the summary under a form.
+pub fn error_text(i18n: I18nContext<Locale>, e: &AppError) -> String {
+    match e {
+        AppError::Unauthenticated => t_string!(i18n, error_unauthenticated).to_string(),
+        AppError::Forbidden => t_string!(i18n, error_forbidden).to_string(),
+        AppError::NotFound => t_string!(i18n, error_not_found).to_string(),
+        AppError::Invalid(fields) => fields.values().next().map(|k| key_text(i18n, k)).unwrap_or_else(|| t_string!(i18n, error_generic).to_string()),
+        AppError::Conflict(key) => key_text(i18n, key),
+        AppError::RateLimited { retry_after_s } => {
+            let wait = wait_text(i18n, i64::from(*retry_after_s));
+            t_string!(i18n, error_rate_limited, wait = wait).to_string()
+        }
+        AppError::Internal(ref_id) => t_string!(i18n, error_internal, reference = ref_id.clone()).to_string(),
+    }
+}
+
+/// "45 seconds", "3 minutes", "2 hours" in the reader's language.
+pub fn wait_text(i18n: I18nContext<Locale>, secs: i64) -> String {
+    if secs < 90 {
+        t_string!(i18n, wait_seconds, n = secs).to_string()
+    } else if secs < 90 * 60 {
+        t_string!(i18n, wait_minutes, n = (secs + 59) / 60).to_string()
+    } else {
+        t_string!(i18n, wait_hours, n = (secs + 3599) / 3600).to_string()
+    }
+}
+
+/// The error of a form's last submission, as a signal.
+pub fn last_error<T: 'static>(
+    value: impl Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+) -> Signal<Option<AppError>> {
+    Signal::derive(move || value.get().and_then(|r| r.err()))
+}
+
+/// The message for one field, if the last submission was refused because of it.
+pub fn field_error(error: Signal<Option<AppError>>, field: &'static str) -> Signal<Option<String>> {
+    Signal::derive(move || match error.get() {
+        Some(AppError::Invalid(fields)) => fields.get(field).cloned(),
+        _ => None,
+    })
+}
+
+/// The summary under a form: announced by screen readers as it appears.
+#[component]
+pub fn FormError(error: Signal<Option<AppError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <p class="form-error" role="alert">
+            {move || error.get().map(|e| error_text(i18n, &e))}
+        </p>
+    }
+}
+
+/// A labelled text input with its hint and error message wired for assistive technology.
+#[component]
+pub fn Field(
+    /// The form field (and server function argument) name.
+    name: &'static str,
+    #[prop(into)] label: Signal<String>,
+    #[prop(optional, into)] hint: Option<Signal<String>>,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] inputmode: Option<&'static str>,
+    #[prop(optional)] maxlength: Option<u32>,
+    #[prop(optional)] autofocus: bool,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = format!("field-{name}");
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let message = field_error(error, name);
+    let described = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        let has_hint = hint.is_some();
+        move || {
+            let mut ids = Vec::new();
+            if has_hint {
+                ids.push(hint_id.clone());
+            }
+            if message.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:field-invalid=move || message.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            {hint.map(|h| view! { <p class="field-hint" id=hint_id.clone()>{h}</p> })}
+            <input id=id.clone() name=name type=input_type autocomplete=autocomplete inputmode=inputmode
+                maxlength=maxlength.map(|m| m.to_string()) autofocus=autofocus required=true
+                aria-invalid=move || message.get().is_some().then_some("true")
+                aria-describedby=described/>
+            <p class="field-error" id=error_id.clone()>{move || message.get().map(|k| key_text(i18n, &k))}</p>
+        </div>
+    }
+}

@@ -1,0 +1,509 @@
+//! Identity against the real server on 127.0.0.1:0: sign-in by SMS code and its limits, session
+//! rotation and expiry (with the server's clock moved forward), devices, real-name verification,
+//! and the forbidden paths of every identity server function.
+use reqwest::StatusCode;
+use serde_json::Value;
+use server::config::{Config, FileLayer};
+use server::serve::ServerState;
+use std::collections::HashMap;
+
+struct App {
+    base: String,
+    state: ServerState,
+    _data: tempfile::TempDir,
+}
+
+async fn start(extra: &[(&str, &str)]) -> App {
+    let data = tempfile::tempdir().expect("temp dir");
+    let mut env: HashMap<String, String> = HashMap::from([
+        ("TIANPING_DATA_DIR".into(), data.path().display().to_string()),
+        ("TIANPING_ADDR".into(), "127.0.0.1:0".into()),
+        ("TIANPING_KIOSK_SECRET".into(), "integration-test-secret-0123456789".into()),
+        ("TIANPING_IP_LIMIT_PER_HOUR".into(), "1000".into()),
+    ]);
+    for (k, v) in extra {
+        env.insert(k.to_string(), v.to_string());
+    }
+    let mut config = Config::from_layers(FileLayer::default(), move |k| env.get(k).cloned()).expect("config");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    config.public_url = format!("http://{addr}");
+    let (router, state) = server::serve::build(&config).await.expect("server builds");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await;
+    });
+    App { base: format!("http://{addr}"), state, _data: data }
+}
+
+/// One browser: its own cookie jar.
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().expect("client")
+}
+
+/// Calls a server function the way the app's client does; returns status, JSON and Set-Cookie lines.
+async fn call(app: &App, b: &reqwest::Client, endpoint: &str, form: &[(&str, &str)]) -> (StatusCode, Value, Vec<String>) {
+    call_with(app, b, endpoint, form, &[]).await
+}
+
+async fn call_with(app: &App, b: &reqwest::Client, endpoint: &str, form: &[(&str, &str)], headers: &[(&str, &str)]) -> (StatusCode, Value, Vec<String>) {
+    let mut req = b.post(format!("{}/api/identity/{endpoint}", app.base)).form(form);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let res = req.send().await.expect("request");
+    let status = res.status();
+    let cookies = res.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok().map(String::from)).collect();
+    let text = res.text().await.expect("body");
+    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)), cookies)
+}
+
+fn cookie_value(cookies: &[String], name: &str) -> Option<String> {
+    cookies.iter().find_map(|c| c.strip_prefix(&format!("{name}=")).map(|rest| rest.split(';').next().unwrap_or("").to_string()))
+}
+
+/// The newest code in the sandbox outbox for a number, read from the outbox page.
+async fn latest_code(app: &App, mobile: &str) -> String {
+    let page = reqwest::get(format!("{}/sandbox/sms?to={mobile}", app.base)).await.expect("outbox").text().await.expect("body");
+    let start = page.find("<td class=\"text\">").expect("a message in the outbox");
+    let text = &page[start..];
+    let digits: String = text.chars().skip_while(|c| !c.is_ascii_digit()).take_while(|c| c.is_ascii_digit()).collect();
+    assert_eq!(digits.len(), 6, "a 6-digit code in {text}");
+    digits
+}
+
+async fn sign_in(app: &App, b: &reqwest::Client, mobile: &str) -> String {
+    let (status, body, _) = call(app, b, "request_code", &[("mobile", mobile)]).await;
+    assert_eq!(status, 200, "{body}");
+    let code = latest_code(app, mobile).await;
+    let (status, body, cookies) = call(app, b, "sign_in_with_code", &[("code", &code)]).await;
+    assert_eq!(status, 200, "{body}");
+    cookie_value(&cookies, "tp_session").expect("a session cookie")
+}
+
+async fn me(app: &App, b: &reqwest::Client) -> Value {
+    call(app, b, "me", &[]).await.1
+}
+
+fn advance(app: &App, secs: i64) {
+    app.state.app.clock.advance(secs);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_new_number_signs_up_with_the_code_from_the_sandbox_outbox() {
+    let app = start(&[]).await;
+    let b = browser();
+    let (status, body, cookies) = call(&app, &b, "request_code", &[("mobile", "138 0013 8000")]).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["masked_mobile"], "138****8000");
+    let otp = cookies.iter().find(|c| c.starts_with("tp_otp=")).expect("pending-code cookie");
+    assert!(otp.contains("HttpOnly") && otp.contains("SameSite=Lax"));
+    assert_eq!(me(&app, &b).await, Value::Null);
+    let code = latest_code(&app, "13800138000").await;
+    let (status, _, cookies) = call(&app, &b, "sign_in_with_code", &[("code", &code)]).await;
+    assert_eq!(status, 200);
+    let session = cookies.iter().find(|c| c.starts_with("tp_session=")).expect("session cookie");
+    assert!(session.contains("HttpOnly") && session.contains("SameSite=Lax") && !session.contains("Secure"));
+    let me = me(&app, &b).await;
+    assert_eq!(me["mobile_masked"], "138****8000");
+    assert_eq!(me["verified_at"], Value::Null);
+}
+
+#[tokio::test]
+async fn a_known_number_and_an_unknown_one_get_the_same_answer() {
+    let app = start(&[]).await;
+    sign_in(&app, &browser(), "13900139000").await;
+    advance(&app, 61);
+    let (s1, known, c1) = call(&app, &browser(), "request_code", &[("mobile", "13900139000")]).await;
+    let (s2, unknown, c2) = call(&app, &browser(), "request_code", &[("mobile", "13700137000")]).await;
+    assert_eq!((s1, s2), (StatusCode::OK, StatusCode::OK));
+    assert_eq!(known["resend_after_s"], unknown["resend_after_s"]);
+    assert_eq!(known.as_object().map(|o| o.len()), unknown.as_object().map(|o| o.len()));
+    assert_eq!(c1.len(), c2.len());
+}
+
+#[tokio::test]
+async fn a_second_code_within_a_minute_is_refused_then_allowed() {
+    let app = start(&[]).await;
+    let b = browser();
+    call(&app, &b, "request_code", &[("mobile", "13800000001")]).await;
+    let (status, body, _) = call(&app, &b, "resend_code", &[]).await;
+    assert_eq!(status, 429, "{body}");
+    let wait = body["RateLimited"]["retry_after_s"].as_i64().expect("retry_after_s");
+    assert!((1..=60).contains(&wait), "{wait}");
+    advance(&app, 61);
+    assert_eq!(call(&app, &b, "resend_code", &[]).await.0, 200);
+}
+
+#[tokio::test]
+async fn five_wrong_codes_burn_the_code_and_start_a_cool_down() {
+    let app = start(&[]).await;
+    let b = browser();
+    call(&app, &b, "request_code", &[("mobile", "13800000002")]).await;
+    let right = latest_code(&app, "13800000002").await;
+    let wrong = if right == "000000" { "111111" } else { "000000" };
+    for _ in 0..4 {
+        let (status, body, _) = call(&app, &b, "sign_in_with_code", &[("code", wrong)]).await;
+        assert_eq!(status, 422);
+        assert_eq!(body["Invalid"]["code"], "error_code_wrong");
+    }
+    let (status, body, _) = call(&app, &b, "sign_in_with_code", &[("code", wrong)]).await;
+    assert_eq!((status, body), (StatusCode::CONFLICT, serde_json::json!({ "Conflict": "error_code_burnt" })));
+    // The right code no longer works either.
+    assert_eq!(call(&app, &b, "sign_in_with_code", &[("code", &right)]).await.0, 409);
+    advance(&app, 61);
+    let (status, body, _) = call(&app, &b, "request_code", &[("mobile", "13800000002")]).await;
+    assert_eq!(status, 429, "cool-down: {body}");
+    advance(&app, 15 * 60);
+    assert_eq!(call(&app, &b, "request_code", &[("mobile", "13800000002")]).await.0, 200);
+}
+
+#[tokio::test]
+async fn a_code_expires_after_five_minutes() {
+    let app = start(&[]).await;
+    let b = browser();
+    call(&app, &b, "request_code", &[("mobile", "13800000003")]).await;
+    let code = latest_code(&app, "13800000003").await;
+    advance(&app, 5 * 60);
+    let (status, body, _) = call(&app, &b, "sign_in_with_code", &[("code", &code)]).await;
+    assert_eq!((status, body), (StatusCode::CONFLICT, serde_json::json!({ "Conflict": "error_code_expired" })));
+}
+
+#[tokio::test]
+async fn a_code_works_once_and_only_in_the_browser_that_asked_for_it() {
+    let app = start(&[]).await;
+    let b = browser();
+    let (_, _, cookies) = call(&app, &b, "request_code", &[("mobile", "13800000004")]).await;
+    let otp = cookie_value(&cookies, "tp_otp").expect("pending cookie");
+    let code = latest_code(&app, "13800000004").await;
+    // Another browser, without the pending-code cookie, cannot use it.
+    let (status, _, _) = call(&app, &browser(), "sign_in_with_code", &[("code", &code)]).await;
+    assert_eq!(status, 409);
+    assert_eq!(call(&app, &b, "sign_in_with_code", &[("code", &code)]).await.0, 200);
+    let replay = format!("tp_otp={otp}");
+    let (status, body, _) = call_with(&app, &browser(), "sign_in_with_code", &[("code", &code)], &[("cookie", &replay)]).await;
+    assert_eq!((status, body), (StatusCode::CONFLICT, serde_json::json!({ "Conflict": "error_code_used" })));
+}
+
+#[tokio::test]
+async fn a_number_gets_at_most_ten_codes_a_day() {
+    let app = start(&[]).await;
+    let b = browser();
+    for i in 0..10 {
+        assert_eq!(call(&app, &b, "request_code", &[("mobile", "13800000005")]).await.0, 200, "code {i}");
+        advance(&app, 61);
+    }
+    let (status, body, _) = call(&app, &b, "request_code", &[("mobile", "13800000005")]).await;
+    assert_eq!(status, 429, "{body}");
+    advance(&app, 24 * 3600);
+    assert_eq!(call(&app, &b, "request_code", &[("mobile", "13800000005")]).await.0, 200);
+}
+
+#[tokio::test]
+async fn one_address_gets_only_its_hourly_number_of_codes_and_tries() {
+    let app = start(&[("TIANPING_IP_LIMIT_PER_HOUR", "3")]).await;
+    for n in ["13800000011", "13800000012", "13800000013"] {
+        assert_eq!(call(&app, &browser(), "request_code", &[("mobile", n)]).await.0, 200);
+    }
+    let (status, body, _) = call(&app, &browser(), "request_code", &[("mobile", "13800000014")]).await;
+    assert_eq!(status, 429, "{body}");
+    let b = browser();
+    for _ in 0..3 {
+        call(&app, &b, "sign_in_with_code", &[("code", "000000")]).await;
+    }
+    assert_eq!(call(&app, &b, "sign_in_with_code", &[("code", "000000")]).await.0, 429);
+    advance(&app, 3600);
+    assert_eq!(call(&app, &browser(), "request_code", &[("mobile", "13800000014")]).await.0, 200);
+}
+
+#[tokio::test]
+async fn a_malformed_number_or_code_is_refused_with_the_field_named() {
+    let app = start(&[]).await;
+    let b = browser();
+    let (status, body, _) = call(&app, &b, "request_code", &[("mobile", "12345")]).await;
+    assert_eq!(status, 422);
+    assert_eq!(body["Invalid"]["mobile"], "error_mobile");
+    call(&app, &b, "request_code", &[("mobile", "13800000006")]).await;
+    let (status, body, _) = call(&app, &b, "sign_in_with_code", &[("code", "12ab")]).await;
+    assert_eq!(status, 422);
+    assert_eq!(body["Invalid"]["code"], "error_code_format");
+}
+
+#[tokio::test]
+async fn signing_in_again_rotates_the_session_and_the_old_id_stops_working() {
+    let app = start(&[]).await;
+    let b = browser();
+    let first = sign_in(&app, &b, "13800000007").await;
+    advance(&app, 61);
+    let second = sign_in(&app, &b, "13800000007").await;
+    assert_ne!(first, second);
+    assert_eq!(first.len(), 32, "128 bits in hex");
+    let old = format!("tp_session={first}");
+    let (_, body, _) = call_with(&app, &reqwest::Client::new(), "me", &[], &[("cookie", &old)]).await;
+    assert_eq!(body, Value::Null);
+    assert_ne!(me(&app, &b).await, Value::Null);
+}
+
+#[tokio::test]
+async fn a_step_up_by_sms_rotates_the_session_and_counts_for_five_minutes() {
+    let app = start(&[]).await;
+    let b = browser();
+    let before = sign_in(&app, &b, "13800000008").await;
+    advance(&app, 5 * 60);
+    assert_eq!(me(&app, &b).await["stepped_up"], false);
+    assert_eq!(call(&app, &b, "request_step_up_code", &[]).await.0, 200);
+    let code = latest_code(&app, "13800000008").await;
+    let (status, body, cookies) = call(&app, &b, "step_up_with_code", &[("code", &code)]).await;
+    assert_eq!(status, 200, "{body}");
+    let after = cookie_value(&cookies, "tp_session").expect("new session cookie");
+    assert_ne!(before, after);
+    let old = format!("tp_session={before}");
+    assert_eq!(call_with(&app, &reqwest::Client::new(), "me", &[], &[("cookie", &old)]).await.1, Value::Null);
+    assert_eq!(me(&app, &b).await["stepped_up"], true);
+    advance(&app, 5 * 60);
+    assert_eq!(me(&app, &b).await["stepped_up"], false);
+}
+
+#[tokio::test]
+async fn a_step_up_code_of_one_session_does_not_step_up_another() {
+    let app = start(&[]).await;
+    let phone = browser();
+    sign_in(&app, &phone, "13800000009").await;
+    advance(&app, 61);
+    let (_, _, cookies) = call(&app, &phone, "request_step_up_code", &[]).await;
+    let otp = cookie_value(&cookies, "tp_otp").expect("pending cookie");
+    let code = latest_code(&app, "13800000009").await;
+    advance(&app, 61);
+    let other_session = sign_in(&app, &browser(), "13800000010").await;
+    let both = format!("tp_session={other_session}; tp_otp={otp}");
+    let (status, body, _) = call_with(&app, &reqwest::Client::new(), "step_up_with_code", &[("code", &code)], &[("cookie", &both)]).await;
+    assert_eq!((status, body), (StatusCode::CONFLICT, serde_json::json!({ "Conflict": "error_no_pending_code" })));
+}
+
+#[tokio::test]
+async fn a_session_ends_after_thirty_idle_minutes_but_activity_keeps_it() {
+    let app = start(&[]).await;
+    let b = browser();
+    sign_in(&app, &b, "13800000015").await;
+    advance(&app, 29 * 60);
+    assert_ne!(me(&app, &b).await, Value::Null);
+    advance(&app, 29 * 60);
+    assert_ne!(me(&app, &b).await, Value::Null, "the last request counts as activity");
+    advance(&app, 30 * 60);
+    assert_eq!(me(&app, &b).await, Value::Null);
+}
+
+#[tokio::test]
+async fn a_session_ends_after_twelve_hours_however_busy() {
+    let app = start(&[]).await;
+    let b = browser();
+    sign_in(&app, &b, "13800000016").await;
+    for _ in 0..(12 * 60 / 25) {
+        assert_ne!(me(&app, &b).await, Value::Null);
+        advance(&app, 25 * 60);
+    }
+    advance(&app, 25 * 60);
+    assert_eq!(me(&app, &b).await, Value::Null);
+}
+
+#[tokio::test]
+async fn a_kiosk_session_ends_after_the_kiosk_idle_time_and_on_reset() {
+    let app = start(&[]).await;
+    let kiosk = browser();
+    let link = server::serve::kiosk_link(&test_config(&app), "lobby-1").expect("kiosk link");
+    let res = kiosk.get(link).send().await.expect("enrol");
+    assert_eq!(res.status(), 303);
+    sign_in(&app, &kiosk, "13800000017").await;
+    let devices = call(&app, &kiosk, "devices", &[]).await.1;
+    assert_eq!(devices[0]["profile"], "Kiosk");
+    advance(&app, 119);
+    assert_ne!(me(&app, &kiosk).await, Value::Null);
+    advance(&app, 120);
+    assert_eq!(me(&app, &kiosk).await, Value::Null);
+    advance(&app, 61);
+    sign_in(&app, &kiosk, "13800000017").await;
+    let res = kiosk.post(format!("{}/kiosk/reset", app.base)).send().await.expect("reset");
+    assert_eq!(res.status(), 204);
+    assert_eq!(me(&app, &kiosk).await, Value::Null);
+}
+
+fn test_config(app: &App) -> Config {
+    let env: HashMap<String, String> = HashMap::from([
+        ("TIANPING_DATA_DIR".into(), app._data.path().display().to_string()),
+        ("TIANPING_KIOSK_SECRET".into(), "integration-test-secret-0123456789".into()),
+        ("TIANPING_PUBLIC_URL".into(), app.base.clone()),
+    ]);
+    Config::from_layers(FileLayer::default(), move |k| env.get(k).cloned()).expect("config")
+}
+
+#[tokio::test]
+async fn every_identity_function_refuses_a_caller_without_a_session() {
+    let app = start(&[]).await;
+    let b = browser();
+    for (endpoint, form) in [
+        ("devices", vec![]),
+        ("sign_out", vec![]),
+        ("sign_out_others", vec![]),
+        ("sign_out_device", vec![("id", "1")]),
+        ("verify", vec![("legal_name", "张三"), ("id_number", "11010519491231002X")]),
+        ("request_step_up_code", vec![]),
+        ("step_up_with_code", vec![("code", "123456")]),
+    ] {
+        let (status, body, _) = call(&app, &b, endpoint, &form).await;
+        assert_eq!(status, 401, "{endpoint}: {body}");
+        assert_eq!(body, Value::String("Unauthenticated".into()), "{endpoint}");
+    }
+    // A forged or stale cookie is no better than none.
+    let forged = "tp_session=0123456789abcdef0123456789abcdef";
+    assert_eq!(call_with(&app, &reqwest::Client::new(), "devices", &[], &[("cookie", forged)]).await.0, 401);
+    assert_eq!(me(&app, &b).await, Value::Null);
+}
+
+#[tokio::test]
+async fn a_person_cannot_sign_out_another_persons_device() {
+    let app = start(&[]).await;
+    let alice = browser();
+    sign_in(&app, &alice, "13800000018").await;
+    let bob = browser();
+    sign_in(&app, &bob, "13800000019").await;
+    let alice_session = call(&app, &alice, "devices", &[]).await.1[0]["id"].as_i64().expect("id").to_string();
+    let (status, _, _) = call(&app, &bob, "sign_out_device", &[("id", &alice_session)]).await;
+    assert_eq!(status, 404);
+    assert_ne!(me(&app, &alice).await, Value::Null);
+    // Bob's devices list shows only Bob's session.
+    let bobs = call(&app, &bob, "devices", &[]).await.1;
+    assert_eq!(bobs.as_array().map(Vec::len), Some(1));
+}
+
+#[tokio::test]
+async fn signing_out_everywhere_else_ends_the_other_devices_only() {
+    let app = start(&[]).await;
+    let phone = browser();
+    sign_in(&app, &phone, "13800000020").await;
+    advance(&app, 61);
+    let tablet = browser();
+    sign_in(&app, &tablet, "13800000020").await;
+    let devices = call(&app, &phone, "devices", &[]).await.1;
+    assert_eq!(devices.as_array().map(Vec::len), Some(2));
+    let (status, n, _) = call(&app, &phone, "sign_out_others", &[]).await;
+    assert_eq!((status, n), (StatusCode::OK, serde_json::json!(1)));
+    assert_eq!(me(&app, &tablet).await, Value::Null);
+    assert_ne!(me(&app, &phone).await, Value::Null);
+    let (status, _, cookies) = call(&app, &phone, "sign_out", &[]).await;
+    assert_eq!(status, 200);
+    assert!(cookies.iter().any(|c| c.starts_with("tp_session=;") && c.contains("Max-Age=0")));
+    assert_eq!(me(&app, &phone).await, Value::Null);
+}
+
+#[tokio::test]
+async fn a_registered_identity_verifies_and_the_number_is_stored_only_encrypted() {
+    let app = start(&[]).await;
+    let b = browser();
+    sign_in(&app, &b, "13800000021").await;
+    let (status, body, _) = call(&app, &b, "verify", &[("legal_name", " 张三 "), ("id_number", "11010519491231002x")]).await;
+    assert_eq!(status, 200, "{body}");
+    let me = me(&app, &b).await;
+    assert_eq!(me["legal_name"], "张三");
+    assert_eq!(me["id_masked"], "110105********002X");
+    assert_ne!(me["verified_at"], Value::Null);
+    let (cipher, lookup): (Vec<u8>, String) =
+        sqlx::query_as("SELECT id_cipher, id_lookup FROM people WHERE mobile = '13800000021'").fetch_one(&app.state.app.db).await.expect("row");
+    assert!(!String::from_utf8_lossy(&cipher).contains("1949"));
+    assert!(!lookup.contains("1949"));
+    assert_eq!(app.state.app.id_key.decrypt(&cipher).expect("decrypts"), "11010519491231002X");
+    let actions: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log").fetch_all(&app.state.app.db).await.expect("audit");
+    assert!(actions.contains(&"identity.verification_passed".to_string()), "{actions:?}");
+    let (status, body, _) = call(&app, &b, "verify", &[("legal_name", "张三"), ("id_number", "11010519491231002X")]).await;
+    assert_eq!((status, body), (StatusCode::CONFLICT, serde_json::json!({ "Conflict": "error_already_verified" })));
+}
+
+#[tokio::test]
+async fn a_name_that_does_not_match_or_a_deceased_registration_fails_and_is_audited() {
+    let app = start(&[]).await;
+    let b = browser();
+    sign_in(&app, &b, "13800000022").await;
+    let (status, body, _) = call(&app, &b, "verify", &[("legal_name", "李四"), ("id_number", "11010519491231002X")]).await;
+    assert_eq!((status, body), (StatusCode::CONFLICT, serde_json::json!({ "Conflict": "error_registry_mismatch" })));
+    let (status, _, _) = call(&app, &b, "verify", &[("legal_name", "孙丽"), ("id_number", "110108197001010117")]).await;
+    assert_eq!(status, 409);
+    assert_eq!(me(&app, &b).await["verified_at"], Value::Null);
+    let details: Vec<String> = sqlx::query_scalar("SELECT details FROM audit_log WHERE action = 'identity.verification_failed'")
+        .fetch_all(&app.state.app.db)
+        .await
+        .expect("audit");
+    assert_eq!(details.len(), 2);
+    assert!(details.iter().all(|d| !d.contains("11010519491231002X") && !d.contains("110108197001010117")), "only masked numbers: {details:?}");
+}
+
+#[tokio::test]
+async fn a_mistyped_id_number_is_refused_before_the_registry_is_asked() {
+    let app = start(&[]).await;
+    let b = browser();
+    sign_in(&app, &b, "13800000023").await;
+    let (status, body, _) = call(&app, &b, "verify", &[("legal_name", "张"), ("id_number", "110105194912310021")]).await;
+    assert_eq!(status, 422);
+    assert_eq!(body["Invalid"]["id_number"], "error_id_check");
+    assert_eq!(body["Invalid"]["legal_name"], "error_name");
+    let (_, body, _) = call(&app, &b, "verify", &[("legal_name", "张三"), ("id_number", "110105194902301234")]).await;
+    assert_eq!(body["Invalid"]["id_number"], "error_id_birth_date");
+}
+
+#[tokio::test]
+async fn one_id_number_verifies_only_one_account() {
+    let app = start(&[]).await;
+    let first = browser();
+    sign_in(&app, &first, "13800000024").await;
+    assert_eq!(call(&app, &first, "verify", &[("legal_name", "李四"), ("id_number", "110105199003071239")]).await.0, 200);
+    let second = browser();
+    sign_in(&app, &second, "13800000025").await;
+    let (status, body, _) = call(&app, &second, "verify", &[("legal_name", "李四"), ("id_number", "110105199003071239")]).await;
+    assert_eq!((status, body), (StatusCode::CONFLICT, serde_json::json!({ "Conflict": "error_id_taken" })));
+}
+
+#[tokio::test]
+async fn a_person_may_ask_the_registry_five_times_a_day() {
+    let app = start(&[]).await;
+    let b = browser();
+    sign_in(&app, &b, "13800000026").await;
+    for _ in 0..5 {
+        assert_eq!(call(&app, &b, "verify", &[("legal_name", "王五"), ("id_number", "310104198506154569")]).await.0, 409);
+    }
+    let (status, body, _) = call(&app, &b, "verify", &[("legal_name", "王小明"), ("id_number", "310104198506154569")]).await;
+    assert_eq!(status, 429, "{body}");
+}
+
+#[tokio::test]
+async fn the_sandbox_outbox_exists_only_while_sandboxes_are_on() {
+    let app = start(&[("TIANPING_SANDBOX", "false")]).await;
+    let res = reqwest::get(format!("{}/sandbox/sms", app.base)).await.expect("request");
+    assert_eq!(res.status(), 404);
+    // Without a gateway, asking for a code says so rather than pretending to send.
+    let (status, body, _) = call(&app, &browser(), "request_code", &[("mobile", "13800000027")]).await;
+    assert_eq!((status, body), (StatusCode::CONFLICT, serde_json::json!({ "Conflict": "error_sms_unavailable" })));
+}
+
+#[tokio::test]
+async fn the_audit_log_records_sign_in_and_out_without_codes_or_session_ids() {
+    let app = start(&[]).await;
+    let b = browser();
+    let token = sign_in(&app, &b, "13800000028").await;
+    let code = latest_code(&app, "13800000028").await;
+    call(&app, &b, "sign_out", &[]).await;
+    let rows: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT action, subject, details FROM audit_log ORDER BY seq").fetch_all(&app.state.app.db).await.expect("audit");
+    let actions: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(actions, ["identity.signed_up", "identity.signed_in", "identity.signed_out"]);
+    for (_, subject, details) in &rows {
+        assert!(!subject.contains(&token) && !details.contains(&token) && !details.contains(&code), "{subject} {details}");
+    }
+    assert_eq!(app::ssr::audit::verify(&app.state.app.db).await.expect("verify"), Ok(3));
+}
+
+#[tokio::test]
+async fn a_cross_site_post_to_a_server_function_is_refused() {
+    let app = start(&[]).await;
+    let (status, _, _) =
+        call_with(&app, &browser(), "request_code", &[("mobile", "13800000029")], &[("origin", "https://evil.example")]).await;
+    assert_eq!(status, 403);
+}
