@@ -5,7 +5,7 @@ import {
   type Project,
 } from '@playwright/test';
 import type { Profile } from './fixtures';
-import { BASE_URL, startServerEnv } from './fixtures/server';
+import { API_URL, BASE_URL, startServerEnv } from './fixtures/server';
 
 const CHROME = '156.0.0.0';
 
@@ -128,7 +128,7 @@ export default defineConfig<object, ProfileOption>({
   projects,
   webServer: {
     command: 'bash ./scripts/start-server.sh',
-    url: `${BASE_URL}/healthz`,
+    url: `${API_URL}/healthz`,
     reuseExistingServer: true,
     timeout: 60_000,
     env: startServerEnv(),

@@ -1,6 +1,6 @@
 import { IdleWarning } from '../pages/idle-warning';
 import { Identity } from '../pages/identity';
-import { BASE_URL, expect, freshMobile, gotoHydrated, latestCode, masked, test } from '../fixtures';
+import { API_URL, BASE_URL, expect, freshMobile, gotoHydrated, latestCode, masked, test } from '../fixtures';
 
 test.skip(({ profile }) => profile !== 'kiosk', 'the idle reset exists only on kiosks');
 
@@ -31,7 +31,7 @@ test('a person signed in at the kiosk is signed out by the idle reset, on the se
 
   // The session ended on the server: the old cookie would not work even if it had been kept.
   const stale = `tp_session=${session!.value}`;
-  const res = await request.post(`${BASE_URL}/api/identity/me`, { headers: { cookie: stale }, form: {} });
+  const res = await request.post(`${API_URL}/api/identity/me`, { headers: { cookie: stale }, form: {} });
   expect(await res.json()).toBeNull();
   await gotoHydrated(page, '/me');
   await expect(shell.signInPrompt).toBeVisible();

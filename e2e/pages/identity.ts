@@ -1,5 +1,6 @@
-import type { Locator, Page } from '@playwright/test';
+import type { APIRequestContext, Locator, Page } from '@playwright/test';
 import { waitForHydration } from '../fixtures/hydration';
+import { latestCode } from '../fixtures/sms';
 import { I, type Lang } from '../fixtures/strings';
 
 /** Sign-in by SMS code, the Me page and real-name verification. Locators and verbs only. */
@@ -84,6 +85,48 @@ export class Identity {
 
   get signOutButton(): Locator {
     return this.page.getByTestId('sign-out');
+  }
+
+  get passkeys(): Locator {
+    return this.page.getByTestId('passkey');
+  }
+
+  get passkeyNameInput(): Locator {
+    return this.page.locator('#passkey-name');
+  }
+
+  get addPasskeyButton(): Locator {
+    return this.page.getByTestId('add-passkey');
+  }
+
+  get passkeySignInButton(): Locator {
+    return this.page.getByTestId('passkey-sign-in');
+  }
+
+  get passkeysUnavailable(): Locator {
+    return this.page.getByTestId('passkeys-unavailable');
+  }
+
+  get stepUpWithPasskeyButton(): Locator {
+    return this.page.getByTestId('step-up-passkey');
+  }
+
+  get stepUpWithSmsButton(): Locator {
+    return this.page.getByTestId('step-up-sms');
+  }
+
+  get steppedUp(): Locator {
+    return this.page.getByTestId('stepped-up');
+  }
+
+  /** Signs up or in by SMS, reading the code from the sandbox outbox; ends on `next`. */
+  async signInBySms(request: APIRequestContext, mobile: string, next = '/me'): Promise<void> {
+    await this.openSignIn(next);
+    await this.askForCode(mobile);
+    await this.codeSent.waitFor();
+    await this.enterCode(await latestCode(request, mobile));
+    await this.page.waitForURL((url) => url.pathname === next);
+    await waitForHydration(this.page);
   }
 
   async askForCode(mobile: string): Promise<void> {

@@ -27,7 +27,7 @@ echo "start-server.sh: data directory $DATA, listening on 127.0.0.1:$PORT" >&2
 exec env \
   TIANPING_DATA_DIR="$DATA" \
   TIANPING_ADDR="127.0.0.1:$PORT" \
-  TIANPING_PUBLIC_URL="http://127.0.0.1:$PORT" \
+  TIANPING_PUBLIC_URL="http://localhost:$PORT" \
   TIANPING_SANDBOX=true \
   TIANPING_KIOSK_SECRET="${E2E_KIOSK_SECRET:-e2e-kiosk-secret-0123456789abcdef}" \
   TIANPING_KIOSK_IDLE_SECS="${E2E_KIOSK_IDLE_SECS:-120}" \

@@ -149,6 +149,7 @@ pub async fn build(config: &Config) -> Result<(Router, ServerState), String> {
             sms,
             registry,
             id_key: Arc::new(identity_key(config)?),
+            webauthn: webauthn(&config.public_url),
             db,
             site: Arc::new(SiteConfig {
                 sandbox: config.sandbox,
@@ -166,6 +167,23 @@ pub async fn build(config: &Config) -> Result<(Router, ServerState), String> {
         public_url: PublicUrl(Arc::new(config.public_url.clone())),
     };
     Ok((routes::router(state.clone()), state))
+}
+
+/// The relying party for passkeys: this server's public URL. WebAuthn needs a domain name, so a
+/// bare IP address gets none (pages then do not offer passkeys).
+fn webauthn(public_url: &str) -> Option<Arc<webauthn_rs::Webauthn>> {
+    let url = webauthn_rs::prelude::Url::parse(public_url).ok()?;
+    let Some(domain) = url.domain().map(str::to_string) else {
+        tracing::warn!(%public_url, "passkeys are off: the public URL has no domain name (use e.g. http://localhost:3000)");
+        return None;
+    };
+    match webauthn_rs::WebauthnBuilder::new(&domain, &url).and_then(|b| b.rp_name("天平 Tianping").build()) {
+        Ok(w) => Some(Arc::new(w)),
+        Err(e) => {
+            tracing::warn!(error = %e, "passkeys are off: the relying party could not be set up");
+            None
+        }
+    }
 }
 
 pub async fn run(config: Config) -> Result<(), String> {

@@ -27,7 +27,10 @@ async fn start(extra: &[(&str, &str)]) -> App {
     let mut config = Config::from_layers(FileLayer::default(), move |k| env.get(k).cloned()).expect("config");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
-    config.public_url = format!("http://{addr}");
+    // Tests of passkeys name a public URL with a domain (WebAuthn needs one); others use the address.
+    if !extra.iter().any(|(k, _)| *k == "TIANPING_PUBLIC_URL") {
+        config.public_url = format!("http://{addr}");
+    }
     let (router, state) = server::serve::build(&config).await.expect("server builds");
     tokio::spawn(async move {
         let _ = axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await;
@@ -349,6 +352,13 @@ async fn every_identity_function_refuses_a_caller_without_a_session() {
         ("verify", vec![("legal_name", "张三"), ("id_number", "11010519491231002X")]),
         ("request_step_up_code", vec![]),
         ("step_up_with_code", vec![("code", "123456")]),
+        ("passkey_register_start", vec![]),
+        ("passkey_register_finish", vec![("id", "0123456789abcdef0123456789abcdef"), ("credential", "{}"), ("name", "x")]),
+        ("passkey_step_up_start", vec![]),
+        ("passkey_step_up_finish", vec![("id", "0123456789abcdef0123456789abcdef"), ("credential", "{}")]),
+        ("passkeys", vec![]),
+        ("rename_passkey", vec![("id", "1"), ("name", "x")]),
+        ("remove_passkey", vec![("id", "1")]),
     ] {
         let (status, body, _) = call(&app, &b, endpoint, &form).await;
         assert_eq!(status, 401, "{endpoint}: {body}");
@@ -506,4 +516,87 @@ async fn a_cross_site_post_to_a_server_function_is_refused() {
     let (status, _, _) =
         call_with(&app, &browser(), "request_code", &[("mobile", "13800000029")], &[("origin", "https://evil.example")]).await;
     assert_eq!(status, 403);
+}
+
+#[tokio::test]
+async fn only_a_verified_person_may_add_a_passkey() {
+    let app = start(&[("TIANPING_PUBLIC_URL", "http://localhost:3000")]).await;
+    let b = browser();
+    sign_in(&app, &b, "13800000030").await;
+    let (status, _, _) = call(&app, &b, "passkey_register_start", &[]).await;
+    assert_eq!(status, 403);
+    call(&app, &b, "verify", &[("legal_name", "林建国"), ("id_number", &registry_id("林建国"))]).await;
+    let (status, body, _) = call(&app, &b, "passkey_register_start", &[]).await;
+    assert_eq!(status, 200, "{body}");
+    let options: Value = serde_json::from_str(body["options"].as_str().expect("options")).expect("options JSON");
+    let selection = &options["publicKey"]["authenticatorSelection"];
+    assert_eq!(selection["residentKey"], "required", "discoverable: sign-in needs nothing typed");
+    assert_eq!(selection["userVerification"], "required");
+    assert_eq!(options["publicKey"]["rp"]["id"], "localhost");
+}
+
+/// The ID number of a sandbox registry entry, by name.
+fn registry_id(name: &str) -> String {
+    let entries: Vec<Value> = serde_json::from_str(app::ssr::outside::SANDBOX_REGISTRY).expect("registry");
+    entries.iter().find(|e| e["legal_name"] == name).and_then(|e| e["id_number"].as_str()).expect("in the registry").to_string()
+}
+
+#[tokio::test]
+async fn a_passkey_ceremony_is_single_use_and_belongs_to_its_session() {
+    let app = start(&[("TIANPING_PUBLIC_URL", "http://localhost:3000")]).await;
+    let b = browser();
+    sign_in(&app, &b, "13800000031").await;
+    call(&app, &b, "verify", &[("legal_name", "黄秀英"), ("id_number", &registry_id("黄秀英"))]).await;
+    let (_, started, _) = call(&app, &b, "passkey_register_start", &[]).await;
+    let id = started["id"].as_str().expect("ceremony id").to_string();
+    // Another verified person cannot finish it, even with the id.
+    let other = browser();
+    sign_in(&app, &other, "13800000032").await;
+    call(&app, &other, "verify", &[("legal_name", "何志强"), ("id_number", &registry_id("何志强"))]).await;
+    let form = [("id", id.as_str()), ("credential", "{}"), ("name", "x")];
+    let (status, body, _) = call(&app, &other, "passkey_register_finish", &form).await;
+    assert_eq!((status, body), (StatusCode::CONFLICT, serde_json::json!({ "Conflict": "error_passkey_expired" })));
+    // Its owner gets one try: a bad credential uses it up, and a replay finds nothing.
+    let (status, _, _) = call(&app, &b, "passkey_register_finish", &form).await;
+    assert_eq!(status, 422);
+    let (status, body, _) = call(&app, &b, "passkey_register_finish", &form).await;
+    assert_eq!((status, body), (StatusCode::CONFLICT, serde_json::json!({ "Conflict": "error_passkey_expired" })));
+}
+
+#[tokio::test]
+async fn a_passkey_ceremony_expires_after_five_minutes() {
+    let app = start(&[("TIANPING_PUBLIC_URL", "http://localhost:3000")]).await;
+    let (status, body, _) = call(&app, &browser(), "passkey_sign_in_start", &[]).await;
+    assert_eq!(status, 200, "{body}");
+    let id = body["id"].as_str().expect("id").to_string();
+    advance(&app, 5 * 60);
+    let (status, body, _) = call(&app, &browser(), "passkey_sign_in_finish", &[("id", &id), ("credential", "{}")]).await;
+    assert_eq!((status, body), (StatusCode::CONFLICT, serde_json::json!({ "Conflict": "error_passkey_expired" })));
+}
+
+#[tokio::test]
+async fn passkeys_are_off_without_a_domain_name_and_say_so() {
+    let app = start(&[]).await;
+    let (status, body, _) = call(&app, &browser(), "passkey_sign_in_start", &[]).await;
+    assert_eq!((status, body), (StatusCode::CONFLICT, serde_json::json!({ "Conflict": "error_passkeys_unavailable" })));
+}
+
+#[tokio::test]
+async fn a_person_cannot_rename_or_remove_another_persons_passkey() {
+    let app = start(&[]).await;
+    let b = browser();
+    sign_in(&app, &b, "13800000033").await;
+    // A passkey row of someone else, as registration would leave it.
+    let other = browser();
+    sign_in(&app, &other, "13800000034").await;
+    let (owner,): (i64,) = sqlx::query_as("SELECT id FROM people WHERE mobile = '13800000034'").fetch_one(&app.state.app.db).await.expect("owner");
+    let row = app::identity::store::insert_passkey(&app.state.app.db, owner, "abcd", "{}", "Phone", app.state.app.clock.now()).await.expect("row");
+    let row = row.to_string();
+    assert_eq!(call(&app, &b, "rename_passkey", &[("id", &row), ("name", "mine now")]).await.0, 404);
+    assert_eq!(call(&app, &b, "remove_passkey", &[("id", &row)]).await.0, 404);
+    let names: Vec<String> = sqlx::query_scalar("SELECT name FROM passkeys").fetch_all(&app.state.app.db).await.expect("names");
+    assert_eq!(names, ["Phone"]);
+    // Its owner may rename and remove it (they still sign in by SMS).
+    assert_eq!(call(&app, &other, "rename_passkey", &[("id", &row), ("name", "旧手机")]).await.0, 200);
+    assert_eq!(call(&app, &other, "remove_passkey", &[("id", &row)]).await.0, 200);
 }

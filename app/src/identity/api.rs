@@ -118,12 +118,15 @@ pub async fn me() -> Result<Option<MeView>, AppError> {
     let cx = Cx::get()?;
     let Some(me) = cx.caller().await? else { return Ok(None) };
     let person = store::person(cx.db(), me.person_id).await.map_err(db)?.ok_or(AppError::Unauthenticated)?;
+    let passkeys = store::passkey_count(cx.db(), me.person_id).await.map_err(db)?;
     Ok(Some(MeView {
+        passkeys: u32::try_from(passkeys).unwrap_or(u32::MAX),
         mobile_masked: MobileNumber::parse(&person.mobile).map(|m| m.masked()).unwrap_or_default(),
         legal_name: person.legal_name,
         id_masked: person.id_masked,
         verified_at: person.verified_at.map(UnixTime),
         stepped_up: me.times.stepped_up_recently(cx.now()),
+        stepped_up_until: me.times.stepped_up_at.filter(|_| me.times.stepped_up_recently(cx.now())).map(|t| t.plus_secs(STEP_UP_SECS)),
     }))
 }
 
@@ -308,7 +311,7 @@ async fn check_code(cx: &Cx, row: &store::CodeRow, typed: &OtpCode) -> Result<()
 
 /// Starts a session for this browser and sets its cookie.
 #[cfg(feature = "ssr")]
-async fn start_session(cx: &Cx, person_id: i64, fresh_authentication: bool) -> Result<i64, AppError> {
+pub(super) async fn start_session(cx: &Cx, person_id: i64, fresh_authentication: bool) -> Result<i64, AppError> {
     let (token, token_hash) = session::new_token();
     let kiosk = cx.kiosk_device();
     let idle_secs = if kiosk.is_some() { i64::from(cx.state.site.kiosk_idle_secs) } else { IDLE_SECS };
@@ -338,7 +341,7 @@ async fn start_session(cx: &Cx, person_id: i64, fresh_authentication: bool) -> R
 
 /// A new token for the caller's session, marked freshly authenticated.
 #[cfg(feature = "ssr")]
-async fn rotate(cx: &Cx, me: &Caller) -> Result<(), AppError> {
+pub(super) async fn rotate(cx: &Cx, me: &Caller) -> Result<(), AppError> {
     let (token, token_hash) = session::new_token();
     store::rotate_session(cx.db(), me.session_id, &token_hash, cx.now()).await.map_err(db)?;
     cx.set_cookie(&session::cookie(SESSION_COOKIE, &token, cx.secure_cookies(), None));

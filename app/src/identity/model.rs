@@ -510,6 +510,9 @@ pub struct MeView {
     pub id_masked: Option<String>,
     pub verified_at: Option<UnixTime>,
     pub stepped_up: bool,
+    /// Until when the last step-up counts (when `stepped_up`).
+    pub stepped_up_until: Option<UnixTime>,
+    pub passkeys: u32,
 }
 
 impl MeView {
@@ -553,6 +556,59 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     let y = yoe + era * 400 + i64::from(m <= 2);
     (y, m, d)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Passkeys
+
+/// What a person calls a passkey ("My phone"): 1–40 characters, no control characters.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct PasskeyName(String);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[error("a passkey name has 1–40 characters")]
+pub struct PasskeyNameError;
+
+impl PasskeyName {
+    pub fn parse(raw: &str) -> Result<Self, PasskeyNameError> {
+        let name = raw.trim();
+        let ok = (1..=40).contains(&name.chars().count()) && !name.chars().any(char::is_control);
+        ok.then(|| PasskeyName(name.to_string())).ok_or(PasskeyNameError)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+crate::newtype::string_newtype!(PasskeyName, PasskeyNameError);
+
+/// How long a started WebAuthn ceremony (registration, sign-in, step-up) may be finished.
+pub const CEREMONY_TTL_SECS: i64 = 5 * 60;
+
+/// A passkey may be removed unless it is the last way in: people who may sign in by SMS always
+/// keep that way; court staff sign in with passkeys only.
+pub fn may_remove_passkey(passkeys_left_after: usize, may_use_sms: bool) -> bool {
+    passkeys_left_after > 0 || may_use_sms
+}
+
+/// A WebAuthn ceremony started on the server: its id (to finish it) and the browser's options.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasskeyChallenge {
+    pub id: String,
+    /// The `CredentialCreationOptions` / `CredentialRequestOptions` as JSON (binary fields in
+    /// base64url), for the browser glue to hand to `navigator.credentials`.
+    pub options: String,
+}
+
+/// A passkey as the Me page lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasskeyView {
+    pub id: i64,
+    pub name: String,
+    pub created_at: UnixTime,
+    pub last_used_at: Option<UnixTime>,
 }
 
 #[cfg(test)]
@@ -750,5 +806,20 @@ mod tests {
         // 2026-11-24 08:05 UTC is 16:05 in Beijing.
         assert_eq!(UnixTime(1_795_507_500).shanghai(), "2026-11-24 16:05");
         assert_eq!(UnixTime(951_782_400 - 8 * 3600).shanghai(), "2000-02-29 00:00");
+    }
+
+    #[test]
+    fn passkey_names_are_trimmed_and_limited() {
+        assert_eq!(PasskeyName::parse("  我的手机 ").unwrap().as_str(), "我的手机");
+        assert!(PasskeyName::parse("   ").is_err());
+        assert!(PasskeyName::parse(&"x".repeat(41)).is_err());
+        assert!(PasskeyName::parse("a\nb").is_err());
+    }
+
+    #[test]
+    fn the_last_passkey_stays_when_it_is_the_only_way_in() {
+        assert!(may_remove_passkey(0, true), "a litigant still signs in by SMS");
+        assert!(!may_remove_passkey(0, false), "staff would be locked out");
+        assert!(may_remove_passkey(1, false));
     }
 }

@@ -3,7 +3,8 @@
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::identity::api::*;
-use crate::identity::model::{DeviceProfile, DeviceView, MeView, safe_next};
+use crate::identity::model::{DeviceProfile, DeviceView, MeView, PasskeyView, safe_next};
+use crate::identity::passkeys::*;
 use crate::ui::forms::{Field, FormError, last_error};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
@@ -37,6 +38,7 @@ pub fn SignInPage() -> impl IntoView {
             </ActionForm>
             <p class="fine-print">{t!(i18n, signin_privacy)}</p>
         </section>
+        <PasskeySignIn next/>
     }
 }
 
@@ -147,15 +149,19 @@ pub fn RequireVerified(
 #[component]
 pub fn MePage() -> impl IntoView {
     let i18n = use_i18n();
-    let me = Resource::new(|| (), |_| me());
+    let changed = MeChanged(RwSignal::new(0));
+    provide_context(changed);
+    let me = Resource::new(move || changed.0.get(), |_| me());
     view! {
         <Title text=move || t_string!(i18n, me_title)/>
         <h1>{t!(i18n, me_title)}</h1>
-        <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+        <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match me.await {
                     Ok(Some(person)) => view! {
-                        <IdentityCard person/>
+                        <IdentityCard person=person.clone()/>
+                        <PasskeysCard person=person.clone()/>
+                        <StepUpCard person/>
                         <DevicesCard/>
                         <SignOutCard/>
                     }
@@ -164,7 +170,7 @@ pub fn MePage() -> impl IntoView {
                     Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
         <section class="card" aria-labelledby="me-prefs">
             <h2 id="me-prefs">{t!(i18n, me_prefs)}</h2>
             <crate::ui::layout::PreferenceForms/>
@@ -326,5 +332,276 @@ pub fn VerifyPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Passkeys and step-up
+
+/// Whether this browser offers passkeys: false on the server and until hydrated, so both render
+/// the same markup; then the browser's answer.
+fn use_passkeys_supported() -> ReadSignal<bool> {
+    let (supported, set_supported) = signal(false);
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        set_supported.set(crate::identity::browser::passkeys_supported());
+        #[cfg(not(feature = "hydrate"))]
+        let _ = set_supported;
+    });
+    supported
+}
+
+/// A browser-side failure as the error pages know how to say it.
+#[cfg(feature = "hydrate")]
+fn failure(f: crate::identity::browser::PasskeyFailure) -> AppError {
+    use crate::identity::browser::PasskeyFailure::*;
+    AppError::Conflict(
+        match f {
+            Unsupported => "error_passkeys_unavailable",
+            Cancelled => "error_passkey_cancelled",
+            AlreadyRegistered => "error_passkey_exists",
+            Failed(_) => "error_passkey_failed",
+        }
+        .into(),
+    )
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn browser_only<T>() -> Result<T, AppError> {
+    Err(AppError::Conflict("error_passkeys_unavailable".into()))
+}
+
+async fn register_passkey(name: String) -> Result<(), AppError> {
+    #[cfg(feature = "hydrate")]
+    {
+        let challenge = passkey_register_start().await?;
+        let credential = crate::identity::browser::create_passkey(&challenge.options).await.map_err(failure)?;
+        passkey_register_finish(challenge.id, credential, name).await.map(|_| ())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = name;
+        browser_only()
+    }
+}
+
+async fn sign_in_with_passkey(next: String) -> Result<String, AppError> {
+    #[cfg(feature = "hydrate")]
+    {
+        let challenge = passkey_sign_in_start().await?;
+        let credential = crate::identity::browser::get_passkey(&challenge.options).await.map_err(failure)?;
+        passkey_sign_in_finish(challenge.id, credential, Some(next)).await
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = next;
+        browser_only()
+    }
+}
+
+async fn step_up_with_passkey() -> Result<(), AppError> {
+    #[cfg(feature = "hydrate")]
+    {
+        let challenge = passkey_step_up_start().await?;
+        let credential = crate::identity::browser::get_passkey(&challenge.options).await.map_err(failure)?;
+        passkey_step_up_finish(challenge.id, credential).await
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        browser_only()
+    }
+}
+
+/// "Sign in with a passkey", offered only where the browser has passkeys.
+#[component]
+pub fn PasskeySignIn(next: Signal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let supported = use_passkeys_supported();
+    let navigate = leptos_router::hooks::use_navigate();
+    let run = Action::new_local(move |next: &String| sign_in_with_passkey(next.clone()));
+    let error = last_error(run.value());
+    Effect::new(move |_| {
+        if let Some(Ok(path)) = run.value().get() {
+            navigate(&path, Default::default());
+        }
+    });
+    view! {
+        <Show when=move || supported.get()>
+            <section class="card passkey-sign-in">
+                <button type="button" data-testid="passkey-sign-in" disabled=move || run.pending().get()
+                    on:click=move |_| { run.dispatch(next.get_untracked()); }>
+                    {t!(i18n, passkey_sign_in)}
+                </button>
+                <p class="fine-print">{t!(i18n, passkey_sign_in_hint)}</p>
+                <FormError error/>
+            </section>
+        </Show>
+    }
+}
+
+/// Bumped when something on the Me page changed the person (step-up, new passkey), so the
+/// person's summary is read again.
+#[derive(Clone, Copy)]
+struct MeChanged(RwSignal<u32>);
+
+#[component]
+fn PasskeysCard(person: MeView) -> impl IntoView {
+    let i18n = use_i18n();
+    let supported = use_passkeys_supported();
+    let changed = use_context::<MeChanged>();
+    let add = Action::new_local(move |name: &String| register_passkey(name.clone()));
+    let rename = ServerAction::<RenamePasskey>::new();
+    let remove = ServerAction::<RemovePasskey>::new();
+    let list = Resource::new(move || (add.version().get(), rename.version().get(), remove.version().get()), |_| my_passkeys());
+    let add_error = last_error(add.value());
+    let rename_error = last_error(rename.value());
+    let remove_error = last_error(remove.value());
+    let (name, set_name) = signal(String::new());
+    Effect::new(move |_| {
+        if let (Some(Ok(())), Some(c)) = (add.value().get(), changed) {
+            c.0.update(|n| *n += 1);
+        }
+    });
+    let verified = person.verified();
+    let item = move |p: PasskeyView| {
+        let label = p.name.clone();
+        view! {
+            <li class="passkey" data-testid="passkey">
+                <p><strong>{p.name.clone()}</strong></p>
+                <p class="device-meta">
+                    {t!(i18n, passkey_added_on, date = p.created_at.shanghai())}
+                    {p.last_used_at.map(|t| view! { " · " {t!(i18n, device_last_seen, time = t.shanghai())} })}
+                </p>
+                <details class="passkey-edit">
+                    <summary>{t!(i18n, passkey_manage)}<span class="visually-hidden">" "{label.clone()}</span></summary>
+                    <ActionForm action=rename attr:class="inline-form">
+                        <input type="hidden" name="id" value=p.id.to_string()/>
+                        <label>{t!(i18n, passkey_name_label)}" "<input name="name" value=label.clone() maxlength="40" required=true/></label>
+                        <button type="submit" class="secondary">{t!(i18n, passkey_rename)}</button>
+                    </ActionForm>
+                    <ActionForm action=remove attr:class="inline-form">
+                        <input type="hidden" name="id" value=p.id.to_string()/>
+                        <p>{t!(i18n, passkey_remove_warning)}</p>
+                        <button type="submit" class="danger">{t!(i18n, passkey_remove)}</button>
+                    </ActionForm>
+                </details>
+            </li>
+        }
+    };
+    view! {
+        <section class="card" aria-labelledby="me-passkeys">
+            <h2 id="me-passkeys">{t!(i18n, me_passkeys)}</h2>
+            <p>{t!(i18n, passkeys_explained)}</p>
+            <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match list.await {
+                        Ok(items) if items.is_empty() => view! { <p data-testid="no-passkeys">{t!(i18n, no_passkeys)}</p> }.into_any(),
+                        Ok(items) => view! { <ul class="passkeys">{items.into_iter().map(item).collect_view()}</ul> }.into_any(),
+                        Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <FormError error=rename_error/>
+            <FormError error=remove_error/>
+            <Show when=move || supported.get() && verified
+                fallback=move || view! { <PasskeyUnavailable verified supported/> }>
+                <form class="stack-form" on:submit=move |ev| {
+                    ev.prevent_default();
+                    let chosen = name.get_untracked();
+                    let chosen = if chosen.trim().is_empty() { t_string!(i18n, passkey_default_name).to_string() } else { chosen };
+                    add.dispatch(chosen);
+                }>
+                    <div class="field">
+                        <label for="passkey-name">{t!(i18n, passkey_name_label)}</label>
+                        <input id="passkey-name" name="name" maxlength="40" placeholder=move || t_string!(i18n, passkey_default_name)
+                            prop:value=name on:input=move |ev| set_name.set(event_target_value(&ev))/>
+                    </div>
+                    <button type="submit" data-testid="add-passkey" disabled=move || add.pending().get()>{t!(i18n, passkey_add)}</button>
+                    <FormError error=add_error/>
+                </form>
+            </Show>
+        </section>
+    }
+}
+
+/// Why passkeys cannot be added here, and what to do instead.
+#[component]
+fn PasskeyUnavailable(verified: bool, supported: ReadSignal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
+    let (copied, set_copied) = signal(false);
+    let copy = move |_| {
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            let url = crate::identity::browser::current_url();
+            set_copied.set(crate::identity::browser::copy_text(&url).await);
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = set_copied;
+    };
+    view! {
+        {move || if !supported.get() {
+            view! {
+                <div class="hint" data-testid="passkeys-unavailable">
+                    <p>{t!(i18n, passkeys_unavailable_here)}</p>
+                    <button type="button" class="secondary" on:click=copy>{t!(i18n, copy_link)}</button>
+                    <p role="status">{move || copied.get().then(|| t_string!(i18n, link_copied))}</p>
+                </div>
+            }
+            .into_any()
+        } else if !verified {
+            view! { <p>{t!(i18n, passkeys_need_verification)}" "<a href="/me/verify">{t!(i18n, verify_now)}</a></p> }.into_any()
+        } else {
+            ().into_any()
+        }}
+    }
+}
+
+#[component]
+fn StepUpCard(person: MeView) -> impl IntoView {
+    let i18n = use_i18n();
+    let supported = use_passkeys_supported();
+    let changed = use_context::<MeChanged>();
+    let by_passkey = Action::new_local(|_: &()| step_up_with_passkey());
+    let request = ServerAction::<RequestStepUpCode>::new();
+    let confirm = ServerAction::<StepUpWithCode>::new();
+    let passkey_error = last_error(by_passkey.value());
+    let request_error = last_error(request.value());
+    let confirm_error = last_error(confirm.value());
+    let code_sent = move || matches!(request.value().get(), Some(Ok(_)));
+    Effect::new(move |_| {
+        let done = matches!(by_passkey.value().get(), Some(Ok(()))) || matches!(confirm.value().get(), Some(Ok(())));
+        if let (true, Some(c)) = (done, changed) {
+            c.0.update(|n| *n += 1);
+        }
+    });
+    let has_passkeys = person.passkeys > 0;
+    view! {
+        <section class="card" aria-labelledby="me-step-up">
+            <h2 id="me-step-up">{t!(i18n, step_up_title)}</h2>
+            {match person.stepped_up_until {
+                Some(until) => view! {
+                    <p class="badge ok" data-testid="stepped-up">"✓ "{t!(i18n, stepped_up_until, time = until.shanghai())}</p>
+                }
+                .into_any(),
+                None => view! { <p>{t!(i18n, step_up_explained)}</p> }.into_any(),
+            }}
+            <Show when=move || supported.get() && has_passkeys>
+                <button type="button" data-testid="step-up-passkey" disabled=move || by_passkey.pending().get()
+                    on:click=move |_| { by_passkey.dispatch(()); }>{t!(i18n, step_up_with_passkey)}</button>
+                <FormError error=passkey_error/>
+            </Show>
+            <ActionForm action=request attr:class="inline-form">
+                <button type="submit" class="secondary" data-testid="step-up-sms">{t!(i18n, step_up_with_sms)}</button>
+                <FormError error=request_error/>
+            </ActionForm>
+            <Show when=code_sent>
+                <ActionForm action=confirm attr:class="stack-form" attr:novalidate=true>
+                    <Field name="code" label=Signal::derive(move || t_string!(i18n, code_label).to_string())
+                        autocomplete="one-time-code" inputmode="numeric" maxlength=6 error=confirm_error/>
+                    <button type="submit">{t!(i18n, step_up_confirm)}</button>
+                    <FormError error=confirm_error/>
+                </ActionForm>
+            </Show>
+        </section>
     }
 }

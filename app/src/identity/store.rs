@@ -329,3 +329,124 @@ pub async fn end_kiosk_session(db: &SqlitePool, token_hash: &str, now: UnixTime)
     }
     Ok(row)
 }
+
+// ---------------------------------------------------------------------------------------------
+// Passkeys
+
+/// The person's WebAuthn user handle, created on first use.
+pub async fn user_handle(db: &SqlitePool, person_id: i64, fresh: &str) -> Result<String, sqlx::Error> {
+    sqlx::query("UPDATE people SET user_handle = ? WHERE id = ? AND user_handle IS NULL").bind(fresh).bind(person_id).execute(db).await?;
+    sqlx::query_scalar("SELECT user_handle FROM people WHERE id = ?").bind(person_id).fetch_one(db).await
+}
+
+pub async fn person_by_user_handle(db: &SqlitePool, handle: &str) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM people WHERE user_handle = ?").bind(handle).fetch_optional(db).await
+}
+
+/// (row id, serialised passkey) of each of a person's passkeys.
+pub async fn passkeys_of(db: &SqlitePool, person_id: i64) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, passkey FROM passkeys WHERE person_id = ? ORDER BY id").bind(person_id).fetch_all(db).await
+}
+
+pub async fn passkey_views(db: &SqlitePool, person_id: i64) -> Result<Vec<crate::identity::model::PasskeyView>, sqlx::Error> {
+    let rows: Vec<(i64, String, i64, Option<i64>)> =
+        sqlx::query_as("SELECT id, name, created_at, last_used_at FROM passkeys WHERE person_id = ? ORDER BY id")
+            .bind(person_id)
+            .fetch_all(db)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, created_at, last_used_at)| crate::identity::model::PasskeyView {
+            id,
+            name,
+            created_at: UnixTime(created_at),
+            last_used_at: last_used_at.map(UnixTime),
+        })
+        .collect())
+}
+
+pub async fn insert_passkey(db: &SqlitePool, person_id: i64, cred_id: &str, passkey: &str, name: &str, now: UnixTime) -> Result<i64, sqlx::Error> {
+    Ok(sqlx::query("INSERT INTO passkeys (person_id, cred_id, passkey, name, created_at) VALUES (?, ?, ?, ?, ?)")
+        .bind(person_id)
+        .bind(cred_id)
+        .bind(passkey)
+        .bind(name)
+        .bind(now.0)
+        .execute(db)
+        .await?
+        .last_insert_rowid())
+}
+
+/// After a successful authentication: the new counter and when it was used.
+pub async fn passkey_used(db: &SqlitePool, id: i64, passkey: &str, now: UnixTime) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE passkeys SET passkey = ?, last_used_at = ? WHERE id = ?").bind(passkey).bind(now.0).bind(id).execute(db).await?;
+    Ok(())
+}
+
+/// Renames one of the person's passkeys; false when it is not theirs.
+pub async fn rename_passkey(db: &SqlitePool, person_id: i64, id: i64, name: &str) -> Result<bool, sqlx::Error> {
+    let n = sqlx::query("UPDATE passkeys SET name = ? WHERE id = ? AND person_id = ?").bind(name).bind(id).bind(person_id).execute(db).await?.rows_affected();
+    Ok(n == 1)
+}
+
+/// Removes one of the person's passkeys; false when it is not theirs.
+pub async fn remove_passkey(db: &SqlitePool, person_id: i64, id: i64) -> Result<bool, sqlx::Error> {
+    let n = sqlx::query("DELETE FROM passkeys WHERE id = ? AND person_id = ?").bind(id).bind(person_id).execute(db).await?.rows_affected();
+    Ok(n == 1)
+}
+
+pub async fn passkey_count(db: &SqlitePool, person_id: i64) -> Result<usize, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM passkeys WHERE person_id = ?").bind(person_id).fetch_one(db).await?;
+    Ok(usize::try_from(n).unwrap_or(0))
+}
+
+// ---------------------------------------------------------------------------------------------
+// WebAuthn ceremony state
+
+pub async fn insert_challenge(
+    db: &SqlitePool,
+    token_hash: &str,
+    kind: &str,
+    person_id: Option<i64>,
+    session_id: Option<i64>,
+    state: &str,
+    now: UnixTime,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO webauthn_challenges (token_hash, kind, person_id, session_id, state, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+        .bind(token_hash)
+        .bind(kind)
+        .bind(person_id)
+        .bind(session_id)
+        .bind(state)
+        .bind(now.0)
+        .execute(db)
+        .await?;
+    // Old ceremonies are of no use to anyone.
+    sqlx::query("DELETE FROM webauthn_challenges WHERE created_at < ?").bind(now.0 - 3600).execute(db).await?;
+    Ok(())
+}
+
+/// Takes a ceremony's state once: marks it used in the same statement, so a replay or a second
+/// tab finds nothing. Only unexpired ceremonies of the given kind (and person/session) match.
+pub async fn take_challenge(
+    db: &SqlitePool,
+    token_hash: &str,
+    kind: &str,
+    person_id: Option<i64>,
+    session_id: Option<i64>,
+    not_before: UnixTime,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "UPDATE webauthn_challenges SET used = 1
+         WHERE token_hash = ? AND kind = ? AND used = 0 AND created_at > ?
+           AND person_id IS ? AND session_id IS ?
+         RETURNING state",
+    )
+    .bind(token_hash)
+    .bind(kind)
+    .bind(not_before.0)
+    .bind(person_id)
+    .bind(session_id)
+    .fetch_optional(db)
+    .await
+}

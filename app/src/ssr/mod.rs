@@ -25,6 +25,8 @@ pub struct AppState {
     pub sms: Arc<dyn outside::Sms>,
     pub registry: Arc<dyn outside::IdentityRegistry>,
     pub id_key: Arc<idkey::IdentityKey>,
+    /// None when the public URL has no domain name (WebAuthn needs one, e.g. `localhost`).
+    pub webauthn: Option<Arc<webauthn_rs::Webauthn>>,
 }
 
 /// The part of the server configuration the app itself needs.

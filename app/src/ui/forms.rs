@@ -27,6 +27,15 @@ pub fn key_text(i18n: I18nContext<Locale>, key: &str) -> String {
         "error_id_taken" => t_string!(i18n, error_id_taken),
         "error_already_verified" => t_string!(i18n, error_already_verified),
         "error_bad_request" => t_string!(i18n, error_bad_request),
+        "error_passkey_name" => t_string!(i18n, error_passkey_name),
+        "error_passkey_expired" => t_string!(i18n, error_passkey_expired),
+        "error_passkey_failed" => t_string!(i18n, error_passkey_failed),
+        "error_passkey_cancelled" => t_string!(i18n, error_passkey_cancelled),
+        "error_passkey_exists" => t_string!(i18n, error_passkey_exists),
+        "error_passkey_unknown" => t_string!(i18n, error_passkey_unknown),
+        "error_passkeys_unavailable" => t_string!(i18n, error_passkeys_unavailable),
+        "error_no_passkeys" => t_string!(i18n, error_no_passkeys),
+        "error_last_way_in" => t_string!(i18n, error_last_way_in),
         _ => t_string!(i18n, error_generic),
     };
     s.to_string()
