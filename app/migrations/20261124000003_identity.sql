@@ -2,16 +2,22 @@
 
 -- A person is known by their mobile number until they verify their real name. The resident ID
 -- number is kept only encrypted (id_cipher, AES-256-GCM) with a keyed hash for look-up, so the
--- database alone does not reveal it.
+-- database alone does not reveal it. Court staff are people too (kind 'staff'): created by an
+-- admin for one court and one role, without a mobile number, signing in with passkeys only.
 CREATE TABLE people (
     id           INTEGER PRIMARY KEY,
-    mobile       TEXT NOT NULL UNIQUE,
+    kind         TEXT NOT NULL DEFAULT 'person' CHECK (kind IN ('person', 'staff')),
+    mobile       TEXT UNIQUE,
+    court_code   TEXT REFERENCES courts(code),
+    role         TEXT CHECK (role IN ('clerk', 'judge', 'mediator', 'admin')),
     created_at   INTEGER NOT NULL,
     legal_name   TEXT,
     id_cipher    BLOB,
     id_lookup    TEXT UNIQUE,
     id_masked    TEXT,
-    verified_at  INTEGER
+    verified_at  INTEGER,
+    CHECK ((kind = 'person' AND mobile IS NOT NULL AND court_code IS NULL AND role IS NULL)
+        OR (kind = 'staff' AND mobile IS NULL AND court_code IS NOT NULL AND role IS NOT NULL))
 );
 
 -- One row per signed-in device. The cookie holds a random 128-bit token; only its SHA-256 is

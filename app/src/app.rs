@@ -7,7 +7,9 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use leptos_meta::MetaTags;
 use leptos_meta::{Title, provide_meta_context};
+use crate::identity::handoff_pages::HandoffPage;
 use crate::identity::pages::{CodePage, MePage, RequireVerified, SignInPage, VerifyPage};
+use crate::identity::staff_pages::{StaffEnrolPage, StaffPage};
 use leptos_router::SsrMode;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
@@ -70,6 +72,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/me/verify") ssr=SsrMode::Async view=VerifyPage/>
                         <Route path=path!("/signin") view=SignInPage/>
                         <Route path=path!("/signin/code") ssr=SsrMode::Async view=CodePage/>
+                        <Route path=path!("/handoff") ssr=SsrMode::Async view=HandoffPage/>
+                        <Route path=path!("/staff") ssr=SsrMode::Async view=StaffPage/>
+                        <Route path=path!("/staff/enrol") ssr=SsrMode::Async view=StaffEnrolPage/>
                     </Routes>
                 </Layout>
             </Router>

@@ -2,6 +2,7 @@ import type { Page } from '@playwright/test';
 import { Identity } from '../pages/identity';
 import {
   BASE_URL,
+  audit,
   addVirtualAuthenticator,
   expect,
   freshMobile,
@@ -47,6 +48,7 @@ test('a verified person adds a passkey, steps up with it, signs in with it witho
   expect(held, 'one discoverable credential on the authenticator').toHaveLength(1);
   expect(held[0].isResidentCredential).toBe(true);
   expect(held[0].rpId).toBe('localhost');
+  await audit(page, 'the Me page of a verified person with a passkey');
 
   // Step-up with the passkey: a fresh confirmation, and the session gets a new id.
   const before = await sessionCookie(page);

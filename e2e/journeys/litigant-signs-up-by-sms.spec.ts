@@ -1,6 +1,7 @@
 import { Identity } from '../pages/identity';
 import {
   BASE_URL,
+  audit,
   I,
   T,
   expect,
@@ -44,6 +45,7 @@ test('a new person signs up with a code from the sandbox outbox and lands on the
   await expect(me.formError).toHaveText(zh.codeWrong);
   await expect(me.codeInput).toHaveAttribute('aria-invalid', 'true');
   await expect(me.codeInput).toHaveValue(wrong);
+  await audit(page, 'the code page with an error');
 
   await me.enterCode(code);
   await expect(page).toHaveURL(`${BASE_URL}/me`);

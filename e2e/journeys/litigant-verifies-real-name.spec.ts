@@ -1,6 +1,7 @@
 import { Identity } from '../pages/identity';
 import {
   BASE_URL,
+  audit,
   I,
   T,
   expect,
@@ -52,6 +53,7 @@ test('filing needs a verified person: the page says why, verification fails on a
   await expect(page.getByTestId('verify-prompt')).toBeVisible();
   await me.verifyLink.click();
   await expect(page).toHaveURL(`${BASE_URL}/me/verify?next=/file`);
+  await audit(page, 'the verification form');
 
   // A mistyped number is caught before the registry is asked.
   const mistyped = person.id.slice(0, 16) + String((Number(person.id[16]) + 1) % 10) + person.id[17];
@@ -61,6 +63,7 @@ test('filing needs a verified person: the page says why, verification fails on a
   // A name that does not match the registry fails, and nothing typed is lost.
   await me.verify('张冠李', person.id);
   await expect(me.formError).toHaveText(zh.registryMismatch);
+  await audit(page, 'the verification form with an error');
   await expect(me.idInput).toHaveValue(person.id);
 
   await me.verify(person.name, person.id);

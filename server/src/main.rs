@@ -1,4 +1,5 @@
-//! The Tianping server binary: serves the app, and runs admin subcommands (migrate, seed, kiosk-link).
+//! The Tianping server binary: serves the app, and runs admin subcommands (migrate, seed,
+//! kiosk-link, admin create-staff, audit verify).
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -27,11 +28,35 @@ enum Command {
         /// A name for the device, e.g. lobby-1 (letters, digits, - and _).
         #[arg(long)]
         device: String,
+        /// The court whose lobby the kiosk stands in, e.g. 京0105 (shown to people signing in).
+        #[arg(long)]
+        court: Option<String>,
+    },
+    /// Court staff accounts.
+    Admin {
+        #[command(subcommand)]
+        action: AdminCommand,
     },
     /// Work with the audit log.
     Audit {
         #[command(subcommand)]
         action: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create a staff account for one court and print its one-time enrolment link.
+    CreateStaff {
+        /// The court, by its code in case numbers, e.g. 京0105.
+        #[arg(long)]
+        court: String,
+        /// clerk, judge, mediator or admin.
+        #[arg(long)]
+        role: String,
+        /// The staff member's name as shown to parties, e.g. 王书记.
+        #[arg(long)]
+        name: String,
     },
 }
 
@@ -56,7 +81,10 @@ async fn main() -> ExitCode {
         Command::Serve => serve::run(config).await,
         Command::Migrate => serve::open_database(&config).await.map(|_| println!("migrations applied")),
         Command::Seed => serve::seed(&config).await,
-        Command::KioskLink { device } => serve::kiosk_link(&config, &device).map(|link| println!("{link}")),
+        Command::KioskLink { device, court } => serve::kiosk_link(&config, &device, court.as_deref()).map(|link| println!("{link}")),
+        Command::Admin { action: AdminCommand::CreateStaff { court, role, name } } => {
+            serve::create_staff(&config, &court, &role, &name).await.map(|link| println!("{link}"))
+        }
         Command::Audit { action: AuditCommand::Verify } => serve::audit_verify(&config).await,
     };
     match result {

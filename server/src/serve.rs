@@ -83,13 +83,43 @@ fn rand_bytes() -> Result<[u8; 32], String> {
     Ok(buf)
 }
 
-pub fn kiosk_link(config: &Config, device: &str) -> Result<String, String> {
+pub fn kiosk_link(config: &Config, device: &str, court: Option<&str>) -> Result<String, String> {
     if !app::ssr::kiosk::valid_device_name(device) {
         return Err(format!("device name {device:?} must be 1–64 letters, digits, - or _"));
     }
+    if let Some(code) = court {
+        app::courts::model::CourtCode::parse(code).map_err(|e| format!("court {code:?}: {e}"))?;
+    }
+    let payload = app::ssr::kiosk::payload(device, court);
     let secret = kiosk_secret(config)?;
-    let sig = app::ssr::kiosk::sign(&secret, device);
-    Ok(format!("{}/kiosk/enrol?device={device}&sig={sig}", config.public_url))
+    let sig = app::ssr::kiosk::sign(&secret, &payload);
+    Ok(format!("{}/kiosk/enrol?device={payload}&sig={sig}", config.public_url))
+}
+
+/// Creates a staff account for one court and role; returns its one-time enrolment link.
+pub async fn create_staff(config: &Config, court: &str, role: &str, name: &str) -> Result<String, String> {
+    use app::identity::model::{ENROLMENT_TTL_SECS, LegalName, StaffRole};
+    let code = app::courts::model::CourtCode::parse(court).map_err(|e| format!("court {court:?}: {e}"))?;
+    let role = StaffRole::parse(role).ok_or_else(|| format!("role {role:?} must be clerk, judge, mediator or admin"))?;
+    let name = LegalName::parse(name).map_err(|e| format!("name {name:?}: {e}"))?;
+    let db = open_database(config).await?;
+    // The court must be one of the directory's; loading the shipped directory makes sure it is there.
+    let courts = app::courts::store::shipped_directory()?;
+    if !courts.iter().any(|c| c.code == code) {
+        return Err(format!("court {court} is not in the court directory (app/src/courts/directory.json)"));
+    }
+    app::courts::store::upsert_all(&db, &courts).await.map_err(|e| format!("loading the court directory failed: {e}"))?;
+    let (token, hash) = app::ssr::session::new_token();
+    let now = app::ssr::clock::Clock::default().now();
+    let id = app::identity::store::create_staff(&db, code.as_str(), role.as_str(), name.as_str(), &hash, now, now.plus_secs(ENROLMENT_TTL_SECS))
+        .await
+        .map_err(|e| format!("creating the staff account failed: {e}"))?;
+    let details = serde_json::json!({ "court": code.as_str(), "role": role.as_str() });
+    app::ssr::audit::append(&db, now.0, "admin:cli", "identity.staff_created", &format!("person:{id}"), &details)
+        .await
+        .map_err(|e| format!("writing the audit log failed: {e}"))?;
+    eprintln!("staff account {id} created: {} ({}, {}); the link works once, for 72 hours", name.as_str(), code.as_str(), role.as_str());
+    Ok(format!("{}/staff/enrol?token={token}", config.public_url))
 }
 
 pub async fn seed(config: &Config) -> Result<(), String> {
@@ -158,6 +188,7 @@ pub async fn build(config: &Config) -> Result<(Router, ServerState), String> {
                 kiosk_secret: kiosk_secret(config)?,
                 frame_ancestors: config.frame_ancestors.clone(),
                 secure_cookies: config.public_url.starts_with("https://"),
+                public_url: config.public_url.clone(),
                 ip_limit_per_hour: config.ip_limit_per_hour,
             }),
             assets: Arc::new(assets),

@@ -149,7 +149,7 @@ async fn an_open_redirect_through_the_settings_form_goes_home_instead() {
 #[tokio::test]
 async fn a_kiosk_enrols_only_by_a_correctly_signed_link_and_its_pages_are_never_stored() {
     let s = start(&[]).await;
-    let link = server::serve::kiosk_link(&s.config, "lobby-1").expect("link");
+    let link = server::serve::kiosk_link(&s.config, "lobby-1", None).expect("link");
     let forged = link.replace("lobby-1", "lobby-2");
     let res = client().get(&forged).send().await.expect("get");
     assert_eq!(res.status(), 403);

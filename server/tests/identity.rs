@@ -314,7 +314,7 @@ async fn a_session_ends_after_twelve_hours_however_busy() {
 async fn a_kiosk_session_ends_after_the_kiosk_idle_time_and_on_reset() {
     let app = start(&[]).await;
     let kiosk = browser();
-    let link = server::serve::kiosk_link(&test_config(&app), "lobby-1").expect("kiosk link");
+    let link = server::serve::kiosk_link(&test_config(&app), "lobby-1", None).expect("kiosk link");
     let res = kiosk.get(link).send().await.expect("enrol");
     assert_eq!(res.status(), 303);
     sign_in(&app, &kiosk, "13800000017").await;
@@ -599,4 +599,231 @@ async fn a_person_cannot_rename_or_remove_another_persons_passkey() {
     // Its owner may rename and remove it (they still sign in by SMS).
     assert_eq!(call(&app, &other, "rename_passkey", &[("id", &row), ("name", "旧手机")]).await.0, 200);
     assert_eq!(call(&app, &other, "remove_passkey", &[("id", &row)]).await.0, 200);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Staff, lawyers, representation, hand-off
+
+/// A browser signed in as a new staff member of `court` with `role` (the session made directly,
+/// as enrolment with a passkey would leave it).
+async fn staff_browser(app: &App, court: &str, role: &str) -> reqwest::Client {
+    let db = &app.state.app.db;
+    let courts = app::courts::store::shipped_directory().expect("directory");
+    app::courts::store::upsert_all(db, &courts).await.expect("courts");
+    let now = app.state.app.clock.now();
+    let (_, enrol_hash) = app::ssr::session::new_token();
+    let person = app::identity::store::create_staff(db, court, role, "王书记", &enrol_hash, now, now.plus_secs(3600)).await.expect("staff");
+    let (token, hash) = app::ssr::session::new_token();
+    app::identity::store::create_session(
+        db,
+        app::identity::store::NewSession {
+            token_hash: &hash,
+            person_id: person,
+            now,
+            idle_secs: 1800,
+            kiosk_device: None,
+            browser: "Chrome",
+            profile: app::identity::model::DeviceProfile::Desktop,
+            place: "127.0.0.*",
+            stepped_up: true,
+        },
+    )
+    .await
+    .expect("session");
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    let url: reqwest::Url = app.base.parse().expect("url");
+    jar.add_cookie_str(&format!("tp_session={token}; Path=/"), &url);
+    reqwest::Client::builder().cookie_provider(jar).redirect(reqwest::redirect::Policy::none()).build().expect("client")
+}
+
+/// A verified person's browser (name from the sandbox registry).
+async fn verified_browser(app: &App, mobile: &str, name: &str) -> reqwest::Client {
+    let b = browser();
+    sign_in(app, &b, mobile).await;
+    let (status, body, _) = call(app, &b, "verify", &[("legal_name", name), ("id_number", &registry_id(name))]).await;
+    assert_eq!(status, 200, "{body}");
+    b
+}
+
+#[tokio::test]
+async fn create_staff_prints_a_one_time_link_for_one_court_and_role() {
+    let app = start(&[]).await;
+    let config = test_config(&app);
+    assert!(server::serve::create_staff(&config, "京0105", "janitor", "王书记").await.unwrap_err().contains("role"));
+    assert!(server::serve::create_staff(&config, "京9999", "clerk", "王书记").await.unwrap_err().contains("directory"));
+    let link = server::serve::create_staff(&config, "京0105", "clerk", "王书记").await.expect("created");
+    let token = link.split("token=").nth(1).expect("token").to_string();
+    let (status, body, _) = call(&app, &browser(), "enrolment", &[("token", &token)]).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["name"], "王书记");
+    assert_eq!(body["court_code"], "京0105");
+    assert_eq!(body["role"], "Clerk");
+    let (status, _, _) = call(&app, &browser(), "enrolment", &[("token", "0123456789abcdef0123456789abcdef")]).await;
+    assert_eq!(status, 404);
+    // Without a passkey there is no way in: staff cannot ask for SMS codes.
+    advance(&app, 73 * 3600);
+    assert_eq!(call(&app, &browser(), "enrolment", &[("token", &token)]).await.0, 404, "links expire");
+}
+
+#[tokio::test]
+async fn a_clerk_verifies_lawyers_of_their_province_only() {
+    let app = start(&[]).await;
+    let lawyer = verified_browser(&app, "13800000040", "梁静怡").await;
+    let (status, body, _) = call(&app, &lawyer, "apply_as_lawyer", &[("licence", "11101200910123456"), ("firm", "北京市天平律师事务所"), ("region", "京")]).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "Pending");
+    let lawyer_id = body["person_id"].as_i64().expect("id").to_string();
+
+    let shanghai = staff_browser(&app, "沪0115", "clerk").await;
+    assert_eq!(call(&app, &shanghai, "lawyer_queue", &[]).await.1, serde_json::json!([]));
+    let (status, _, _) = call(&app, &shanghai, "decide_lawyer", &[("person_id", &lawyer_id), ("verify", "true")]).await;
+    assert_eq!(status, 404, "a clerk of another province cannot decide");
+
+    let judge = staff_browser(&app, "京0105", "judge").await;
+    assert_eq!(call(&app, &judge, "lawyer_queue", &[]).await.0, 403);
+    assert_eq!(call(&app, &judge, "decide_lawyer", &[("person_id", &lawyer_id), ("verify", "true")]).await.0, 404);
+
+    let clerk = staff_browser(&app, "京0105", "clerk").await;
+    let queue = call(&app, &clerk, "lawyer_queue", &[]).await.1;
+    assert_eq!(queue.as_array().map(Vec::len), Some(1));
+    let (status, body, _) = call(&app, &clerk, "decide_lawyer", &[("person_id", &lawyer_id), ("verify", "false")]).await;
+    assert_eq!((status, body["Invalid"]["reason"].clone()), (StatusCode::UNPROCESSABLE_ENTITY, Value::from("error_reason_needed")));
+    assert_eq!(call(&app, &clerk, "decide_lawyer", &[("person_id", &lawyer_id), ("verify", "true")]).await.0, 200);
+    assert_eq!(call(&app, &clerk, "decide_lawyer", &[("person_id", &lawyer_id), ("verify", "true")]).await.0, 409);
+    assert_eq!(call(&app, &lawyer, "my_lawyer_profile", &[]).await.1["status"], "Verified");
+
+    // A litigant is not staff.
+    assert_eq!(call(&app, &lawyer, "lawyer_queue", &[]).await.0, 403);
+}
+
+#[tokio::test]
+async fn a_client_grants_a_verified_lawyer_representation_and_only_the_client_revokes_it() {
+    let app = start(&[]).await;
+    let lawyer = verified_browser(&app, "13800000041", "宋晓东").await;
+    let (_, profile, _) = call(&app, &lawyer, "apply_as_lawyer", &[("licence", "11101200910123457"), ("firm", "北京市天平律师事务所"), ("region", "京")]).await;
+    let client = verified_browser(&app, "13800000042", "唐雨桐").await;
+    let grant = [("licence", "11101200910123457"), ("scope_kind", "case"), ("scope_ref", "(2026)京0105民初123号")];
+    let (status, body, _) = call(&app, &client, "grant_representation", &grant).await;
+    assert_eq!((status, body), (StatusCode::CONFLICT, serde_json::json!({ "Conflict": "error_lawyer_not_verified" })));
+
+    let clerk = staff_browser(&app, "京0105", "clerk").await;
+    let lawyer_id = profile["person_id"].as_i64().expect("id");
+    call(&app, &clerk, "decide_lawyer", &[("person_id", &lawyer_id.to_string()), ("verify", "true")]).await;
+    let (status, body, _) = call(&app, &client, "grant_representation", &grant).await;
+    assert_eq!(status, 200, "{body}");
+    let grant_id = body["id"].as_i64().expect("id").to_string();
+    assert_eq!(call(&app, &client, "grant_representation", &grant).await.0, 409, "one live grant per matter");
+    let clients = call(&app, &lawyer, "my_clients", &[]).await.1;
+    assert_eq!(clients[0]["client_name"], "唐雨桐");
+    let client_id: i64 = sqlx::query_scalar("SELECT id FROM people WHERE mobile = '13800000042'").fetch_one(&app.state.app.db).await.expect("id");
+    let scope = app::identity::model::Scope::Case("(2026)京0105民初123号".into());
+    assert!(app::identity::store::represents(&app.state.app.db, lawyer_id, client_id, &scope).await.expect("q"));
+
+    // The lawyer cannot revoke the client's grant, nor can anyone else.
+    assert_eq!(call(&app, &lawyer, "revoke_representation", &[("id", &grant_id)]).await.0, 404);
+    assert_eq!(call(&app, &client, "revoke_representation", &[("id", &grant_id)]).await.0, 200);
+    assert!(!app::identity::store::represents(&app.state.app.db, lawyer_id, client_id, &scope).await.expect("q"));
+    let actions: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log").fetch_all(&app.state.app.db).await.expect("audit");
+    assert!(actions.contains(&"identity.representation_granted".into()) && actions.contains(&"identity.representation_revoked".into()));
+}
+
+#[tokio::test]
+async fn every_staff_lawyer_and_handoff_function_refuses_a_caller_without_a_session() {
+    let app = start(&[]).await;
+    let b = browser();
+    for (endpoint, form) in [
+        ("staff_me", vec![]),
+        ("apply_as_lawyer", vec![("licence", "11101200910123456"), ("firm", "所"), ("region", "京")]),
+        ("my_lawyer_profile", vec![]),
+        ("lawyer_queue", vec![]),
+        ("decide_lawyer", vec![("person_id", "1"), ("verify", "true")]),
+        ("grant_representation", vec![("licence", "11101200910123456"), ("scope_kind", "filing"), ("scope_ref", "1")]),
+        ("revoke_representation", vec![("id", "1")]),
+        ("my_grants", vec![]),
+        ("my_clients", vec![]),
+        ("handoff_request", vec![("t", "0123456789abcdef0123456789abcdef")]),
+        ("handoff_approve", vec![("t", "0123456789abcdef0123456789abcdef")]),
+    ] {
+        let (status, body, _) = call(&app, &b, endpoint, &form).await;
+        if endpoint == "staff_me" {
+            assert_eq!((status, body), (StatusCode::OK, Value::Null));
+        } else {
+            assert_eq!(status, 401, "{endpoint}: {body}");
+        }
+    }
+    // An unverified person may not act as a client or a lawyer.
+    sign_in(&app, &b, "13800000043").await;
+    assert_eq!(call(&app, &b, "apply_as_lawyer", &[("licence", "11101200910123456"), ("firm", "天平律所"), ("region", "京")]).await.0, 403);
+    assert_eq!(call(&app, &b, "grant_representation", &[("licence", "11101200910123456"), ("scope_kind", "filing"), ("scope_ref", "1")]).await.0, 403);
+}
+
+/// An enrolled kiosk's browser in a court's lobby.
+async fn kiosk_browser(app: &App, court: Option<&str>) -> reqwest::Client {
+    let courts = app::courts::store::shipped_directory().expect("directory");
+    app::courts::store::upsert_all(&app.state.app.db, &courts).await.expect("courts");
+    let kiosk = browser();
+    let link = server::serve::kiosk_link(&test_config(app), "lobby-1", court).expect("kiosk link");
+    assert_eq!(kiosk.get(link).send().await.expect("enrol").status(), 303);
+    kiosk
+}
+
+#[tokio::test]
+async fn a_phone_signs_a_kiosk_in_by_approving_its_code_once() {
+    let app = start(&[]).await;
+    let kiosk = kiosk_browser(&app, Some("京0105")).await;
+    let (status, ticket, _) = call(&app, &kiosk, "handoff_start", &[]).await;
+    assert_eq!(status, 200, "{ticket}");
+    assert!(ticket["qr_svg"].as_str().expect("svg").starts_with("<svg"));
+    let poll = ticket["poll"].as_str().expect("poll").to_string();
+    let t = ticket["link"].as_str().expect("link").split("t=").nth(1).expect("t").to_string();
+    assert_eq!(call(&app, &kiosk, "handoff_poll", &[("poll", &poll)]).await.1, "Waiting");
+
+    let phone = browser();
+    assert_eq!(call(&app, &phone, "handoff_request", &[("t", &t)]).await.0, 401);
+    sign_in(&app, &phone, "13800000044").await;
+    let (status, ask, _) = call(&app, &phone, "handoff_request", &[("t", &t)]).await;
+    assert_eq!(status, 200, "{ask}");
+    assert_eq!(ask["device"], "lobby-1");
+    assert_eq!(ask["kiosk"], true);
+    assert!(ask["court_name"].as_str().expect("court").contains("朝阳"), "{ask}");
+    // The poll token does not approve, and the approval token does not poll.
+    assert_eq!(call(&app, &phone, "handoff_approve", &[("t", &poll)]).await.0, 404);
+    assert_eq!(call(&app, &kiosk, "handoff_poll", &[("poll", &t)]).await.0, 404);
+    assert_eq!(call(&app, &phone, "handoff_approve", &[("t", &t)]).await.0, 200);
+    assert_eq!(call(&app, &phone, "handoff_approve", &[("t", &t)]).await.0, 409, "single use");
+
+    // Another browser holding the poll token is not the kiosk that asked.
+    assert_eq!(call(&app, &browser(), "handoff_poll", &[("poll", &poll)]).await.0, 404);
+    let (status, state, cookies) = call(&app, &kiosk, "handoff_poll", &[("poll", &poll)]).await;
+    assert_eq!((status, state), (StatusCode::OK, Value::from("SignedIn")));
+    assert!(cookie_value(&cookies, "tp_session").is_some());
+    assert_eq!(me(&app, &kiosk).await["mobile_masked"], "138****0044");
+    assert_eq!(call(&app, &kiosk, "devices", &[]).await.1[0]["profile"], "Kiosk");
+    assert_eq!(call(&app, &kiosk, "handoff_poll", &[("poll", &poll)]).await.1, "Expired", "consumed once");
+    // The kiosk session has the kiosk's idle time.
+    advance(&app, 121);
+    assert_eq!(me(&app, &kiosk).await, Value::Null);
+}
+
+#[tokio::test]
+async fn a_handoff_expires_after_two_minutes_and_needs_a_fresh_step_up() {
+    let app = start(&[]).await;
+    let kiosk = kiosk_browser(&app, None).await;
+    let phone = browser();
+    sign_in(&app, &phone, "13800000045").await;
+
+    let (_, ticket, _) = call(&app, &kiosk, "handoff_start", &[]).await;
+    let t = ticket["link"].as_str().expect("link").split("t=").nth(1).expect("t").to_string();
+    advance(&app, 120);
+    let (status, body, _) = call(&app, &phone, "handoff_approve", &[("t", &t)]).await;
+    assert_eq!((status, body), (StatusCode::CONFLICT, serde_json::json!({ "Conflict": "error_handoff_expired" })));
+    let poll = ticket["poll"].as_str().expect("poll").to_string();
+    assert_eq!(call(&app, &kiosk, "handoff_poll", &[("poll", &poll)]).await.1, "Expired");
+
+    // Five minutes after signing in, the phone must confirm it is the person again.
+    advance(&app, 5 * 60);
+    let (_, ticket, _) = call(&app, &kiosk, "handoff_start", &[]).await;
+    let t = ticket["link"].as_str().expect("link").split("t=").nth(1).expect("t").to_string();
+    let (status, body, _) = call(&app, &phone, "handoff_approve", &[("t", &t)]).await;
+    assert_eq!((status, body), (StatusCode::CONFLICT, serde_json::json!({ "Conflict": "error_step_up_needed" })));
 }

@@ -3,7 +3,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Province-level abbreviations that open a court code (京0105, 沪01, 粤 …).
-const PROVINCES: &[&str] = &[
+pub const PROVINCES: &[&str] = &[
     "京", "津", "冀", "晋", "蒙", "辽", "吉", "黑", "沪", "苏", "浙", "皖", "闽", "赣", "鲁", "豫",
     "鄂", "湘", "粤", "桂", "琼", "渝", "川", "贵", "云", "藏", "陕", "甘", "青", "宁", "新", "兵",
 ];
@@ -50,6 +50,20 @@ impl CourtCode {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The province abbreviation the code starts with (`京` for 京0105); the Supreme Court's
+    /// code is its own.
+    pub fn province(&self) -> &str {
+        if self.0 == SUPREME {
+            return SUPREME;
+        }
+        self.0.char_indices().nth(1).map_or(self.0.as_str(), |(i, _)| &self.0[..i])
+    }
+
+    /// Whether a practice region (a province abbreviation) is this court's province.
+    pub fn in_province(&self, province: &str) -> bool {
+        PROVINCES.contains(&province) && self.province() == province
     }
 
     /// The level the code's shape implies (special courts such as 京74 are intermediate-level).

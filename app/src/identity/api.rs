@@ -88,6 +88,10 @@ pub async fn sign_in_with_code(code: String) -> Result<(), AppError> {
 pub async fn request_step_up_code(next: Option<String>) -> Result<CodeSent, AppError> {
     let cx = Cx::get()?;
     let me = cx.require_person().await?;
+    if me.staff.is_some() {
+        // Staff have no number on file: they confirm with their passkey.
+        return Err(AppError::Conflict("error_passkeys_only".into()));
+    }
     cx.limit_ip("code").await?;
     let mobile = MobileNumber::parse(&me.mobile).map_err(|e| internal("stored mobile", e))?;
     let next = safe_next(next.as_deref().unwrap_or("/me")).to_string();
@@ -121,6 +125,7 @@ pub async fn me() -> Result<Option<MeView>, AppError> {
     let passkeys = store::passkey_count(cx.db(), me.person_id).await.map_err(db)?;
     Ok(Some(MeView {
         passkeys: u32::try_from(passkeys).unwrap_or(u32::MAX),
+        is_staff: me.staff.is_some(),
         mobile_masked: MobileNumber::parse(&person.mobile).map(|m| m.masked()).unwrap_or_default(),
         legal_name: person.legal_name,
         id_masked: person.id_masked,

@@ -513,6 +513,8 @@ pub struct MeView {
     /// Until when the last step-up counts (when `stepped_up`).
     pub stepped_up_until: Option<UnixTime>,
     pub passkeys: u32,
+    /// A court staff account (no number, no real-name check; passkeys only).
+    pub is_staff: bool,
 }
 
 impl MeView {
@@ -609,6 +611,220 @@ pub struct PasskeyView {
     pub name: String,
     pub created_at: UnixTime,
     pub last_used_at: Option<UnixTime>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Court staff and lawyers
+
+/// What a staff account may do; each account has one role in one court.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StaffRole {
+    Clerk,
+    Judge,
+    Mediator,
+    Admin,
+}
+
+impl StaffRole {
+    pub fn parse(raw: &str) -> Option<StaffRole> {
+        match raw.trim() {
+            "clerk" => Some(StaffRole::Clerk),
+            "judge" => Some(StaffRole::Judge),
+            "mediator" => Some(StaffRole::Mediator),
+            "admin" => Some(StaffRole::Admin),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StaffRole::Clerk => "clerk",
+            StaffRole::Judge => "judge",
+            StaffRole::Mediator => "mediator",
+            StaffRole::Admin => "admin",
+        }
+    }
+
+    /// Verifying lawyers' licences is the filing office's work (clerks), or an admin's.
+    pub fn may_verify_lawyers(self) -> bool {
+        matches!(self, StaffRole::Clerk | StaffRole::Admin)
+    }
+}
+
+/// How long a staff enrolment link works.
+pub const ENROLMENT_TTL_SECS: i64 = 72 * 3600;
+
+/// A law firm's name as registered: 2–60 characters.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LawFirm(String);
+
+impl LawFirm {
+    pub fn parse(raw: &str) -> Option<LawFirm> {
+        let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        ((2..=60).contains(&name.chars().count()) && !name.chars().any(char::is_control)).then_some(LawFirm(name))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Where a lawyer is licensed to practise: a province abbreviation (京, 沪, 粤 …).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PracticeRegion(String);
+
+impl PracticeRegion {
+    pub fn parse(raw: &str) -> Option<PracticeRegion> {
+        let raw = raw.trim();
+        crate::courts::model::PROVINCES.contains(&raw).then(|| PracticeRegion(raw.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LawyerStatus {
+    Pending,
+    Verified,
+    Rejected,
+}
+
+impl LawyerStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LawyerStatus::Pending => "pending",
+            LawyerStatus::Verified => "verified",
+            LawyerStatus::Rejected => "rejected",
+        }
+    }
+
+    pub fn from_str_lossy(s: &str) -> LawyerStatus {
+        match s {
+            "verified" => LawyerStatus::Verified,
+            "rejected" => LawyerStatus::Rejected,
+            _ => LawyerStatus::Pending,
+        }
+    }
+}
+
+/// A clerk decides on a lawyer's licence only where the lawyer practises: the clerk's court is in
+/// the lawyer's practice region.
+pub fn clerk_may_decide(court: &crate::courts::model::CourtCode, role: StaffRole, region: &PracticeRegion) -> bool {
+    role.may_verify_lawyers() && court.in_province(region.as_str())
+}
+
+/// What a grant of representation covers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Scope {
+    /// A filing, by its number in Tianping.
+    Filing(i64),
+    /// A case, by its case number, e.g. `(2026)京0105民初123号`.
+    Case(String),
+}
+
+impl Scope {
+    pub fn parse(kind: &str, reference: &str) -> Option<Scope> {
+        let reference = reference.trim();
+        match kind {
+            "filing" => reference.parse::<i64>().ok().filter(|n| *n > 0).map(Scope::Filing),
+            "case" => case_number_shape(reference).then(|| Scope::Case(reference.replace('（', "(").replace('）', ")"))),
+            _ => None,
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Scope::Filing(_) => "filing",
+            Scope::Case(_) => "case",
+        }
+    }
+
+    pub fn reference(&self) -> String {
+        match self {
+            Scope::Filing(n) => n.to_string(),
+            Scope::Case(s) => s.clone(),
+        }
+    }
+}
+
+/// `(2026)京0105民初123号`: a year in brackets, a court code, a case-type word and a number.
+/// The full rules (case-type codes, sequences) belong to the Filing area; this is the shape.
+fn case_number_shape(s: &str) -> bool {
+    let s = s.replace('（', "(").replace('）', ")");
+    let Some(rest) = s.strip_prefix('(') else { return false };
+    let Some((year, rest)) = rest.split_once(')') else { return false };
+    let Some(body) = rest.strip_suffix('号') else { return false };
+    let year_ok = year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit());
+    let digits_at_end = body.chars().rev().take_while(char::is_ascii_digit).count();
+    let head: String = body.chars().take(body.chars().count() - digits_at_end).collect();
+    year_ok && digits_at_end > 0 && head.chars().count() >= 2 && head.chars().next().is_some_and(|c| !c.is_ascii())
+}
+
+/// A lawyer profile as its owner and clerks see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LawyerView {
+    pub person_id: i64,
+    pub name: String,
+    pub licence: String,
+    pub firm: String,
+    pub region: String,
+    pub status: LawyerStatus,
+    pub submitted_at: UnixTime,
+    pub reason: Option<String>,
+}
+
+/// A grant of representation as the client and the lawyer see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GrantView {
+    pub id: i64,
+    pub client_name: String,
+    pub lawyer_name: String,
+    pub lawyer_firm: String,
+    pub scope: Scope,
+    pub granted_at: UnixTime,
+}
+
+/// A staff account's own summary (the staff page).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffView {
+    pub name: String,
+    pub court_code: String,
+    pub court_name: String,
+    pub role: StaffRole,
+}
+
+/// The sign-in hand-off a kiosk or tablet waits on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandoffTicket {
+    /// The waiting device's own token, to poll with.
+    pub poll: String,
+    /// The QR code (SVG) of the approval link, for the phone to scan.
+    pub qr_svg: String,
+    /// The approval link itself, for people who cannot scan.
+    pub link: String,
+    pub expires_in_s: i64,
+}
+
+/// How long a hand-off may wait for approval.
+pub const HANDOFF_TTL_SECS: i64 = 2 * 60;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum HandoffState {
+    Waiting,
+    /// Approved and this device is now signed in.
+    SignedIn,
+    Expired,
+}
+
+/// What the approving phone is shown about the device asking.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandoffAsk {
+    pub device: String,
+    pub kiosk: bool,
+    pub court_name: Option<String>,
+    pub expires_in_s: i64,
 }
 
 #[cfg(test)]
@@ -821,5 +1037,36 @@ mod tests {
         assert!(may_remove_passkey(0, true), "a litigant still signs in by SMS");
         assert!(!may_remove_passkey(0, false), "staff would be locked out");
         assert!(may_remove_passkey(1, false));
+    }
+
+    #[test]
+    fn a_clerk_decides_only_on_lawyers_of_their_province() {
+        use crate::courts::model::CourtCode;
+        let beijing = CourtCode::parse("京0105").unwrap();
+        let region = PracticeRegion::parse("京").unwrap();
+        assert!(clerk_may_decide(&beijing, StaffRole::Clerk, &region));
+        assert!(!clerk_may_decide(&beijing, StaffRole::Judge, &region), "judges do not verify licences");
+        assert!(!clerk_may_decide(&CourtCode::parse("沪0115").unwrap(), StaffRole::Clerk, &region));
+        assert!(PracticeRegion::parse("X").is_none());
+    }
+
+    #[test]
+    fn a_representation_covers_a_filing_or_a_case_number() {
+        assert_eq!(Scope::parse("filing", " 12 "), Some(Scope::Filing(12)));
+        assert_eq!(Scope::parse("case", "（2026）京0105民初123号"), Some(Scope::Case("(2026)京0105民初123号".into())));
+        assert_eq!(Scope::parse("case", "2026京0105民初123号"), None);
+        assert_eq!(Scope::parse("case", "(2026)京0105民初号"), None);
+        assert_eq!(Scope::parse("filing", "0"), None);
+        assert_eq!(Scope::parse("other", "1"), None);
+    }
+
+    #[test]
+    fn staff_roles_parse_from_their_names() {
+        for role in [StaffRole::Clerk, StaffRole::Judge, StaffRole::Mediator, StaffRole::Admin] {
+            assert_eq!(StaffRole::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(StaffRole::parse("janitor"), None);
+        assert!(LawFirm::parse("北京市天平律师事务所").is_some());
+        assert!(LawFirm::parse("x").is_none());
     }
 }

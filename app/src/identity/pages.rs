@@ -39,6 +39,7 @@ pub fn SignInPage() -> impl IntoView {
             <p class="fine-print">{t!(i18n, signin_privacy)}</p>
         </section>
         <PasskeySignIn next/>
+        <crate::identity::handoff_pages::HandoffQr next open=crate::ui::prefs::Prefs::current().kiosk.is_some()/>
     }
 }
 
@@ -158,10 +159,22 @@ pub fn MePage() -> impl IntoView {
         <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match me.await {
+                    Ok(Some(person)) if person.is_staff => view! {
+                        <section class="card"><p><a href="/staff">{t!(i18n, staff_title)}</a></p></section>
+                        <PasskeysCard person=person.clone()/>
+                        <StepUpCard person/>
+                        <DevicesCard/>
+                        <SignOutCard/>
+                    }
+                    .into_any(),
                     Ok(Some(person)) => view! {
                         <IdentityCard person=person.clone()/>
                         <PasskeysCard person=person.clone()/>
-                        <StepUpCard person/>
+                        <StepUpCard person=person.clone()/>
+                        {person.verified().then(|| view! {
+                            <crate::identity::staff_pages::RepresentationCard/>
+                            <crate::identity::staff_pages::LawyerCard/>
+                        })}
                         <DevicesCard/>
                         <SignOutCard/>
                     }
@@ -353,7 +366,7 @@ fn use_passkeys_supported() -> ReadSignal<bool> {
 
 /// A browser-side failure as the error pages know how to say it.
 #[cfg(feature = "hydrate")]
-fn failure(f: crate::identity::browser::PasskeyFailure) -> AppError {
+pub(crate) fn failure(f: crate::identity::browser::PasskeyFailure) -> AppError {
     use crate::identity::browser::PasskeyFailure::*;
     AppError::Conflict(
         match f {
@@ -462,7 +475,7 @@ fn PasskeysCard(person: MeView) -> impl IntoView {
             c.0.update(|n| *n += 1);
         }
     });
-    let verified = person.verified();
+    let verified = person.verified() || person.is_staff;
     let item = move |p: PasskeyView| {
         let label = p.name.clone();
         view! {
@@ -575,6 +588,7 @@ fn StepUpCard(person: MeView) -> impl IntoView {
         }
     });
     let has_passkeys = person.passkeys > 0;
+    let is_staff = person.is_staff;
     view! {
         <section class="card" aria-labelledby="me-step-up">
             <h2 id="me-step-up">{t!(i18n, step_up_title)}</h2>
@@ -590,10 +604,12 @@ fn StepUpCard(person: MeView) -> impl IntoView {
                     on:click=move |_| { by_passkey.dispatch(()); }>{t!(i18n, step_up_with_passkey)}</button>
                 <FormError error=passkey_error/>
             </Show>
-            <ActionForm action=request attr:class="inline-form">
-                <button type="submit" class="secondary" data-testid="step-up-sms">{t!(i18n, step_up_with_sms)}</button>
-                <FormError error=request_error/>
-            </ActionForm>
+            {(!is_staff).then(|| view! {
+                <ActionForm action=request attr:class="inline-form">
+                    <button type="submit" class="secondary" data-testid="step-up-sms">{t!(i18n, step_up_with_sms)}</button>
+                    <FormError error=request_error/>
+                </ActionForm>
+            })}
             <Show when=code_sent>
                 <ActionForm action=confirm attr:class="stack-form" attr:novalidate=true>
                     <Field name="code" label=Signal::derive(move || t_string!(i18n, code_label).to_string())

@@ -16,42 +16,70 @@ use {
     webauthn_rs_proto::{ResidentKeyRequirement, UserVerificationPolicy},
 };
 
-/// Starts adding a passkey; only a verified person may (the passkey then vouches for them).
+/// Starts adding a passkey; only a verified person (the passkey then vouches for them) or a
+/// staff member may.
 #[server(prefix = "/api", endpoint = "identity/passkey_register_start")]
 pub async fn passkey_register_start() -> Result<PasskeyChallenge, AppError> {
     let cx = Cx::get()?;
-    let me = cx.require_verified().await?;
-    let wa = webauthn(&cx)?;
-    let handle = user_handle(&cx, me.person_id).await?;
-    let exclude: Vec<CredentialID> = passkeys(&cx, me.person_id).await?.iter().map(|(_, pk)| pk.cred_id().clone()).collect();
+    let me = cx.require_person().await?;
+    if !me.verified && me.staff.is_none() {
+        return Err(AppError::Forbidden);
+    }
     let person = store::person(cx.db(), me.person_id).await.map_err(db)?.ok_or(AppError::Unauthenticated)?;
-    let shown = MobileNumber::parse(&person.mobile).map(|m| m.masked()).unwrap_or_default();
+    let shown = MobileNumber::parse(&person.mobile).map(|m| m.masked()).unwrap_or_else(|_| format!("staff-{}", me.person_id));
     let display = person.legal_name.unwrap_or_else(|| shown.clone());
-    let (mut options, state) = wa.start_passkey_registration(handle, &shown, &display, Some(exclude)).map_err(failed)?;
+    registration(&cx, me.person_id, Some(me.session_id), &shown, &display).await
+}
+
+#[server(prefix = "/api", endpoint = "identity/passkey_register_finish")]
+pub async fn passkey_register_finish(id: String, credential: String, name: String) -> Result<PasskeyView, AppError> {
+    let cx = Cx::get()?;
+    let me = cx.require_person().await?;
+    if !me.verified && me.staff.is_none() {
+        return Err(AppError::Forbidden);
+    }
+    finish_registration(&cx, me.person_id, Some(me.session_id), &id, &credential, &name).await
+}
+
+/// Starts a passkey registration for a person; the ceremony is bound to them (and to the session
+/// when there is one; staff enrolment has none yet).
+#[cfg(feature = "ssr")]
+pub(super) async fn registration(cx: &Cx, person_id: i64, session_id: Option<i64>, user_name: &str, display: &str) -> Result<PasskeyChallenge, AppError> {
+    let wa = webauthn(cx)?;
+    let handle = user_handle(cx, person_id).await?;
+    let exclude: Vec<CredentialID> = passkeys(cx, person_id).await?.iter().map(|(_, pk)| pk.cred_id().clone()).collect();
+    let (mut options, state) = wa.start_passkey_registration(handle, user_name, display, Some(exclude)).map_err(failed)?;
     // Discoverable, so that signing in needs nothing typed.
     if let Some(selection) = options.public_key.authenticator_selection.as_mut() {
         selection.resident_key = Some(ResidentKeyRequirement::Required);
         selection.require_resident_key = true;
         selection.user_verification = UserVerificationPolicy::Required;
     }
-    ceremony(&cx, "register", Some(me.person_id), Some(me.session_id), &state, &options).await
+    ceremony(cx, "register", Some(person_id), session_id, &state, &options).await
 }
 
-#[server(prefix = "/api", endpoint = "identity/passkey_register_finish")]
-pub async fn passkey_register_finish(id: String, credential: String, name: String) -> Result<PasskeyView, AppError> {
-    let cx = Cx::get()?;
-    let me = cx.require_verified().await?;
-    let name = PasskeyName::parse(&name).map_err(|_| AppError::Invalid(FieldErrors::from([("name".into(), "error_passkey_name".into())])))?;
-    let state: PasskeyRegistration = take(&cx, &id, "register", Some(me.person_id), Some(me.session_id)).await?;
-    let credential: RegisterPublicKeyCredential = parse_credential(&credential)?;
-    let passkey = webauthn(&cx)?.finish_passkey_registration(&credential, &state).map_err(failed)?;
+/// Finishes a registration started by `registration` and stores the passkey.
+#[cfg(feature = "ssr")]
+pub(super) async fn finish_registration(
+    cx: &Cx,
+    person_id: i64,
+    session_id: Option<i64>,
+    id: &str,
+    credential: &str,
+    name: &str,
+) -> Result<PasskeyView, AppError> {
+    let name = PasskeyName::parse(name).map_err(|_| AppError::Invalid(FieldErrors::from([("name".into(), "error_passkey_name".into())])))?;
+    let state: PasskeyRegistration = take(cx, id, "register", Some(person_id), session_id).await?;
+    let credential: RegisterPublicKeyCredential = parse_credential(credential)?;
+    let passkey = webauthn(cx)?.finish_passkey_registration(&credential, &state).map_err(failed)?;
     let now = cx.now();
     let stored = serde_json::to_string(&passkey).map_err(|e| internal("serialising a passkey", e))?;
-    let row = store::insert_passkey(cx.db(), me.person_id, &cred_key(passkey.cred_id()), &stored, name.as_str(), now).await.map_err(|e| match e {
+    let row = store::insert_passkey(cx.db(), person_id, &cred_key(passkey.cred_id()), &stored, name.as_str(), now).await.map_err(|e| match e {
         sqlx::Error::Database(d) if d.is_unique_violation() => AppError::Conflict("error_passkey_exists".into()),
         e => db(e),
     })?;
-    cx.audit(&me.actor(), "identity.passkey_added", &format!("passkey:{row}"), json!({ "name": name.as_str() })).await?;
+    let actor = format!("person:{person_id}");
+    cx.audit(&actor, "identity.passkey_added", &format!("passkey:{row}"), json!({ "name": name.as_str() })).await?;
     Ok(PasskeyView { id: row, name: name.as_str().to_string(), created_at: now, last_used_at: None })
 }
 
@@ -144,8 +172,8 @@ pub async fn remove_passkey(id: i64) -> Result<(), AppError> {
     let cx = Cx::get()?;
     let me = cx.require_person().await?;
     let left_after = store::passkey_count(cx.db(), me.person_id).await.map_err(db)?.saturating_sub(1);
-    // Everyone with a mobile number signs in by SMS too; staff accounts (passkey only) come later.
-    if !may_remove_passkey(left_after, true) {
+    // Everyone with a mobile number signs in by SMS too; staff sign in with passkeys only.
+    if !may_remove_passkey(left_after, me.staff.is_none()) {
         return Err(AppError::Conflict("error_last_way_in".into()));
     }
     if !store::remove_passkey(cx.db(), me.person_id, id).await.map_err(db)? {

@@ -20,6 +20,7 @@ pub async fn find_or_create_person(db: &SqlitePool, mobile: &str, now: UnixTime)
 }
 
 pub struct PersonRow {
+    /// Empty for staff.
     pub mobile: String,
     pub legal_name: Option<String>,
     pub id_masked: Option<String>,
@@ -27,12 +28,12 @@ pub struct PersonRow {
 }
 
 pub async fn person(db: &SqlitePool, id: i64) -> Result<Option<PersonRow>, sqlx::Error> {
-    let row: Option<(String, Option<String>, Option<String>, Option<i64>)> =
+    let row: Option<(Option<String>, Option<String>, Option<String>, Option<i64>)> =
         sqlx::query_as("SELECT mobile, legal_name, id_masked, verified_at FROM people WHERE id = ?")
             .bind(id)
             .fetch_optional(db)
             .await?;
-    Ok(row.map(|(mobile, legal_name, id_masked, verified_at)| PersonRow { mobile, legal_name, id_masked, verified_at }))
+    Ok(row.map(|(mobile, legal_name, id_masked, verified_at)| PersonRow { mobile: mobile.unwrap_or_default(), legal_name, id_masked, verified_at }))
 }
 
 /// Why recording a verification did not happen.
@@ -206,17 +207,22 @@ pub enum Resolved {
 
 /// Looks a session up by its token hash, ends it if it has run out, else marks it seen.
 pub async fn resolve_session(db: &SqlitePool, token_hash: &str, now: UnixTime) -> Result<Resolved, sqlx::Error> {
-    type Row = (i64, i64, i64, i64, Option<i64>, i64, String, Option<i64>);
+    type Row = (i64, i64, i64, i64, Option<i64>, i64, Option<String>, Option<i64>, Option<String>, Option<String>);
     let row: Option<Row> = sqlx::query_as(
-        "SELECT s.id, s.person_id, s.created_at, s.last_seen, s.stepped_up_at, s.idle_secs, p.mobile, p.verified_at
+        "SELECT s.id, s.person_id, s.created_at, s.last_seen, s.stepped_up_at, s.idle_secs, p.mobile, p.verified_at, p.court_code, p.role
          FROM sessions s JOIN people p ON p.id = s.person_id WHERE s.token_hash = ? AND s.ended_at IS NULL",
     )
     .bind(token_hash)
     .fetch_optional(db)
     .await?;
-    let Some((session_id, person_id, created_at, last_seen, stepped_up_at, idle_secs, mobile, verified_at)) = row else {
+    let Some((session_id, person_id, created_at, last_seen, stepped_up_at, idle_secs, mobile, verified_at, court, role)) = row else {
         return Ok(Resolved::Unknown);
     };
+    let staff = match (court, role) {
+        (Some(court), Some(role)) => crate::courts::model::CourtCode::parse(&court).ok().zip(crate::identity::model::StaffRole::parse(&role)),
+        _ => None,
+    };
+    let mobile = mobile.unwrap_or_default();
     let times = SessionTimes {
         created_at: UnixTime(created_at),
         last_seen: UnixTime(last_seen),
@@ -237,7 +243,7 @@ pub async fn resolve_session(db: &SqlitePool, token_hash: &str, now: UnixTime) -
         .bind(now.0)
         .execute(db)
         .await?;
-    Ok(Resolved::Live(Caller { person_id, session_id, mobile, verified: verified_at.is_some(), times }))
+    Ok(Resolved::Live(Caller { person_id, session_id, mobile, verified: verified_at.is_some(), times, staff }))
 }
 
 /// A new token for the same session (after a step-up), and a fresh authentication time.
@@ -449,4 +455,290 @@ pub async fn take_challenge(
     .bind(session_id)
     .fetch_optional(db)
     .await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Court staff
+
+/// Creates a staff account and its enrolment link's hash, in one transaction.
+pub async fn create_staff(db: &SqlitePool, court: &str, role: &str, name: &str, token_hash: &str, now: UnixTime, expires_at: UnixTime) -> Result<i64, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let id = sqlx::query("INSERT INTO people (kind, court_code, role, legal_name, created_at) VALUES ('staff', ?, ?, ?, ?)")
+        .bind(court)
+        .bind(role)
+        .bind(name)
+        .bind(now.0)
+        .execute(&mut *tx)
+        .await?
+        .last_insert_rowid();
+    sqlx::query("INSERT INTO staff_enrolments (token_hash, person_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
+        .bind(token_hash)
+        .bind(id)
+        .bind(now.0)
+        .bind(expires_at.0)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The staff account an unused, unexpired enrolment link is for.
+pub async fn enrolment(db: &SqlitePool, token_hash: &str, now: UnixTime) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT person_id FROM staff_enrolments WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?")
+        .bind(token_hash)
+        .bind(now.0)
+        .fetch_optional(db)
+        .await
+}
+
+/// Uses an enrolment link up; false when it was already used (a second tab, a replay).
+pub async fn use_enrolment(db: &SqlitePool, token_hash: &str, now: UnixTime) -> Result<bool, sqlx::Error> {
+    let n = sqlx::query("UPDATE staff_enrolments SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?")
+        .bind(now.0)
+        .bind(token_hash)
+        .bind(now.0)
+        .execute(db)
+        .await?
+        .rows_affected();
+    Ok(n == 1)
+}
+
+pub async fn staff_view(db: &SqlitePool, person_id: i64) -> Result<Option<crate::identity::model::StaffView>, sqlx::Error> {
+    let row: Option<(Option<String>, String, String, String)> = sqlx::query_as(
+        "SELECT p.legal_name, p.court_code, c.name, p.role FROM people p JOIN courts c ON c.code = p.court_code WHERE p.id = ? AND p.kind = 'staff'",
+    )
+    .bind(person_id)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.and_then(|(name, court_code, court_name, role)| {
+        Some(crate::identity::model::StaffView { name: name.unwrap_or_default(), court_code, court_name, role: crate::identity::model::StaffRole::parse(&role)? })
+    }))
+}
+
+pub async fn is_staff(db: &SqlitePool, person_id: i64) -> Result<bool, sqlx::Error> {
+    let kind: Option<String> = sqlx::query_scalar("SELECT kind FROM people WHERE id = ?").bind(person_id).fetch_optional(db).await?;
+    Ok(kind.as_deref() == Some("staff"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lawyers and representation
+
+/// Submits (or resubmits after a refusal) a lawyer profile for a clerk to verify.
+pub async fn submit_lawyer(db: &SqlitePool, person_id: i64, licence: &str, firm: &str, region: &str, now: UnixTime) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO lawyers (person_id, licence, firm, region, status, submitted_at) VALUES (?, ?, ?, ?, 'pending', ?)
+         ON CONFLICT(person_id) DO UPDATE SET licence = excluded.licence, firm = excluded.firm, region = excluded.region,
+           status = 'pending', submitted_at = excluded.submitted_at, decided_at = NULL, decided_by = NULL, reason = NULL",
+    )
+    .bind(person_id)
+    .bind(licence)
+    .bind(firm)
+    .bind(region)
+    .bind(now.0)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+type LawyerRow = (i64, Option<String>, String, String, String, String, i64, Option<String>);
+
+const LAWYER_COLUMNS: &str = "l.person_id, p.legal_name, l.licence, l.firm, l.region, l.status, l.submitted_at, l.reason";
+
+fn lawyer_view(r: LawyerRow) -> crate::identity::model::LawyerView {
+    let (person_id, name, licence, firm, region, status, submitted_at, reason) = r;
+    crate::identity::model::LawyerView {
+        person_id,
+        name: name.unwrap_or_default(),
+        licence,
+        firm,
+        region,
+        status: crate::identity::model::LawyerStatus::from_str_lossy(&status),
+        submitted_at: UnixTime(submitted_at),
+        reason,
+    }
+}
+
+pub async fn lawyer(db: &SqlitePool, person_id: i64) -> Result<Option<crate::identity::model::LawyerView>, sqlx::Error> {
+    let row: Option<LawyerRow> = sqlx::query_as(&format!("SELECT {LAWYER_COLUMNS} FROM lawyers l JOIN people p ON p.id = l.person_id WHERE l.person_id = ?"))
+        .bind(person_id)
+        .fetch_optional(db)
+        .await?;
+    Ok(row.map(lawyer_view))
+}
+
+pub async fn verified_lawyer_by_licence(db: &SqlitePool, licence: &str) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT person_id FROM lawyers WHERE licence = ? AND status = 'verified'").bind(licence).fetch_optional(db).await
+}
+
+/// Pending profiles of lawyers practising in a province, oldest first.
+pub async fn pending_lawyers(db: &SqlitePool, province: &str) -> Result<Vec<crate::identity::model::LawyerView>, sqlx::Error> {
+    let rows: Vec<LawyerRow> = sqlx::query_as(&format!(
+        "SELECT {LAWYER_COLUMNS} FROM lawyers l JOIN people p ON p.id = l.person_id WHERE l.status = 'pending' AND l.region = ? ORDER BY l.submitted_at, l.person_id"
+    ))
+    .bind(province)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(lawyer_view).collect())
+}
+
+/// Records a clerk's decision on a pending profile; false when it is no longer pending.
+pub async fn decide_lawyer(db: &SqlitePool, person_id: i64, verified: bool, by: i64, reason: Option<&str>, now: UnixTime) -> Result<bool, sqlx::Error> {
+    let n = sqlx::query("UPDATE lawyers SET status = ?, decided_at = ?, decided_by = ?, reason = ? WHERE person_id = ? AND status = 'pending'")
+        .bind(if verified { "verified" } else { "rejected" })
+        .bind(now.0)
+        .bind(by)
+        .bind(reason)
+        .bind(person_id)
+        .execute(db)
+        .await?
+        .rows_affected();
+    Ok(n == 1)
+}
+
+/// A new grant; None when the same live grant already exists.
+pub async fn grant(db: &SqlitePool, client: i64, lawyer: i64, scope: &crate::identity::model::Scope, now: UnixTime) -> Result<Option<i64>, sqlx::Error> {
+    let result = sqlx::query("INSERT INTO representations (client_id, lawyer_id, scope_kind, scope_ref, granted_at) VALUES (?, ?, ?, ?, ?)")
+        .bind(client)
+        .bind(lawyer)
+        .bind(scope.kind())
+        .bind(scope.reference())
+        .bind(now.0)
+        .execute(db)
+        .await;
+    match result {
+        Ok(r) => Ok(Some(r.last_insert_rowid())),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Revokes one of the client's live grants; false when it is not theirs or already revoked.
+pub async fn revoke(db: &SqlitePool, client: i64, id: i64, now: UnixTime) -> Result<bool, sqlx::Error> {
+    let n = sqlx::query("UPDATE representations SET revoked_at = ? WHERE id = ? AND client_id = ? AND revoked_at IS NULL")
+        .bind(now.0)
+        .bind(id)
+        .bind(client)
+        .execute(db)
+        .await?
+        .rows_affected();
+    Ok(n == 1)
+}
+
+/// Live grants where the person is the client (`as_lawyer` false) or the lawyer (true).
+pub async fn grants(db: &SqlitePool, person_id: i64, as_lawyer: bool) -> Result<Vec<crate::identity::model::GrantView>, sqlx::Error> {
+    let side = if as_lawyer { "r.lawyer_id" } else { "r.client_id" };
+    let rows: Vec<(i64, Option<String>, Option<String>, String, String, String, i64)> = sqlx::query_as(&format!(
+        "SELECT r.id, c.legal_name, lp.legal_name, l.firm, r.scope_kind, r.scope_ref, r.granted_at
+         FROM representations r JOIN people c ON c.id = r.client_id JOIN people lp ON lp.id = r.lawyer_id JOIN lawyers l ON l.person_id = r.lawyer_id
+         WHERE {side} = ? AND r.revoked_at IS NULL ORDER BY r.granted_at DESC, r.id DESC"
+    ))
+    .bind(person_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, client, lawyer, firm, kind, reference, at)| {
+            Some(crate::identity::model::GrantView {
+                id,
+                client_name: client.unwrap_or_default(),
+                lawyer_name: lawyer.unwrap_or_default(),
+                lawyer_firm: firm,
+                scope: crate::identity::model::Scope::parse(&kind, &reference)?,
+                granted_at: UnixTime(at),
+            })
+        })
+        .collect())
+}
+
+/// Does this verified lawyer currently act for this client in this matter? (For later areas.)
+pub async fn represents(db: &SqlitePool, lawyer: i64, client: i64, scope: &crate::identity::model::Scope) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM representations r JOIN lawyers l ON l.person_id = r.lawyer_id
+         WHERE r.lawyer_id = ? AND r.client_id = ? AND r.scope_kind = ? AND r.scope_ref = ? AND r.revoked_at IS NULL AND l.status = 'verified'",
+    )
+    .bind(lawyer)
+    .bind(client)
+    .bind(scope.kind())
+    .bind(scope.reference())
+    .fetch_one(db)
+    .await?;
+    Ok(n > 0)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sign-in hand-offs
+
+pub async fn create_handoff(db: &SqlitePool, poll_hash: &str, approve_hash: &str, kiosk: Option<&str>, label: &str, now: UnixTime) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO handoffs (poll_hash, approve_hash, kiosk_device, device_label, created_at) VALUES (?, ?, ?, ?, ?)")
+        .bind(poll_hash)
+        .bind(approve_hash)
+        .bind(kiosk)
+        .bind(label)
+        .bind(now.0)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+pub struct HandoffRow {
+    pub id: i64,
+    pub kiosk_device: Option<String>,
+    pub device_label: String,
+    pub created_at: UnixTime,
+    pub approved_by: Option<i64>,
+    pub consumed: bool,
+}
+
+pub async fn handoff(db: &SqlitePool, column: HandoffKey, hash: &str) -> Result<Option<HandoffRow>, sqlx::Error> {
+    let column = match column {
+        HandoffKey::Poll => "poll_hash",
+        HandoffKey::Approve => "approve_hash",
+    };
+    let row: Option<(i64, Option<String>, String, i64, Option<i64>, Option<i64>)> = sqlx::query_as(&format!(
+        "SELECT id, kiosk_device, device_label, created_at, approved_by, consumed_at FROM handoffs WHERE {column} = ?"
+    ))
+    .bind(hash)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|(id, kiosk_device, device_label, created_at, approved_by, consumed_at)| HandoffRow {
+        id,
+        kiosk_device,
+        device_label,
+        created_at: UnixTime(created_at),
+        approved_by,
+        consumed: consumed_at.is_some(),
+    }))
+}
+
+#[derive(Clone, Copy)]
+pub enum HandoffKey {
+    Poll,
+    Approve,
+}
+
+/// Approves a waiting hand-off once; false when it was already approved.
+pub async fn approve_handoff(db: &SqlitePool, id: i64, person_id: i64, now: UnixTime) -> Result<bool, sqlx::Error> {
+    let n = sqlx::query("UPDATE handoffs SET approved_by = ?, approved_at = ? WHERE id = ? AND approved_by IS NULL")
+        .bind(person_id)
+        .bind(now.0)
+        .bind(id)
+        .execute(db)
+        .await?
+        .rows_affected();
+    Ok(n == 1)
+}
+
+/// Consumes an approved hand-off once (the waiting device signs in); false when already used.
+pub async fn consume_handoff(db: &SqlitePool, id: i64, now: UnixTime) -> Result<bool, sqlx::Error> {
+    let n = sqlx::query("UPDATE handoffs SET consumed_at = ? WHERE id = ? AND approved_by IS NOT NULL AND consumed_at IS NULL")
+        .bind(now.0)
+        .bind(id)
+        .execute(db)
+        .await?
+        .rows_affected();
+    Ok(n == 1)
+}
+
+pub async fn court_name(db: &SqlitePool, code: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT name FROM courts WHERE code = ?").bind(code).fetch_optional(db).await
 }

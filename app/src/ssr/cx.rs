@@ -19,9 +19,12 @@ pub struct Cx {
 pub struct Caller {
     pub person_id: i64,
     pub session_id: i64,
+    /// Empty for staff (they have no number on file).
     pub mobile: String,
     pub verified: bool,
     pub times: SessionTimes,
+    /// Set for court staff: their one court and role.
+    pub staff: Option<(crate::courts::model::CourtCode, crate::identity::model::StaffRole)>,
 }
 
 impl Caller {
@@ -146,10 +149,19 @@ impl Cx {
         self.caller().await?.ok_or(AppError::Unauthenticated)
     }
 
-    /// A signed-in person whose real name is verified, or 401/403.
+    /// A signed-in person (not staff) whose real name is verified, or 401/403.
     pub async fn require_verified(&self) -> Result<Caller, AppError> {
         let caller = self.require_person().await?;
-        if caller.verified { Ok(caller) } else { Err(AppError::Forbidden) }
+        if caller.verified && caller.staff.is_none() { Ok(caller) } else { Err(AppError::Forbidden) }
+    }
+
+    /// A signed-in staff member, with their court and role, or 401/403.
+    pub async fn require_staff(&self) -> Result<(Caller, crate::courts::model::CourtCode, crate::identity::model::StaffRole), AppError> {
+        let caller = self.require_person().await?;
+        match caller.staff.clone() {
+            Some((court, role)) => Ok((caller, court, role)),
+            None => Err(AppError::Forbidden),
+        }
     }
 
     /// Counts one event against a limit; over it, answers 429 with when to retry.

@@ -10,6 +10,28 @@ pub fn valid_device_name(name: &str) -> bool {
     (1..=64).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
+/// What is signed: the device name, and the court whose lobby it stands in when known, as
+/// `lobby-1` or `lobby-1~<court code as hex UTF-8>` (cookie values must be plain ASCII).
+pub fn payload(device: &str, court: Option<&str>) -> String {
+    match court {
+        Some(code) => format!("{device}~{}", hex::encode(code.as_bytes())),
+        None => device.to_string(),
+    }
+}
+
+/// The device name and court of a payload, if well formed.
+pub fn split_payload(payload: &str) -> Option<(String, Option<String>)> {
+    let (device, court) = match payload.split_once('~') {
+        Some((device, hex_court)) => {
+            let court = String::from_utf8(hex::decode(hex_court).ok()?).ok()?;
+            crate::courts::model::CourtCode::parse(&court).ok()?;
+            (device, Some(court))
+        }
+        None => (payload, None),
+    };
+    valid_device_name(device).then(|| (device.to_string(), court))
+}
+
 pub fn sign(secret: &[u8], device: &str) -> String {
     let mut mac = HmacSha256::new_from_slice(secret).unwrap_or_else(|_| unreachable_hmac());
     mac.update(b"tianping-kiosk:");
@@ -23,7 +45,7 @@ pub fn verify(secret: &[u8], device: &str, signature: &str) -> bool {
     let mut mac = HmacSha256::new_from_slice(secret).unwrap_or_else(|_| unreachable_hmac());
     mac.update(b"tianping-kiosk:");
     mac.update(device.as_bytes());
-    valid_device_name(device) && mac.verify_slice(&sig).is_ok()
+    split_payload(device).is_some() && mac.verify_slice(&sig).is_ok()
 }
 
 /// The cookie value: `device.signature`.
@@ -53,6 +75,16 @@ mod tests {
         assert_eq!(device_from_cookie(b"other", &v), None);
         let forged = v.replacen("lobby-1", "lobby-2", 1);
         assert_eq!(device_from_cookie(b"secret", &forged), None);
+    }
+
+    #[test]
+    fn a_kiosk_payload_carries_its_court() {
+        let p = payload("lobby-1", Some("京0105"));
+        assert_eq!(split_payload(&p), Some(("lobby-1".into(), Some("京0105".into()))));
+        let v = cookie_value(b"secret", &p);
+        assert!(v.is_ascii());
+        assert_eq!(device_from_cookie(b"secret", &v), Some(p));
+        assert_eq!(split_payload("lobby-1~zz"), None);
     }
 
     #[test]

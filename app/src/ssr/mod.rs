@@ -41,6 +41,8 @@ pub struct SiteConfig {
     pub kiosk_secret: Vec<u8>,
     /// CSP `frame-ancestors` sources (kiosk shells, mini-program containers).
     pub frame_ancestors: Vec<String>,
+    /// The URL people reach the server at (links in QR codes).
+    pub public_url: String,
     /// Served over TLS: cookies get `Secure`.
     pub secure_cookies: bool,
     /// Codes sent and codes tried per IP address per hour (every code and sign-in endpoint).
