@@ -1,4 +1,4 @@
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { Identity } from '../pages/identity';
 import {
   BASE_URL,
@@ -12,6 +12,12 @@ import {
   test,
   type Profile,
 } from '../fixtures';
+
+/** Opens a passkey's "rename or remove" disclosure unless it is open already. */
+async function openManage(passkey: Locator): Promise<void> {
+  const details = passkey.locator('details');
+  if (!(await details.evaluate((d) => (d as HTMLDetailsElement).open))) await details.locator('summary').click();
+}
 
 async function sessionCookie(page: Page): Promise<string | undefined> {
   return (await page.context().cookies()).find((c) => c.name === 'tp_session')?.value;
@@ -68,11 +74,11 @@ test('a verified person adds a passkey, steps up with it, signs in with it witho
   await expect(me.steppedUp).toBeVisible();
 
   // Rename, then remove (SMS remains a way in).
-  await me.passkeys.first().locator('summary').click();
+  await openManage(me.passkeys.first());
   await me.passkeys.first().getByRole('textbox').fill('旧手机');
   await me.passkeys.first().getByRole('button', { name: '保存名称' }).click();
   await expect(me.passkeys.first()).toContainText('旧手机');
-  await me.passkeys.first().locator('summary').click();
+  await openManage(me.passkeys.first());
   await me.passkeys.first().getByRole('button', { name: '删除此通行密钥' }).click();
   await expect(page.getByTestId('no-passkeys')).toBeVisible();
 });

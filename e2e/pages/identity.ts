@@ -125,7 +125,7 @@ export class Identity {
     await this.askForCode(mobile);
     await this.codeSent.waitFor();
     await this.enterCode(await latestCode(request, mobile));
-    await this.page.waitForURL((url) => url.pathname === next);
+    await this.page.waitForURL((url) => url.pathname + url.search === next);
     await waitForHydration(this.page);
   }
 

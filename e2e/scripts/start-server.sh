@@ -18,8 +18,11 @@ if [[ ! -d "$SITE_ROOT" ]]; then
   exit 1
 fi
 
-# A new, empty data directory for every run, so no state leaks between runs.
-DATA="$(mktemp -d "${TMPDIR:-/tmp}/tianping-e2e.XXXXXX")"
+# A new, empty data directory for every run, so no state leaks between runs. Its path is fixed
+# per port (fixtures/server.ts knows it) so admin subcommands can run against the same database.
+DATA="${E2E_DATA_DIR:-${TMPDIR:-/tmp}/tianping-e2e-$PORT}"
+rm -rf "$DATA"
+mkdir -p "$DATA"
 echo "start-server.sh: data directory $DATA, listening on 127.0.0.1:$PORT" >&2
 
 # Every browser of the suite comes from 127.0.0.1, so the per-IP limit is raised here; it is

@@ -159,6 +159,11 @@ fn leptos_options(config: &Config) -> Result<LeptosOptions, String> {
 /// Everything `serve` needs, built from configuration; also used by the integration tests.
 pub async fn build(config: &Config) -> Result<(Router, ServerState), String> {
     let db = open_database(config).await?;
+    // A new installation knows the courts from the first start (`server seed` reloads them).
+    if app::courts::store::all(&db).await.map_err(|e| format!("reading the court directory failed: {e}"))?.is_empty() {
+        let courts = app::courts::store::shipped_directory()?;
+        app::courts::store::upsert_all(&db, &courts).await.map_err(|e| format!("loading the court directory failed: {e}"))?;
+    }
     let leptos = leptos_options(config)?;
     let site_root = Path::new(leptos.site_root.as_ref()).to_path_buf();
     let assets = assets::discover(&site_root, &leptos.site_pkg_dir);

@@ -176,3 +176,11 @@ pub async fn copy_text(text: &str) -> bool {
 pub fn current_url() -> String {
     web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default()
 }
+
+/// A full page load of `path`: after signing in, every part of the page must be read again as
+/// the new person, which a client-side navigation to the same route would not do.
+pub fn load_page(path: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().assign(path);
+    }
+}

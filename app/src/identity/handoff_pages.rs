@@ -18,35 +18,36 @@ pub fn HandoffQr(next: Signal<String>, #[prop(optional)] open: bool) -> impl Int
     let error = last_error(start.value());
     let (state, set_state) = signal(HandoffState::Waiting);
     let ticket = move || start.value().get().and_then(|r| r.ok());
-    // Poll while a ticket is waiting. The loop lives in the browser only.
+    // The ticket being polled for; the polling loop stops when it changes or the page is left
+    // (then the signal is gone and reading it fails).
+    let polling = RwSignal::new(None::<String>);
     Effect::new(move |_| {
         let Some(t) = ticket() else { return };
         set_state.set(HandoffState::Waiting);
+        polling.set(Some(t.poll.clone()));
         #[cfg(feature = "hydrate")]
-        {
-            let navigate = leptos_router::hooks::use_navigate();
-            leptos::task::spawn_local(async move {
-                loop {
-                    gloo_timers::future::TimeoutFuture::new(1_000).await;
-                    // A newer ticket replaced this one: stop.
-                    if start.value().get_untracked().and_then(|r| r.ok()).map(|n| n.poll) != Some(t.poll.clone()) {
+        leptos::task::spawn_local(async move {
+            loop {
+                gloo_timers::future::TimeoutFuture::new(1_000).await;
+                if polling.try_get_untracked().flatten().as_deref() != Some(t.poll.as_str()) {
+                    break;
+                }
+                match handoff_poll(t.poll.clone()).await {
+                    Ok(HandoffState::Waiting) => continue,
+                    Ok(HandoffState::SignedIn) => {
+                        set_state.try_set(HandoffState::SignedIn);
+                        if let Some(next) = next.try_get_untracked() {
+                            crate::identity::browser::load_page(&next);
+                        }
                         break;
                     }
-                    match handoff_poll(t.poll.clone()).await {
-                        Ok(HandoffState::Waiting) => continue,
-                        Ok(HandoffState::SignedIn) => {
-                            set_state.set(HandoffState::SignedIn);
-                            navigate(&next.get_untracked(), Default::default());
-                            break;
-                        }
-                        Ok(HandoffState::Expired) | Err(_) => {
-                            set_state.set(HandoffState::Expired);
-                            break;
-                        }
+                    Ok(HandoffState::Expired) | Err(_) => {
+                        set_state.try_set(HandoffState::Expired);
+                        break;
                     }
                 }
-            });
-        }
+            }
+        });
         #[cfg(not(feature = "hydrate"))]
         let _ = (t, next);
     });
@@ -59,23 +60,23 @@ pub fn HandoffQr(next: Signal<String>, #[prop(optional)] open: bool) -> impl Int
     });
     view! {
         <section class="card handoff" aria-labelledby="handoff-title" data-testid="handoff">
-            <h2 id="handoff-title">{t!(i18n, handoff_title)}</h2>
-            <p>{t!(i18n, handoff_explained)}</p>
+            <h2 id="handoff-title">{move || t_string!(i18n, handoff_title)}</h2>
+            <p>{move || t_string!(i18n, handoff_explained)}</p>
             {move || match (ticket(), state.get()) {
                 (Some(_), HandoffState::Expired) => view! {
-                    <p role="status">{t!(i18n, handoff_expired)}</p>
-                    <button type="button" on:click=move |_| { start.dispatch(HandoffStart {}); }>{t!(i18n, handoff_new_code)}</button>
+                    <p role="status">{move || t_string!(i18n, handoff_expired)}</p>
+                    <button type="button" on:click=move |_| { start.dispatch(HandoffStart {}); }>{move || t_string!(i18n, handoff_new_code)}</button>
                 }
                 .into_any(),
                 (Some(t), _) => view! {
                     <div class="qr" role="img" aria-label=move || t_string!(i18n, handoff_qr_label) inner_html=t.qr_svg.clone() data-testid="handoff-qr"></div>
-                    <p class="fine-print">{t!(i18n, handoff_link_hint)}" "<a href=t.link.clone() data-testid="handoff-link">{t!(i18n, handoff_link)}</a></p>
-                    <p role="status">{t!(i18n, handoff_waiting)}</p>
+                    <p class="fine-print">{move || t_string!(i18n, handoff_link_hint)}" "<a href=t.link.clone() data-testid="handoff-link">{move || t_string!(i18n, handoff_link)}</a></p>
+                    <p role="status">{move || t_string!(i18n, handoff_waiting)}</p>
                 }
                 .into_any(),
                 (None, _) => view! {
                     <button type="button" data-testid="handoff-start" disabled=move || start.pending().get()
-                        on:click=move |_| { start.dispatch(HandoffStart {}); }>{t!(i18n, handoff_show_code)}</button>
+                        on:click=move |_| { start.dispatch(HandoffStart {}); }>{move || t_string!(i18n, handoff_show_code)}</button>
                 }
                 .into_any(),
             }}
@@ -97,8 +98,8 @@ pub fn HandoffPage() -> impl IntoView {
     let here = move || format!("/handoff?t={}", token.get());
     view! {
         <Title text=move || t_string!(i18n, handoff_approve_title)/>
-        <h1>{t!(i18n, handoff_approve_title)}</h1>
-        <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+        <h1>{move || t_string!(i18n, handoff_approve_title)}</h1>
+        <Suspense fallback=move || view! { <p class="loading">{move || t_string!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match ask.await {
                     Ok(a) => {
@@ -107,21 +108,21 @@ pub fn HandoffPage() -> impl IntoView {
                         view! {
                             <section class="card">
                                 <p data-testid="handoff-device">
-                                    {if a.kiosk { t!(i18n, handoff_kiosk_asks, device = device.clone()).into_any() } else { t!(i18n, handoff_device_asks, device = device.clone()).into_any() }}
+                                    {if a.kiosk { t_string!(i18n, handoff_kiosk_asks, device = device.clone()).to_string() } else { t_string!(i18n, handoff_device_asks, device = device.clone()).to_string() }}
                                 </p>
-                                {court.map(|c| view! { <p data-testid="handoff-court">{t!(i18n, handoff_at_court, court = c.clone())}</p> })}
-                                <p>{t!(i18n, handoff_warning)}</p>
+                                {court.map(|c| view! { <p data-testid="handoff-court">{move || t_string!(i18n, handoff_at_court, court = c.clone()).to_string()}</p> })}
+                                <p>{move || t_string!(i18n, handoff_warning)}</p>
                                 <Show when=approved fallback=move || view! {
                                     <ActionForm action=approve attr:class="inline-form">
                                         <input type="hidden" name="t" value=token/>
-                                        <button type="submit" data-testid="handoff-approve">{t!(i18n, handoff_approve)}</button>
+                                        <button type="submit" data-testid="handoff-approve">{move || t_string!(i18n, handoff_approve)}</button>
                                     </ActionForm>
                                     <FormError error/>
                                     {move || matches!(error.get(), Some(AppError::Conflict(ref k)) if k == "error_step_up_needed").then(|| view! {
-                                        <p><a href="/me">{t!(i18n, step_up_title)}</a></p>
+                                        <p><a href="/me">{move || t_string!(i18n, step_up_title)}</a></p>
                                     })}
                                 }>
-                                    <p class="badge ok" role="status" data-testid="handoff-approved">"✓ "{t!(i18n, handoff_done)}</p>
+                                    <p class="badge ok" role="status" data-testid="handoff-approved">"✓ "{move || t_string!(i18n, handoff_done)}</p>
                                 </Show>
                             </section>
                         }
@@ -129,8 +130,8 @@ pub fn HandoffPage() -> impl IntoView {
                     }
                     Err(AppError::Unauthenticated) => view! {
                         <section class="card gate" data-testid="sign-in-prompt">
-                            <p>{t!(i18n, handoff_sign_in_first)}</p>
-                            <p><a class="button" href=format!("/signin?next={}", here().replace('?', "%3F").replace('=', "%3D"))>{t!(i18n, sign_in_link)}</a></p>
+                            <p>{move || t_string!(i18n, handoff_sign_in_first)}</p>
+                            <p><a class="button" href=format!("/signin?next={}", here().replace('?', "%3F").replace('=', "%3D"))>{move || t_string!(i18n, sign_in_link)}</a></p>
                         </section>
                     }
                     .into_any(),

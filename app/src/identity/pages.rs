@@ -25,18 +25,18 @@ pub fn SignInPage() -> impl IntoView {
     let next = next_param("/me");
     view! {
         <Title text=move || t_string!(i18n, signin_title)/>
-        <h1>{t!(i18n, signin_title)}</h1>
-        <p class="lead">{t!(i18n, signin_lead)}</p>
+        <h1>{move || t_string!(i18n, signin_title)}</h1>
+        <p class="lead">{move || t_string!(i18n, signin_lead)}</p>
         <section class="card">
             <ActionForm action=request attr:class="stack-form" attr:novalidate=true>
                 <input type="hidden" name="next" value=next/>
                 <Field name="mobile" label=Signal::derive(move || t_string!(i18n, mobile_label).to_string())
                     hint=Signal::derive(move || t_string!(i18n, mobile_hint).to_string())
                     input_type="tel" autocomplete="tel" inputmode="tel" maxlength=20 autofocus=true error/>
-                <button type="submit" disabled=move || request.pending().get()>{t!(i18n, get_code)}</button>
+                <button type="submit" disabled=move || request.pending().get()>{move || t_string!(i18n, get_code)}</button>
                 <FormError error/>
             </ActionForm>
-            <p class="fine-print">{t!(i18n, signin_privacy)}</p>
+            <p class="fine-print">{move || t_string!(i18n, signin_privacy)}</p>
         </section>
         <PasskeySignIn next/>
         <crate::identity::handoff_pages::HandoffQr next open=crate::ui::prefs::Prefs::current().kiosk.is_some()/>
@@ -53,35 +53,35 @@ pub fn CodePage() -> impl IntoView {
     let pending = Resource::new(move || resend.version().get(), |_| pending_code());
     view! {
         <Title text=move || t_string!(i18n, code_title)/>
-        <h1>{t!(i18n, code_title)}</h1>
-        <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+        <h1>{move || t_string!(i18n, code_title)}</h1>
+        <Suspense fallback=move || view! { <p class="loading">{move || t_string!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match pending.await {
                     Ok(Some(p)) => {
                         let masked = p.masked_mobile.clone();
                         view! {
                             <section class="card">
-                                <p class="code-sent" data-testid="code-sent">{t!(i18n, code_sent_to, number = masked.clone())}</p>
+                                <p class="code-sent" data-testid="code-sent">{move || t_string!(i18n, code_sent_to, number = masked.clone()).to_string()}</p>
                                 <ActionForm action=sign_in attr:class="stack-form" attr:novalidate=true>
                                     <Field name="code" label=Signal::derive(move || t_string!(i18n, code_label).to_string())
                                         hint=Signal::derive(move || t_string!(i18n, code_hint).to_string())
                                         autocomplete="one-time-code" inputmode="numeric" maxlength=6 autofocus=true error/>
-                                    <button type="submit" disabled=move || sign_in.pending().get()>{t!(i18n, sign_in_button)}</button>
+                                    <button type="submit" disabled=move || sign_in.pending().get()>{move || t_string!(i18n, sign_in_button)}</button>
                                     <FormError error/>
                                 </ActionForm>
                                 <ActionForm action=resend attr:class="inline-form">
-                                    <button type="submit" class="secondary" disabled=move || resend.pending().get()>{t!(i18n, resend_code)}</button>
+                                    <button type="submit" class="secondary" disabled=move || resend.pending().get()>{move || t_string!(i18n, resend_code)}</button>
                                     <FormError error=resend_error/>
                                 </ActionForm>
-                                <p><a href="/signin">{t!(i18n, use_other_number)}</a></p>
+                                <p><a href="/signin">{move || t_string!(i18n, use_other_number)}</a></p>
                             </section>
                         }
                         .into_any()
                     }
                     Ok(None) => view! {
                         <section class="card">
-                            <p>{t!(i18n, no_pending_code_body)}</p>
-                            <p><a class="button" href="/signin">{t!(i18n, get_code)}</a></p>
+                            <p>{move || t_string!(i18n, no_pending_code_body)}</p>
+                            <p><a class="button" href="/signin">{move || t_string!(i18n, get_code)}</a></p>
                         </section>
                     }
                     .into_any(),
@@ -99,9 +99,9 @@ fn SignInPrompt(#[prop(into)] next: String) -> impl IntoView {
     let href = format!("/signin?next={}", encode(&next));
     view! {
         <section class="card gate" data-testid="sign-in-prompt">
-            <h2>{t!(i18n, gate_signin_title)}</h2>
-            <p>{t!(i18n, gate_signin_body)}</p>
-            <p><a class="button" href=href>{t!(i18n, sign_in_link)}</a></p>
+            <h2>{move || t_string!(i18n, gate_signin_title)}</h2>
+            <p>{move || t_string!(i18n, gate_signin_body)}</p>
+            <p><a class="button" href=href>{move || t_string!(i18n, sign_in_link)}</a></p>
         </section>
     }
 }
@@ -127,15 +127,15 @@ pub fn RequireVerified(
     let me = Resource::new(|| (), |_| me());
     let children = StoredValue::new(children);
     view! {
-        <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+        <Suspense fallback=move || view! { <p class="loading">{move || t_string!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match me.await {
                     Ok(Some(person)) if person.verified() => children.with_value(|c| c()).into_any(),
                     Ok(Some(_)) => view! {
                         <section class="card gate" data-testid="verify-prompt">
-                            <h2>{t!(i18n, gate_verify_title)}</h2>
-                            <p>{t!(i18n, gate_verify_body)}</p>
-                            <p><a class="button" href=format!("/me/verify?next={}", encode(here))>{t!(i18n, verify_now)}</a></p>
+                            <h2>{move || t_string!(i18n, gate_verify_title)}</h2>
+                            <p>{move || t_string!(i18n, gate_verify_body)}</p>
+                            <p><a class="button" href=format!("/me/verify?next={}", encode(here))>{move || t_string!(i18n, verify_now)}</a></p>
                         </section>
                     }
                     .into_any(),
@@ -155,12 +155,12 @@ pub fn MePage() -> impl IntoView {
     let me = Resource::new(move || changed.0.get(), |_| me());
     view! {
         <Title text=move || t_string!(i18n, me_title)/>
-        <h1>{t!(i18n, me_title)}</h1>
-        <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+        <h1>{move || t_string!(i18n, me_title)}</h1>
+        <Transition fallback=move || view! { <p class="loading">{move || t_string!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match me.await {
                     Ok(Some(person)) if person.is_staff => view! {
-                        <section class="card"><p><a href="/staff">{t!(i18n, staff_title)}</a></p></section>
+                        <section class="card"><p><a href="/staff">{move || t_string!(i18n, staff_title)}</a></p></section>
                         <PasskeysCard person=person.clone()/>
                         <StepUpCard person/>
                         <DevicesCard/>
@@ -185,7 +185,7 @@ pub fn MePage() -> impl IntoView {
             })}
         </Transition>
         <section class="card" aria-labelledby="me-prefs">
-            <h2 id="me-prefs">{t!(i18n, me_prefs)}</h2>
+            <h2 id="me-prefs">{move || t_string!(i18n, me_prefs)}</h2>
             <crate::ui::layout::PreferenceForms/>
         </section>
     }
@@ -197,22 +197,22 @@ fn IdentityCard(person: MeView) -> impl IntoView {
     let verified = person.verified_at;
     view! {
         <section class="card" aria-labelledby="me-identity">
-            <h2 id="me-identity">{t!(i18n, me_identity)}</h2>
+            <h2 id="me-identity">{move || t_string!(i18n, me_identity)}</h2>
             <dl class="facts">
-                <dt>{t!(i18n, me_name)}</dt>
+                <dt>{move || t_string!(i18n, me_name)}</dt>
                 <dd data-testid="me-name">{person.legal_name.clone().unwrap_or_else(|| "—".into())}</dd>
-                <dt>{t!(i18n, me_id)}</dt>
+                <dt>{move || t_string!(i18n, me_id)}</dt>
                 <dd data-testid="me-id">{person.id_masked.clone().unwrap_or_else(|| "—".into())}</dd>
-                <dt>{t!(i18n, me_phone)}</dt>
+                <dt>{move || t_string!(i18n, me_phone)}</dt>
                 <dd data-testid="me-phone">{person.mobile_masked.clone()}</dd>
-                <dt>{t!(i18n, me_verification)}</dt>
+                <dt>{move || t_string!(i18n, me_verification)}</dt>
                 <dd data-testid="me-verification">
                     {match verified {
-                        Some(at) => view! { <span class="badge ok">"✓ "{t!(i18n, verified_on, date = at.shanghai())}</span> }.into_any(),
+                        Some(at) => view! { <span class="badge ok">"✓ "{move || t_string!(i18n, verified_on, date = at.shanghai()).to_string()}</span> }.into_any(),
                         None => view! {
-                            <span class="badge warn">{t!(i18n, not_verified)}</span>
+                            <span class="badge warn">{move || t_string!(i18n, not_verified)}</span>
                             " "
-                            <a href="/me/verify">{t!(i18n, verify_now)}</a>
+                            <a href="/me/verify">{move || t_string!(i18n, verify_now)}</a>
                         }
                         .into_any(),
                     }}
@@ -246,16 +246,16 @@ fn DevicesCard() -> impl IntoView {
             <li class="device" data-testid="device" data-current=d.current.then_some("true")>
                 <p class="device-name">
                     <strong>{label.clone()}</strong>
-                    {d.current.then(|| view! { " " <span class="badge">{t!(i18n, device_this)}</span> })}
+                    {d.current.then(|| view! { " " <span class="badge">{move || t_string!(i18n, device_this)}</span> })}
                 </p>
                 <p class="device-meta">
-                    {d.place.clone()}" · "{t!(i18n, device_last_seen, time = d.last_seen.shanghai())}
+                    {d.place.clone()}" · "{move || t_string!(i18n, device_last_seen, time = d.last_seen.shanghai()).to_string()}
                 </p>
                 {(!d.current).then(|| view! {
                     <ActionForm action=one attr:class="inline-form">
                         <input type="hidden" name="id" value=d.id.to_string()/>
                         <button type="submit" class="secondary" aria-label=format!("{} {label}", t_string!(i18n, sign_out_device))>
-                            {t!(i18n, sign_out_device)}
+                            {move || t_string!(i18n, sign_out_device)}
                         </button>
                     </ActionForm>
                 })}
@@ -264,8 +264,8 @@ fn DevicesCard() -> impl IntoView {
     };
     view! {
         <section class="card" aria-labelledby="me-devices">
-            <h2 id="me-devices">{t!(i18n, me_devices)}</h2>
-            <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+            <h2 id="me-devices">{move || t_string!(i18n, me_devices)}</h2>
+            <Transition fallback=move || view! { <p class="loading">{move || t_string!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {
                     match devices.await {
                         Ok(list) => {
@@ -274,7 +274,7 @@ fn DevicesCard() -> impl IntoView {
                                 <ul class="devices">{list.into_iter().map(row).collect_view()}</ul>
                                 {has_others.then(|| view! {
                                     <ActionForm action=others attr:class="inline-form">
-                                        <button type="submit" disabled=move || others.pending().get()>{t!(i18n, sign_out_others)}</button>
+                                        <button type="submit" disabled=move || others.pending().get()>{move || t_string!(i18n, sign_out_others)}</button>
                                     </ActionForm>
                                 })}
                             }
@@ -297,7 +297,7 @@ fn SignOutCard() -> impl IntoView {
     view! {
         <section class="card">
             <ActionForm action=sign_out attr:class="inline-form">
-                <button type="submit" class="secondary" data-testid="sign-out">{t!(i18n, sign_out)}</button>
+                <button type="submit" class="secondary" data-testid="sign-out">{move || t_string!(i18n, sign_out)}</button>
             </ActionForm>
         </section>
     }
@@ -312,19 +312,19 @@ pub fn VerifyPage() -> impl IntoView {
     let me = Resource::new(|| (), |_| me());
     view! {
         <Title text=move || t_string!(i18n, verify_title)/>
-        <h1>{t!(i18n, verify_title)}</h1>
-        <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+        <h1>{move || t_string!(i18n, verify_title)}</h1>
+        <Suspense fallback=move || view! { <p class="loading">{move || t_string!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match me.await {
                     Ok(Some(person)) if person.verified() => view! {
                         <section class="card">
-                            <p>{t!(i18n, already_verified_body)}</p>
-                            <p><a class="button" href=next>{t!(i18n, continue_button)}</a></p>
+                            <p>{move || t_string!(i18n, already_verified_body)}</p>
+                            <p><a class="button" href=next>{move || t_string!(i18n, continue_button)}</a></p>
                         </section>
                     }
                     .into_any(),
                     Ok(Some(_)) => view! {
-                        <p class="lead">{t!(i18n, verify_lead)}</p>
+                        <p class="lead">{move || t_string!(i18n, verify_lead)}</p>
                         <section class="card">
                             <ActionForm action=verify attr:class="stack-form" attr:novalidate=true>
                                 <input type="hidden" name="next" value=next/>
@@ -333,10 +333,10 @@ pub fn VerifyPage() -> impl IntoView {
                                 <Field name="id_number" label=Signal::derive(move || t_string!(i18n, id_number_label).to_string())
                                     hint=Signal::derive(move || t_string!(i18n, id_number_hint).to_string())
                                     autocomplete="off" maxlength=22 error/>
-                                <button type="submit" disabled=move || verify.pending().get()>{t!(i18n, verify_button)}</button>
+                                <button type="submit" disabled=move || verify.pending().get()>{move || t_string!(i18n, verify_button)}</button>
                                 <FormError error/>
                             </ActionForm>
-                            <p class="fine-print">{t!(i18n, verify_privacy)}</p>
+                            <p class="fine-print">{move || t_string!(i18n, verify_privacy)}</p>
                         </section>
                     }
                     .into_any(),
@@ -430,12 +430,14 @@ async fn step_up_with_passkey() -> Result<(), AppError> {
 pub fn PasskeySignIn(next: Signal<String>) -> impl IntoView {
     let i18n = use_i18n();
     let supported = use_passkeys_supported();
-    let navigate = leptos_router::hooks::use_navigate();
     let run = Action::new_local(move |next: &String| sign_in_with_passkey(next.clone()));
     let error = last_error(run.value());
     Effect::new(move |_| {
         if let Some(Ok(path)) = run.value().get() {
-            navigate(&path, Default::default());
+            #[cfg(feature = "hydrate")]
+            crate::identity::browser::load_page(&path);
+            #[cfg(not(feature = "hydrate"))]
+            let _ = path;
         }
     });
     view! {
@@ -443,9 +445,9 @@ pub fn PasskeySignIn(next: Signal<String>) -> impl IntoView {
             <section class="card passkey-sign-in">
                 <button type="button" data-testid="passkey-sign-in" disabled=move || run.pending().get()
                     on:click=move |_| { run.dispatch(next.get_untracked()); }>
-                    {t!(i18n, passkey_sign_in)}
+                    {move || t_string!(i18n, passkey_sign_in)}
                 </button>
-                <p class="fine-print">{t!(i18n, passkey_sign_in_hint)}</p>
+                <p class="fine-print">{move || t_string!(i18n, passkey_sign_in_hint)}</p>
                 <FormError error/>
             </section>
         </Show>
@@ -482,20 +484,20 @@ fn PasskeysCard(person: MeView) -> impl IntoView {
             <li class="passkey" data-testid="passkey">
                 <p><strong>{p.name.clone()}</strong></p>
                 <p class="device-meta">
-                    {t!(i18n, passkey_added_on, date = p.created_at.shanghai())}
-                    {p.last_used_at.map(|t| view! { " · " {t!(i18n, device_last_seen, time = t.shanghai())} })}
+                    {move || t_string!(i18n, passkey_added_on, date = p.created_at.shanghai()).to_string()}
+                    {p.last_used_at.map(|t| view! { " · " {move || t_string!(i18n, device_last_seen, time = t.shanghai()).to_string()} })}
                 </p>
                 <details class="passkey-edit">
-                    <summary>{t!(i18n, passkey_manage)}<span class="visually-hidden">" "{label.clone()}</span></summary>
+                    <summary>{move || t_string!(i18n, passkey_manage)}<span class="visually-hidden">" "{label.clone()}</span></summary>
                     <ActionForm action=rename attr:class="inline-form">
                         <input type="hidden" name="id" value=p.id.to_string()/>
-                        <label>{t!(i18n, passkey_name_label)}" "<input name="name" value=label.clone() maxlength="40" required=true/></label>
-                        <button type="submit" class="secondary">{t!(i18n, passkey_rename)}</button>
+                        <label>{move || t_string!(i18n, passkey_name_label)}" "<input name="name" value=label.clone() maxlength="40" required=true/></label>
+                        <button type="submit" class="secondary">{move || t_string!(i18n, passkey_rename)}</button>
                     </ActionForm>
                     <ActionForm action=remove attr:class="inline-form">
                         <input type="hidden" name="id" value=p.id.to_string()/>
-                        <p>{t!(i18n, passkey_remove_warning)}</p>
-                        <button type="submit" class="danger">{t!(i18n, passkey_remove)}</button>
+                        <p>{move || t_string!(i18n, passkey_remove_warning)}</p>
+                        <button type="submit" class="danger">{move || t_string!(i18n, passkey_remove)}</button>
                     </ActionForm>
                 </details>
             </li>
@@ -503,12 +505,12 @@ fn PasskeysCard(person: MeView) -> impl IntoView {
     };
     view! {
         <section class="card" aria-labelledby="me-passkeys">
-            <h2 id="me-passkeys">{t!(i18n, me_passkeys)}</h2>
-            <p>{t!(i18n, passkeys_explained)}</p>
-            <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+            <h2 id="me-passkeys">{move || t_string!(i18n, me_passkeys)}</h2>
+            <p>{move || t_string!(i18n, passkeys_explained)}</p>
+            <Transition fallback=move || view! { <p class="loading">{move || t_string!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {
                     match list.await {
-                        Ok(items) if items.is_empty() => view! { <p data-testid="no-passkeys">{t!(i18n, no_passkeys)}</p> }.into_any(),
+                        Ok(items) if items.is_empty() => view! { <p data-testid="no-passkeys">{move || t_string!(i18n, no_passkeys)}</p> }.into_any(),
                         Ok(items) => view! { <ul class="passkeys">{items.into_iter().map(item).collect_view()}</ul> }.into_any(),
                         Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
                     }
@@ -525,11 +527,11 @@ fn PasskeysCard(person: MeView) -> impl IntoView {
                     add.dispatch(chosen);
                 }>
                     <div class="field">
-                        <label for="passkey-name">{t!(i18n, passkey_name_label)}</label>
+                        <label for="passkey-name">{move || t_string!(i18n, passkey_name_label)}</label>
                         <input id="passkey-name" name="name" maxlength="40" placeholder=move || t_string!(i18n, passkey_default_name)
                             prop:value=name on:input=move |ev| set_name.set(event_target_value(&ev))/>
                     </div>
-                    <button type="submit" data-testid="add-passkey" disabled=move || add.pending().get()>{t!(i18n, passkey_add)}</button>
+                    <button type="submit" data-testid="add-passkey" disabled=move || add.pending().get()>{move || t_string!(i18n, passkey_add)}</button>
                     <FormError error=add_error/>
                 </form>
             </Show>
@@ -555,14 +557,14 @@ fn PasskeyUnavailable(verified: bool, supported: ReadSignal<bool>) -> impl IntoV
         {move || if !supported.get() {
             view! {
                 <div class="hint" data-testid="passkeys-unavailable">
-                    <p>{t!(i18n, passkeys_unavailable_here)}</p>
-                    <button type="button" class="secondary" on:click=copy>{t!(i18n, copy_link)}</button>
+                    <p>{move || t_string!(i18n, passkeys_unavailable_here)}</p>
+                    <button type="button" class="secondary" on:click=copy>{move || t_string!(i18n, copy_link)}</button>
                     <p role="status">{move || copied.get().then(|| t_string!(i18n, link_copied))}</p>
                 </div>
             }
             .into_any()
         } else if !verified {
-            view! { <p>{t!(i18n, passkeys_need_verification)}" "<a href="/me/verify">{t!(i18n, verify_now)}</a></p> }.into_any()
+            view! { <p>{move || t_string!(i18n, passkeys_need_verification)}" "<a href="/me/verify">{move || t_string!(i18n, verify_now)}</a></p> }.into_any()
         } else {
             ().into_any()
         }}
@@ -591,22 +593,22 @@ fn StepUpCard(person: MeView) -> impl IntoView {
     let is_staff = person.is_staff;
     view! {
         <section class="card" aria-labelledby="me-step-up">
-            <h2 id="me-step-up">{t!(i18n, step_up_title)}</h2>
+            <h2 id="me-step-up">{move || t_string!(i18n, step_up_title)}</h2>
             {match person.stepped_up_until {
                 Some(until) => view! {
-                    <p class="badge ok" data-testid="stepped-up">"✓ "{t!(i18n, stepped_up_until, time = until.shanghai())}</p>
+                    <p class="badge ok" data-testid="stepped-up">"✓ "{move || t_string!(i18n, stepped_up_until, time = until.shanghai()).to_string()}</p>
                 }
                 .into_any(),
-                None => view! { <p>{t!(i18n, step_up_explained)}</p> }.into_any(),
+                None => view! { <p>{move || t_string!(i18n, step_up_explained)}</p> }.into_any(),
             }}
             <Show when=move || supported.get() && has_passkeys>
                 <button type="button" data-testid="step-up-passkey" disabled=move || by_passkey.pending().get()
-                    on:click=move |_| { by_passkey.dispatch(()); }>{t!(i18n, step_up_with_passkey)}</button>
+                    on:click=move |_| { by_passkey.dispatch(()); }>{move || t_string!(i18n, step_up_with_passkey)}</button>
                 <FormError error=passkey_error/>
             </Show>
             {(!is_staff).then(|| view! {
                 <ActionForm action=request attr:class="inline-form">
-                    <button type="submit" class="secondary" data-testid="step-up-sms">{t!(i18n, step_up_with_sms)}</button>
+                    <button type="submit" class="secondary" data-testid="step-up-sms">{move || t_string!(i18n, step_up_with_sms)}</button>
                     <FormError error=request_error/>
                 </ActionForm>
             })}
@@ -614,7 +616,7 @@ fn StepUpCard(person: MeView) -> impl IntoView {
                 <ActionForm action=confirm attr:class="stack-form" attr:novalidate=true>
                     <Field name="code" label=Signal::derive(move || t_string!(i18n, code_label).to_string())
                         autocomplete="one-time-code" inputmode="numeric" maxlength=6 error=confirm_error/>
-                    <button type="submit">{t!(i18n, step_up_confirm)}</button>
+                    <button type="submit">{move || t_string!(i18n, step_up_confirm)}</button>
                     <FormError error=confirm_error/>
                 </ActionForm>
             </Show>

@@ -43,33 +43,35 @@ pub fn StaffEnrolPage() -> impl IntoView {
     let who = Resource::new(move || token.get(), enrolment);
     let run = Action::new_local(move |token: &String| enrol(token.clone()));
     let error = last_error(run.value());
-    let navigate = leptos_router::hooks::use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(path)) = run.value().get() {
-            navigate(&path, Default::default());
+            #[cfg(feature = "hydrate")]
+            crate::identity::browser::load_page(&path);
+            #[cfg(not(feature = "hydrate"))]
+            let _ = path;
         }
     });
     view! {
         <Title text=move || t_string!(i18n, enrol_title)/>
-        <h1>{t!(i18n, enrol_title)}</h1>
-        <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+        <h1>{move || t_string!(i18n, enrol_title)}</h1>
+        <Suspense fallback=move || view! { <p class="loading">{move || t_string!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match who.await {
                     Ok(staff) => view! {
                         <section class="card">
                             <dl class="facts">
-                                <dt>{t!(i18n, me_name)}</dt><dd data-testid="enrol-name">{staff.name.clone()}</dd>
-                                <dt>{t!(i18n, staff_court)}</dt><dd data-testid="enrol-court">{staff.court_name.clone()}</dd>
-                                <dt>{t!(i18n, staff_role)}</dt><dd>{role_label(i18n, staff.role)}</dd>
+                                <dt>{move || t_string!(i18n, me_name)}</dt><dd data-testid="enrol-name">{staff.name.clone()}</dd>
+                                <dt>{move || t_string!(i18n, staff_court)}</dt><dd data-testid="enrol-court">{staff.court_name.clone()}</dd>
+                                <dt>{move || t_string!(i18n, staff_role)}</dt><dd>{role_label(i18n, staff.role)}</dd>
                             </dl>
-                            <p>{t!(i18n, enrol_explained)}</p>
+                            <p>{move || t_string!(i18n, enrol_explained)}</p>
                             <button type="button" data-testid="enrol" disabled=move || run.pending().get()
-                                on:click=move |_| { run.dispatch(token.get_untracked()); }>{t!(i18n, enrol_button)}</button>
+                                on:click=move |_| { run.dispatch(token.get_untracked()); }>{move || t_string!(i18n, enrol_button)}</button>
                             <FormError error/>
                         </section>
                     }
                     .into_any(),
-                    Err(_) => view! { <section class="card" role="alert"><p data-testid="enrol-invalid">{t!(i18n, enrol_invalid)}</p></section> }.into_any(),
+                    Err(_) => view! { <section class="card" role="alert"><p data-testid="enrol-invalid">{move || t_string!(i18n, enrol_invalid)}</p></section> }.into_any(),
                 }
             })}
         </Suspense>
@@ -83,13 +85,13 @@ pub fn StaffPage() -> impl IntoView {
     let me = Resource::new(|| (), |_| staff_me());
     view! {
         <Title text=move || t_string!(i18n, staff_title)/>
-        <h1>{t!(i18n, staff_title)}</h1>
-        <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+        <h1>{move || t_string!(i18n, staff_title)}</h1>
+        <Suspense fallback=move || view! { <p class="loading">{move || t_string!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match me.await {
                     Ok(Some(staff)) => view! { <StaffSummary staff=staff.clone()/>{staff.role.may_verify_lawyers().then(|| view! { <LawyerQueue/> })} }.into_any(),
                     Ok(None) => view! {
-                        <section class="card"><p>{t!(i18n, staff_sign_in_explained)}</p></section>
+                        <section class="card"><p>{move || t_string!(i18n, staff_sign_in_explained)}</p></section>
                         <PasskeySignIn next=Signal::derive(|| "/staff".to_string())/>
                     }
                     .into_any(),
@@ -106,11 +108,11 @@ fn StaffSummary(staff: StaffView) -> impl IntoView {
     view! {
         <section class="card">
             <dl class="facts">
-                <dt>{t!(i18n, me_name)}</dt><dd data-testid="staff-name">{staff.name.clone()}</dd>
-                <dt>{t!(i18n, staff_court)}</dt><dd data-testid="staff-court">{format!("{} ({})", staff.court_name, staff.court_code)}</dd>
-                <dt>{t!(i18n, staff_role)}</dt><dd data-testid="staff-role">{role_label(i18n, staff.role)}</dd>
+                <dt>{move || t_string!(i18n, me_name)}</dt><dd data-testid="staff-name">{staff.name.clone()}</dd>
+                <dt>{move || t_string!(i18n, staff_court)}</dt><dd data-testid="staff-court">{format!("{} ({})", staff.court_name, staff.court_code)}</dd>
+                <dt>{move || t_string!(i18n, staff_role)}</dt><dd data-testid="staff-role">{role_label(i18n, staff.role)}</dd>
             </dl>
-            <p><a href="/me">{t!(i18n, staff_account_link)}</a></p>
+            <p><a href="/me">{move || t_string!(i18n, staff_account_link)}</a></p>
         </section>
     }
 }
@@ -125,30 +127,30 @@ fn LawyerQueue() -> impl IntoView {
         view! {
             <li class="card lawyer" data-testid="pending-lawyer">
                 <p><strong>{l.name.clone()}</strong>" · "{l.firm.clone()}</p>
-                <p class="device-meta">{t!(i18n, lawyer_licence)}": "{l.licence.clone()}" · "{t!(i18n, lawyer_region)}": "{l.region.clone()}
-                    " · "{t!(i18n, submitted_on, date = l.submitted_at.shanghai())}</p>
+                <p class="device-meta">{move || t_string!(i18n, lawyer_licence)}": "{l.licence.clone()}" · "{move || t_string!(i18n, lawyer_region)}": "{l.region.clone()}
+                    " · "{move || t_string!(i18n, submitted_on, date = l.submitted_at.shanghai()).to_string()}</p>
                 <ActionForm action=decide attr:class="inline-form">
                     <input type="hidden" name="person_id" value=l.person_id.to_string()/>
                     <input type="hidden" name="verify" value="true"/>
-                    <button type="submit">{t!(i18n, lawyer_approve)}</button>
+                    <button type="submit">{move || t_string!(i18n, lawyer_approve)}</button>
                 </ActionForm>
                 <ActionForm action=decide attr:class="inline-form">
                     <input type="hidden" name="person_id" value=l.person_id.to_string()/>
                     <input type="hidden" name="verify" value="false"/>
-                    <label>{t!(i18n, refuse_reason)}" "<input name="reason" maxlength="200"/></label>
-                    <button type="submit" class="secondary">{t!(i18n, lawyer_refuse)}</button>
+                    <label>{move || t_string!(i18n, refuse_reason)}" "<input name="reason" maxlength="200"/></label>
+                    <button type="submit" class="secondary">{move || t_string!(i18n, lawyer_refuse)}</button>
                 </ActionForm>
             </li>
         }
     };
     view! {
         <section aria-labelledby="lawyer-queue">
-            <h2 id="lawyer-queue">{t!(i18n, lawyer_queue_title)}</h2>
+            <h2 id="lawyer-queue">{move || t_string!(i18n, lawyer_queue_title)}</h2>
             <FormError error/>
-            <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+            <Transition fallback=move || view! { <p class="loading">{move || t_string!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {
                     match queue.await {
-                        Ok(list) if list.is_empty() => view! { <p>{t!(i18n, lawyer_queue_empty)}</p> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <p>{move || t_string!(i18n, lawyer_queue_empty)}</p> }.into_any(),
                         Ok(list) => view! { <ul class="plain-list">{list.into_iter().map(row).collect_view()}</ul> }.into_any(),
                         Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
                     }
@@ -173,23 +175,23 @@ pub fn LawyerCard() -> impl IntoView {
                     hint=Signal::derive(move || t_string!(i18n, lawyer_licence_hint).to_string()) inputmode="numeric" maxlength=20 error/>
                 <Field name="firm" label=Signal::derive(move || t_string!(i18n, lawyer_firm).to_string()) maxlength=60 error/>
                 <div class="field">
-                    <label for="field-region">{t!(i18n, lawyer_region)}</label>
+                    <label for="field-region">{move || t_string!(i18n, lawyer_region)}</label>
                     <select id="field-region" name="region">
                         {crate::courts::model::PROVINCES.iter().map(|p| view! { <option value=*p>{*p}</option> }).collect_view()}
                     </select>
                 </div>
-                <button type="submit" data-testid="apply-lawyer">{t!(i18n, lawyer_apply)}</button>
+                <button type="submit" data-testid="apply-lawyer">{move || t_string!(i18n, lawyer_apply)}</button>
                 <FormError error/>
             </ActionForm>
         }
     };
     view! {
         <section class="card" aria-labelledby="me-lawyer">
-            <h2 id="me-lawyer">{t!(i18n, lawyer_title)}</h2>
-            <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+            <h2 id="me-lawyer">{move || t_string!(i18n, lawyer_title)}</h2>
+            <Transition fallback=move || view! { <p class="loading">{move || t_string!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {
                     match profile.await {
-                        Ok(None) => view! { <p>{t!(i18n, lawyer_explained)}</p>{form()} }.into_any(),
+                        Ok(None) => view! { <p>{move || t_string!(i18n, lawyer_explained)}</p>{form()} }.into_any(),
                         Ok(Some(l)) => {
                             let status = match l.status {
                                 LawyerStatus::Pending => t_string!(i18n, lawyer_pending),
@@ -200,7 +202,7 @@ pub fn LawyerCard() -> impl IntoView {
                             view! {
                                 <p data-testid="lawyer-status">{status}</p>
                                 <p class="device-meta">{l.firm.clone()}" · "{l.licence.clone()}</p>
-                                {l.reason.clone().map(|r| view! { <p>{t!(i18n, refuse_reason)}": "{r}</p> })}
+                                {l.reason.clone().map(|r| view! { <p>{move || t_string!(i18n, refuse_reason)}": "{r}</p> })}
                                 {rejected.then(form)}
                             }
                             .into_any()
@@ -213,7 +215,7 @@ pub fn LawyerCard() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let list = clients.await.unwrap_or_default();
                     (!list.is_empty()).then(|| view! {
-                        <h3>{t!(i18n, my_clients_title)}</h3>
+                        <h3>{move || t_string!(i18n, my_clients_title)}</h3>
                         <ul class="plain-list">{list.into_iter().map(|g| view! { <li data-testid="client">{g.client_name.clone()}" · "{scope_text(i18n, &g.scope)}</li> }).collect_view()}</ul>
                     })
                 })}
@@ -243,13 +245,13 @@ pub fn RepresentationCard() -> impl IntoView {
         view! {
             <li data-testid="grant">
                 <p><strong>{who.clone()}</strong></p>
-                <p class="device-meta">{scope_text(i18n, &g.scope)}" · "{t!(i18n, granted_on, date = g.granted_at.shanghai())}</p>
+                <p class="device-meta">{scope_text(i18n, &g.scope)}" · "{move || t_string!(i18n, granted_on, date = g.granted_at.shanghai()).to_string()}</p>
                 <details>
-                    <summary>{t!(i18n, revoke)}<span class="visually-hidden">" "{who.clone()}</span></summary>
+                    <summary>{move || t_string!(i18n, revoke)}<span class="visually-hidden">" "{who.clone()}</span></summary>
                     <ActionForm action=revoke attr:class="inline-form">
                         <input type="hidden" name="id" value=g.id.to_string()/>
-                        <p>{t!(i18n, revoke_warning)}</p>
-                        <button type="submit" class="danger">{t!(i18n, revoke_confirm)}</button>
+                        <p>{move || t_string!(i18n, revoke_warning)}</p>
+                        <button type="submit" class="danger">{move || t_string!(i18n, revoke_confirm)}</button>
                     </ActionForm>
                 </details>
             </li>
@@ -257,9 +259,9 @@ pub fn RepresentationCard() -> impl IntoView {
     };
     view! {
         <section class="card" aria-labelledby="me-grants">
-            <h2 id="me-grants">{t!(i18n, grants_title)}</h2>
-            <p>{t!(i18n, grants_explained)}</p>
-            <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+            <h2 id="me-grants">{move || t_string!(i18n, grants_title)}</h2>
+            <p>{move || t_string!(i18n, grants_explained)}</p>
+            <Transition fallback=move || view! { <p class="loading">{move || t_string!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {
                     match grants.await {
                         Ok(list) => view! { <ul class="plain-list">{list.into_iter().map(row).collect_view()}</ul> }.into_any(),
@@ -271,15 +273,15 @@ pub fn RepresentationCard() -> impl IntoView {
             <ActionForm action=grant attr:class="stack-form" attr:novalidate=true>
                 <Field name="licence" label=Signal::derive(move || t_string!(i18n, grant_lawyer_licence).to_string()) inputmode="numeric" maxlength=20 error/>
                 <div class="field">
-                    <label for="field-scope-kind">{t!(i18n, grant_scope)}</label>
+                    <label for="field-scope-kind">{move || t_string!(i18n, grant_scope)}</label>
                     <select id="field-scope-kind" name="scope_kind">
-                        <option value="case">{t!(i18n, scope_case)}</option>
-                        <option value="filing">{t!(i18n, scope_filing)}</option>
+                        <option value="case">{move || t_string!(i18n, scope_case)}</option>
+                        <option value="filing">{move || t_string!(i18n, scope_filing)}</option>
                     </select>
                 </div>
                 <Field name="scope_ref" label=Signal::derive(move || t_string!(i18n, grant_scope_ref).to_string())
                     hint=Signal::derive(move || t_string!(i18n, grant_scope_ref_hint).to_string()) maxlength=40 error/>
-                <button type="submit" data-testid="grant">{t!(i18n, grant_button)}</button>
+                <button type="submit" data-testid="grant">{move || t_string!(i18n, grant_button)}</button>
                 <FormError error/>
             </ActionForm>
         </section>

@@ -24,9 +24,9 @@ pub fn KioskIdleGuard(idle_secs: u32) -> impl IntoView {
             <div class="idle-warning" role="alertdialog" aria-modal="true"
                 aria-labelledby="idle-title" aria-describedby="idle-body">
                 <div class="idle-panel">
-                    <h2 id="idle-title">{t!(i18n, idle_title)}</h2>
-                    <p id="idle-body">{t!(i18n, idle_body)}</p>
-                    <button type="button" autofocus on:click=keep>{t!(i18n, idle_keep)}</button>
+                    <h2 id="idle-title">{move || t_string!(i18n, idle_title)}</h2>
+                    <p id="idle-body">{move || t_string!(i18n, idle_body)}</p>
+                    <button type="button" autofocus on:click=keep>{move || t_string!(i18n, idle_keep)}</button>
                 </div>
             </div>
         </Show>

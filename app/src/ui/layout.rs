@@ -12,9 +12,9 @@ pub fn Layout(children: Children) -> impl IntoView {
     let i18n = use_i18n();
     let prefs = Prefs::current();
     view! {
-        <a class="skip-link" href="#main">{t!(i18n, skip_to_main)}</a>
+        <a class="skip-link" href="#main">{move || t_string!(i18n, skip_to_main)}</a>
         {prefs.sandbox.then(|| view! {
-            <div class="sandbox-banner" role="status">{t!(i18n, sandbox_banner)}</div>
+            <div class="sandbox-banner" role="status">{move || t_string!(i18n, sandbox_banner)}</div>
         })}
         <div class="app">
             <TopBar/>
@@ -36,10 +36,10 @@ fn TopBar() -> impl IntoView {
     let prefs = Prefs::current();
     view! {
         <header class="topbar">
-            <a class="brand" href="/">{t!(i18n, brand)}</a>
-            {prefs.kiosk.is_some().then(|| view! { <span class="kiosk-badge">{t!(i18n, kiosk_badge)}</span> })}
+            <a class="brand" href="/">{move || t_string!(i18n, brand)}</a>
+            {prefs.kiosk.is_some().then(|| view! { <span class="kiosk-badge">{move || t_string!(i18n, kiosk_badge)}</span> })}
             <details class="settings-menu">
-                <summary>{t!(i18n, settings)}</summary>
+                <summary>{move || t_string!(i18n, settings)}</summary>
                 <PreferenceForms/>
             </details>
         </header>
@@ -66,7 +66,7 @@ pub fn PreferenceForms() -> impl IntoView {
     view! {
         <form class="lang-form" method="post" action="/settings/lang">
             <fieldset>
-                <legend>{t!(i18n, language)}</legend>
+                <legend>{move || t_string!(i18n, language)}</legend>
                 <input type="hidden" name="back" value=back/>
                 {lang_button(Locale::zh_Hans, "简体中文", "zh-Hans")}
                 {lang_button(Locale::zh_Hant, "繁體中文", "zh-Hant")}
@@ -75,10 +75,10 @@ pub fn PreferenceForms() -> impl IntoView {
         </form>
         <form class="text-size-form" method="post" action="/settings/text-size">
             <fieldset>
-                <legend>{t!(i18n, text_size)}</legend>
+                <legend>{move || t_string!(i18n, text_size)}</legend>
                 <input type="hidden" name="back" value=back/>
                 <button type="submit" name="size" value=if large { "normal" } else { "large" }
-                    aria-pressed=large.to_string()>{t!(i18n, large_text)}</button>
+                    aria-pressed=large.to_string()>{move || t_string!(i18n, large_text)}</button>
             </fieldset>
         </form>
     }

@@ -92,10 +92,10 @@ pub fn HomePage() -> impl IntoView {
     });
     view! {
         <Title text=""/>
-        <h1>{t!(i18n, home_title)}</h1>
-        <p class="lead">{t!(i18n, home_lead)}</p>
+        <h1>{move || t_string!(i18n, home_title)}</h1>
+        <p class="lead">{move || t_string!(i18n, home_lead)}</p>
         <section aria-labelledby="services-heading">
-            <h2 id="services-heading">{t!(i18n, home_services)}</h2>
+            <h2 id="services-heading">{move || t_string!(i18n, home_services)}</h2>
             <ul class="home-tiles">{tiles.collect_view()}</ul>
         </section>
     }
@@ -117,8 +117,8 @@ pub fn ComingSoonCard() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <section class="coming-soon card">
-            <p>{t!(i18n, coming_soon)}</p>
-            <p>{t!(i18n, coming_soon_detail)}</p>
+            <p>{move || t_string!(i18n, coming_soon)}</p>
+            <p>{move || t_string!(i18n, coming_soon_detail)}</p>
         </section>
     }
 }
@@ -133,9 +133,9 @@ pub fn NotFoundPage() -> impl IntoView {
     view! {
         <Title text=move || t_string!(i18n, not_found_title)/>
         <section class="not-found card">
-            <h1>{t!(i18n, not_found_title)}</h1>
-            <p>{t!(i18n, not_found_body)}</p>
-            <p><a href="/">{t!(i18n, go_home)}</a></p>
+            <h1>{move || t_string!(i18n, not_found_title)}</h1>
+            <p>{move || t_string!(i18n, not_found_body)}</p>
+            <p><a href="/">{move || t_string!(i18n, go_home)}</a></p>
         </section>
     }
 }
@@ -147,10 +147,10 @@ pub fn ErrorPage(ref_id: String) -> impl IntoView {
     view! {
         <Title text=move || t_string!(i18n, error_title)/>
         <section class="error-page card" role="alert">
-            <h1>{t!(i18n, error_title)}</h1>
-            <p>{t!(i18n, error_body)}</p>
-            <p>{t!(i18n, error_ref)}": "<code class="ref-id">{ref_id}</code></p>
-            <p><a href="/">{t!(i18n, go_home)}</a></p>
+            <h1>{move || t_string!(i18n, error_title)}</h1>
+            <p>{move || t_string!(i18n, error_body)}</p>
+            <p>{move || t_string!(i18n, error_ref)}": "<code class="ref-id">{ref_id}</code></p>
+            <p><a href="/">{move || t_string!(i18n, go_home)}</a></p>
         </section>
     }
 }
