@@ -17,7 +17,7 @@ tools:
 	./server/scripts/install-tools.sh
 
 build-release:
-	cargo leptos build --release
+	cargo leptos build --release --split
 	node server/scripts/precompress.mjs target/site/pkg
 
 test-rust:

@@ -10,6 +10,7 @@ use leptos_meta::{Title, provide_meta_context};
 use crate::identity::handoff_pages::HandoffPage;
 use crate::identity::pages::{CodePage, MePage, RequireVerified, SignInPage, VerifyPage};
 use crate::identity::staff_pages::{StaffEnrolPage, StaffPage};
+use leptos_router::{Lazy, LazyRoute, lazy_route};
 use leptos_router::SsrMode;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
@@ -63,24 +64,61 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/") view=HomePage/>
                         <Route path=path!("/cases") view=|| view! { <ComingSoonPage section=Section::Cases/> }/>
                         // Filing, paying, hearings and signing need a verified person (Identity issue).
-                        <Route path=path!("/file") ssr=SsrMode::Async view=|| gated(Section::File)/>
-                        <Route path=path!("/pay") ssr=SsrMode::Async view=|| gated(Section::Pay)/>
-                        <Route path=path!("/hearings") ssr=SsrMode::Async view=|| gated(Section::Hearings)/>
-                        <Route path=path!("/sign") ssr=SsrMode::Async view=|| gated(Section::Sign)/>
+                        <Route path=path!("/file") ssr=SsrMode::Async view={Lazy::<FileRoute>::new()}/>
+                        <Route path=path!("/pay") ssr=SsrMode::Async view={Lazy::<PayRoute>::new()}/>
+                        <Route path=path!("/hearings") ssr=SsrMode::Async view={Lazy::<HearingsRoute>::new()}/>
+                        <Route path=path!("/sign") ssr=SsrMode::Async view={Lazy::<SignRoute>::new()}/>
                         // Pages whose data decides cookies or status: rendered whole before sending.
-                        <Route path=path!("/me") ssr=SsrMode::Async view=MePage/>
-                        <Route path=path!("/me/verify") ssr=SsrMode::Async view=VerifyPage/>
-                        <Route path=path!("/signin") view=SignInPage/>
-                        <Route path=path!("/signin/code") ssr=SsrMode::Async view=CodePage/>
-                        <Route path=path!("/handoff") ssr=SsrMode::Async view=HandoffPage/>
-                        <Route path=path!("/staff") ssr=SsrMode::Async view=StaffPage/>
-                        <Route path=path!("/staff/enrol") ssr=SsrMode::Async view=StaffEnrolPage/>
+                        // Lazy: each page's code is its own download (`cargo leptos build --split`),
+                        // so the first visit to the home page does not carry every form.
+                        <Route path=path!("/me") ssr=SsrMode::Async view={Lazy::<MeRoute>::new()}/>
+                        <Route path=path!("/me/verify") ssr=SsrMode::Async view={Lazy::<VerifyRoute>::new()}/>
+                        <Route path=path!("/signin") view={Lazy::<SignInRoute>::new()}/>
+                        <Route path=path!("/signin/code") ssr=SsrMode::Async view={Lazy::<CodeRoute>::new()}/>
+                        <Route path=path!("/handoff") ssr=SsrMode::Async view={Lazy::<HandoffRoute>::new()}/>
+                        <Route path=path!("/staff") ssr=SsrMode::Async view={Lazy::<StaffRoute>::new()}/>
+                        <Route path=path!("/staff/enrol") ssr=SsrMode::Async view={Lazy::<StaffEnrolRoute>::new()}/>
                     </Routes>
                 </Layout>
             </Router>
         </I18nContextProvider>
     }
 }
+
+/// A route whose page is loaded on demand: `lazy_page!(Route, Page)` or
+/// `lazy_page!(Route, expression giving the view)`.
+macro_rules! lazy_page {
+    ($route:ident, $page:ident) => {
+        lazy_page!($route, view! { <$page/> });
+    };
+    ($route:ident, $view:expr) => {
+        #[derive(Clone, Copy, Debug)]
+        pub struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(_this: Self) -> AnyView {
+                $view.into_any()
+            }
+        }
+    };
+}
+
+lazy_page!(MeRoute, MePage);
+lazy_page!(VerifyRoute, VerifyPage);
+lazy_page!(SignInRoute, SignInPage);
+lazy_page!(CodeRoute, CodePage);
+lazy_page!(HandoffRoute, HandoffPage);
+lazy_page!(StaffRoute, StaffPage);
+lazy_page!(StaffEnrolRoute, StaffEnrolPage);
+lazy_page!(FileRoute, gated(Section::File));
+lazy_page!(PayRoute, gated(Section::Pay));
+lazy_page!(HearingsRoute, gated(Section::Hearings));
+lazy_page!(SignRoute, gated(Section::Sign));
 
 /// An area page behind the verified-person gate.
 fn gated(section: Section) -> impl IntoView {

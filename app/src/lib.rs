@@ -20,6 +20,12 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
-    ui::browser::after_hydration();
+    // Lazily loaded routes (code splitting) hydrate asynchronously: the page's code may have to
+    // arrive first. The page says it is interactive only once hydration has finished.
+    wasm_bindgen_futures::spawn_local(async {
+        let Some(body) = leptos::prelude::document().body() else { return };
+        let owner = leptos::mount::hydrate_from_async(body, app::App).await;
+        owner.forget();
+        ui::browser::after_hydration();
+    });
 }

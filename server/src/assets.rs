@@ -26,6 +26,9 @@ pub fn discover(site_root: &Path, pkg_dir: &str) -> Assets {
     let mut precache: Vec<String> = pkg
         .iter()
         .filter(|n| n.ends_with(".js") || n.ends_with(".wasm") || n.ends_with(".css"))
+        // Lazily loaded page chunks (`--split`) are cached when first used, not on install:
+        // a phone on a weak network should not download every page's code up front.
+        .filter(|n| !n.starts_with("chunk_") && !n.starts_with("split_"))
         .map(|n| format!("/{pkg_dir}/{n}"))
         .collect();
     precache.extend(
