@@ -5,7 +5,7 @@ export PATH := $(HOME)/.cargo/bin:$(CURDIR)/e2e/node_modules/.bin:$(PATH)
 
 .PHONY: run test tools build-release test-rust test-e2e bench seed clean-data
 
-## Serve Tianping at http://127.0.0.1:3000 on SQLite in ./data with the sandboxes on.
+## Serve Tianping at http://localhost:3000 (127.0.0.1) on SQLite in ./data with the sandboxes on.
 run: tools build-release
 	./target/release/server seed
 	exec ./server/scripts/serve.sh

@@ -1,6 +1,5 @@
-import { IdleWarning } from '../pages/idle-warning';
 import { Identity } from '../pages/identity';
-import { API_URL, BASE_URL, expect, freshMobile, gotoHydrated, latestCode, masked, test } from '../fixtures';
+import { API_URL, BASE_URL, expect, freshMobile, gotoHydrated, latestCode, masked, test, walkAwayFromKiosk } from '../fixtures';
 
 test.skip(({ profile }) => profile !== 'kiosk', 'the idle reset exists only on kiosks');
 
@@ -20,14 +19,7 @@ test('a person signed in at the kiosk is signed out by the idle reset, on the se
   expect(session?.sameSite).toBe('Lax');
 
   // They walk away: the page's clock runs to the wipe.
-  await page.clock.install();
-  await gotoHydrated(page, '/me');
-  const idleSecs = Number(await page.evaluate(() => document.documentElement.dataset.kioskIdleSecs));
-  await page.clock.runFor((idleSecs - 10) * 1000 + 1_000);
-  await expect(new IdleWarning(page).heading).toBeVisible();
-  await page.clock.runFor(12_000);
-  await page.clock.resume();
-  await expect(page).toHaveURL(`${BASE_URL}/`);
+  await walkAwayFromKiosk(page);
 
   // The session ended on the server: the old cookie would not work even if it had been kept.
   const stale = `tp_session=${session!.value}`;

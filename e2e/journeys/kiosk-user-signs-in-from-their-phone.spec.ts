@@ -1,7 +1,6 @@
-import { IdleWarning } from '../pages/idle-warning';
 import { Identity } from '../pages/identity';
 import { Shell } from '../pages/shell';
-import { BASE_URL, KIOSK_DEVICE, expect, freshMobile, gotoHydrated, masked, test } from '../fixtures';
+import { BASE_URL, KIOSK_DEVICE, expect, freshMobile, gotoHydrated, masked, test, walkAwayFromKiosk } from '../fixtures';
 
 test('a kiosk (or a tablet) is signed in by scanning its code with a signed-in phone', async ({ page, browser, request, profile }) => {
   test.skip(profile !== 'kiosk' && profile !== 'tablet', 'the hand-off signs in a kiosk or a tablet');
@@ -36,14 +35,7 @@ test('a kiosk (or a tablet) is signed in by scanning its code with a signed-in p
   if (profile !== 'kiosk') return;
 
   // The person walks away from the kiosk: the idle wipe signs them out.
-  await page.clock.install();
-  await gotoHydrated(page, '/me');
-  const idleSecs = Number(await page.evaluate(() => document.documentElement.dataset.kioskIdleSecs));
-  await page.clock.runFor((idleSecs - 10) * 1000 + 1_000);
-  await expect(new IdleWarning(page).heading).toBeVisible();
-  await page.clock.runFor(12_000);
-  await page.clock.resume();
-  await expect(page).toHaveURL(`${BASE_URL}/`);
+  await walkAwayFromKiosk(page);
   await gotoHydrated(page, '/me');
   await expect(new Shell(page).signInPrompt).toBeVisible();
 });

@@ -61,7 +61,7 @@ pub struct FileLayer {
 pub const SETTINGS: &[(&str, &str, &str, &str)] = &[
     ("TIANPING_CONFIG", "-", "(none)", "path of a TOML file with any of the keys below"),
     ("TIANPING_ADDR", "addr", "127.0.0.1:3000", "address to listen on"),
-    ("TIANPING_PUBLIC_URL", "public_url", "http://<addr>", "the URL people reach the server at (used in links)"),
+    ("TIANPING_PUBLIC_URL", "public_url", "http://<addr> (http://localhost:<port> on loopback)", "the URL people reach the server at (links, QR codes, passkeys' relying party)"),
     ("TIANPING_DATA_DIR", "data_dir", "./data", "SQLite file, uploads and generated keys"),
     ("TIANPING_SANDBOX", "sandbox", "true", "use the built-in sandboxes for SMS, payment, identity (banner on every page)"),
     ("TIANPING_KIOSK", "kiosk", "false", "every device of this deployment is a kiosk"),
@@ -114,7 +114,10 @@ impl Config {
         let addr: SocketAddr = addr_raw
             .parse()
             .map_err(|_| ConfigError::Value("TIANPING_ADDR", addr_raw.clone(), "expected host:port, e.g. 127.0.0.1:3000"))?;
-        let public_url = env("TIANPING_PUBLIC_URL").or(file.public_url).unwrap_or_else(|| format!("http://{addr}"));
+        // On loopback the default name is localhost: a domain name, which passkeys (WebAuthn)
+        // need; with an IP address browsers refuse them.
+        let default_url = if addr.ip().is_loopback() { format!("http://localhost:{}", addr.port()) } else { format!("http://{addr}") };
+        let public_url = env("TIANPING_PUBLIC_URL").or(file.public_url).unwrap_or(default_url);
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
             return Err(ConfigError::Value("TIANPING_PUBLIC_URL", public_url, "must start with http:// or https://"));
         }
@@ -223,7 +226,7 @@ mod tests {
         assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
         assert!(c.sandbox);
         assert_eq!(c.kiosk_idle_secs, 120);
-        assert_eq!(c.public_url, "http://127.0.0.1:3000");
+        assert_eq!(c.public_url, "http://localhost:3000", "loopback is named localhost, so passkeys work");
     }
 
     #[test]

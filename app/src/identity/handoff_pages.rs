@@ -4,7 +4,7 @@ use crate::error::AppError;
 use crate::i18n::*;
 use crate::identity::handoff::*;
 use crate::identity::model::HandoffState;
-use crate::ui::forms::{FormError, last_error};
+use crate::ui::forms::{FormError, Loading, error_view, last_error};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -99,7 +99,7 @@ pub fn HandoffPage() -> impl IntoView {
     view! {
         <Title text=move || t_string!(i18n, handoff_approve_title)/>
         <h1>{move || t_string!(i18n, handoff_approve_title)}</h1>
-        <Suspense fallback=move || view! { <p class="loading">{move || t_string!(i18n, loading)}</p> }>
+        <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match ask.await {
                     Ok(a) => {
@@ -135,7 +135,7 @@ pub fn HandoffPage() -> impl IntoView {
                         </section>
                     }
                     .into_any(),
-                    Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
+                    Err(e) => error_view(e),
                 }
             })}
         </Suspense>

@@ -5,7 +5,7 @@ use crate::i18n::*;
 use crate::identity::api::*;
 use crate::identity::model::{DeviceProfile, DeviceView, MeView, PasskeyView, safe_next};
 use crate::identity::passkeys::*;
-use crate::ui::forms::{Field, FormError, last_error};
+use crate::ui::forms::{Field, FormError, Loading, error_view, last_error};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_meta::Title;
@@ -54,7 +54,7 @@ pub fn CodePage() -> impl IntoView {
     view! {
         <Title text=move || t_string!(i18n, code_title)/>
         <h1>{move || t_string!(i18n, code_title)}</h1>
-        <Suspense fallback=move || view! { <p class="loading">{move || t_string!(i18n, loading)}</p> }>
+        <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match pending.await {
                     Ok(Some(p)) => {
@@ -85,7 +85,7 @@ pub fn CodePage() -> impl IntoView {
                         </section>
                     }
                     .into_any(),
-                    Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
+                    Err(e) => error_view(e),
                 }
             })}
         </Suspense>
@@ -127,7 +127,7 @@ pub fn RequireVerified(
     let me = Resource::new(|| (), |_| me());
     let children = StoredValue::new(children);
     view! {
-        <Suspense fallback=move || view! { <p class="loading">{move || t_string!(i18n, loading)}</p> }>
+        <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match me.await {
                     Ok(Some(person)) if person.verified() => children.with_value(|c| c()).into_any(),
@@ -140,7 +140,7 @@ pub fn RequireVerified(
                     }
                     .into_any(),
                     Ok(None) => view! { <SignInPrompt next=here/> }.into_any(),
-                    Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
+                    Err(e) => error_view(e),
                 }
             })}
         </Suspense>
@@ -156,7 +156,7 @@ pub fn MePage() -> impl IntoView {
     view! {
         <Title text=move || t_string!(i18n, me_title)/>
         <h1>{move || t_string!(i18n, me_title)}</h1>
-        <Transition fallback=move || view! { <p class="loading">{move || t_string!(i18n, loading)}</p> }>
+        <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match me.await {
                     Ok(Some(person)) if person.is_staff => view! {
@@ -180,7 +180,7 @@ pub fn MePage() -> impl IntoView {
                     }
                     .into_any(),
                     Ok(None) => view! { <SignInPrompt next="/me"/> }.into_any(),
-                    Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
+                    Err(e) => error_view(e),
                 }
             })}
         </Transition>
@@ -265,7 +265,7 @@ fn DevicesCard() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="me-devices">
             <h2 id="me-devices">{move || t_string!(i18n, me_devices)}</h2>
-            <Transition fallback=move || view! { <p class="loading">{move || t_string!(i18n, loading)}</p> }>
+            <Transition fallback=Loading>
                 {move || Suspend::new(async move {
                     match devices.await {
                         Ok(list) => {
@@ -280,7 +280,7 @@ fn DevicesCard() -> impl IntoView {
                             }
                             .into_any()
                         }
-                        Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
+                        Err(e) => error_view(e),
                     }
                 })}
             </Transition>
@@ -313,7 +313,7 @@ pub fn VerifyPage() -> impl IntoView {
     view! {
         <Title text=move || t_string!(i18n, verify_title)/>
         <h1>{move || t_string!(i18n, verify_title)}</h1>
-        <Suspense fallback=move || view! { <p class="loading">{move || t_string!(i18n, loading)}</p> }>
+        <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match me.await {
                     Ok(Some(person)) if person.verified() => view! {
@@ -341,7 +341,7 @@ pub fn VerifyPage() -> impl IntoView {
                     }
                     .into_any(),
                     Ok(None) => view! { <SignInPrompt next="/me/verify"/> }.into_any(),
-                    Err(e) => view! { <FormError error=Signal::derive(move || Some::<AppError>(e.clone()))/> }.into_any(),
+                    Err(e) => error_view(e),
                 }
             })}
         </Suspense>
@@ -507,12 +507,12 @@ fn PasskeysCard(person: MeView) -> impl IntoView {
         <section class="card" aria-labelledby="me-passkeys">
             <h2 id="me-passkeys">{move || t_string!(i18n, me_passkeys)}</h2>
             <p>{move || t_string!(i18n, passkeys_explained)}</p>
-            <Transition fallback=move || view! { <p class="loading">{move || t_string!(i18n, loading)}</p> }>
+            <Transition fallback=Loading>
                 {move || Suspend::new(async move {
                     match list.await {
                         Ok(items) if items.is_empty() => view! { <p data-testid="no-passkeys">{move || t_string!(i18n, no_passkeys)}</p> }.into_any(),
                         Ok(items) => view! { <ul class="passkeys">{items.into_iter().map(item).collect_view()}</ul> }.into_any(),
-                        Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
+                        Err(e) => error_view(e),
                     }
                 })}
             </Transition>

@@ -5,7 +5,7 @@ use crate::i18n::*;
 use crate::identity::model::{GrantView, LawyerStatus, LawyerView, Scope, StaffRole, StaffView};
 use crate::identity::pages::PasskeySignIn;
 use crate::identity::staff::*;
-use crate::ui::forms::{Field, FormError, last_error};
+use crate::ui::forms::{Field, FormError, Loading, error_view, last_error};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_meta::Title;
@@ -54,7 +54,7 @@ pub fn StaffEnrolPage() -> impl IntoView {
     view! {
         <Title text=move || t_string!(i18n, enrol_title)/>
         <h1>{move || t_string!(i18n, enrol_title)}</h1>
-        <Suspense fallback=move || view! { <p class="loading">{move || t_string!(i18n, loading)}</p> }>
+        <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match who.await {
                     Ok(staff) => view! {
@@ -86,7 +86,7 @@ pub fn StaffPage() -> impl IntoView {
     view! {
         <Title text=move || t_string!(i18n, staff_title)/>
         <h1>{move || t_string!(i18n, staff_title)}</h1>
-        <Suspense fallback=move || view! { <p class="loading">{move || t_string!(i18n, loading)}</p> }>
+        <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match me.await {
                     Ok(Some(staff)) => view! { <StaffSummary staff=staff.clone()/>{staff.role.may_verify_lawyers().then(|| view! { <LawyerQueue/> })} }.into_any(),
@@ -95,7 +95,7 @@ pub fn StaffPage() -> impl IntoView {
                         <PasskeySignIn next=Signal::derive(|| "/staff".to_string())/>
                     }
                     .into_any(),
-                    Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
+                    Err(e) => error_view(e),
                 }
             })}
         </Suspense>
@@ -147,12 +147,12 @@ fn LawyerQueue() -> impl IntoView {
         <section aria-labelledby="lawyer-queue">
             <h2 id="lawyer-queue">{move || t_string!(i18n, lawyer_queue_title)}</h2>
             <FormError error/>
-            <Transition fallback=move || view! { <p class="loading">{move || t_string!(i18n, loading)}</p> }>
+            <Transition fallback=Loading>
                 {move || Suspend::new(async move {
                     match queue.await {
                         Ok(list) if list.is_empty() => view! { <p>{move || t_string!(i18n, lawyer_queue_empty)}</p> }.into_any(),
                         Ok(list) => view! { <ul class="plain-list">{list.into_iter().map(row).collect_view()}</ul> }.into_any(),
-                        Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
+                        Err(e) => error_view(e),
                     }
                 })}
             </Transition>
@@ -188,7 +188,7 @@ pub fn LawyerCard() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="me-lawyer">
             <h2 id="me-lawyer">{move || t_string!(i18n, lawyer_title)}</h2>
-            <Transition fallback=move || view! { <p class="loading">{move || t_string!(i18n, loading)}</p> }>
+            <Transition fallback=Loading>
                 {move || Suspend::new(async move {
                     match profile.await {
                         Ok(None) => view! { <p>{move || t_string!(i18n, lawyer_explained)}</p>{form()} }.into_any(),
@@ -207,7 +207,7 @@ pub fn LawyerCard() -> impl IntoView {
                             }
                             .into_any()
                         }
-                        Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
+                        Err(e) => error_view(e),
                     }
                 })}
             </Transition>
@@ -261,11 +261,11 @@ pub fn RepresentationCard() -> impl IntoView {
         <section class="card" aria-labelledby="me-grants">
             <h2 id="me-grants">{move || t_string!(i18n, grants_title)}</h2>
             <p>{move || t_string!(i18n, grants_explained)}</p>
-            <Transition fallback=move || view! { <p class="loading">{move || t_string!(i18n, loading)}</p> }>
+            <Transition fallback=Loading>
                 {move || Suspend::new(async move {
                     match grants.await {
                         Ok(list) => view! { <ul class="plain-list">{list.into_iter().map(row).collect_view()}</ul> }.into_any(),
-                        Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
+                        Err(e) => error_view(e),
                     }
                 })}
             </Transition>

@@ -155,3 +155,15 @@ pub fn Field(
         </div>
     }
 }
+
+/// What a section shows while its data is on the way.
+#[component]
+pub fn Loading() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <p class="loading">{move || t_string!(i18n, loading)}</p> }
+}
+
+/// A failed load in place of the section it was for, in the reader's language.
+pub fn error_view(e: AppError) -> AnyView {
+    view! { <FormError error=Signal::derive(move || Some(e.clone()))/> }.into_any()
+}
