@@ -73,6 +73,9 @@ test('sign-in works with JavaScript disabled', async ({ makeContext, request, pr
   await me.askForCode(mobile);
   await expect(page).toHaveURL(`${BASE_URL}/signin/code`);
   await expect(me.codeSent).toContainText(masked(mobile));
+  // A refused post comes back to the form and says why, in the page's language.
+  await me.enterCode('12ab');
+  await expect(page.getByTestId('noscript-error')).toHaveText(zh.codeFormat);
   await me.enterCode(await latestCode(request, mobile));
   await expect(page).toHaveURL(`${BASE_URL}/me`);
   await expect(me.mePhone).toHaveText(masked(mobile));

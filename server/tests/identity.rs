@@ -827,3 +827,24 @@ async fn a_handoff_expires_after_two_minutes_and_needs_a_fresh_step_up() {
     let (status, body, _) = call(&app, &phone, "handoff_approve", &[("t", &t)]).await;
     assert_eq!((status, body), (StatusCode::CONFLICT, serde_json::json!({ "Conflict": "error_step_up_needed" })));
 }
+
+#[tokio::test]
+async fn a_refused_plain_form_post_goes_back_to_the_form_with_its_error() {
+    let app = start(&[]).await;
+    let b = browser();
+    call(&app, &b, "request_code", &[("mobile", "13800000050")]).await;
+    let form_page = format!("{}/signin/code", app.base);
+    let res = b
+        .post(format!("{}/api/identity/sign_in_with_code", app.base))
+        .header("accept", "text/html")
+        .header("referer", &form_page)
+        .form(&[("code", "12ab")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status(), 302);
+    let location = res.headers()["location"].to_str().expect("location").to_string();
+    assert!(location.starts_with(&format!("{form_page}?")) && location.contains("__err="), "{location}");
+    let page = b.get(&location).send().await.expect("page").text().await.expect("body");
+    assert!(page.contains("data-testid=\"noscript-error\"") && page.contains("验证码是 6 位数字"), "the page says what was wrong");
+}

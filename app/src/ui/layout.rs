@@ -22,12 +22,27 @@ pub fn Layout(children: Children) -> impl IntoView {
             <main id="main" class="content" tabindex="-1">
                 // A failed server function on any page shows the error page with its reference.
                 <ErrorBoundary fallback=|errors| view! { <ErrorPage ref_id=reference_of(&errors.get())/> }>
+                    <NoScriptFormError/>
                     {children()}
                 </ErrorBoundary>
             </main>
         </div>
         {prefs.kiosk.map(|k| view! { <KioskIdleGuard idle_secs=k.idle_secs/> })}
     }
+}
+
+/// Without JavaScript a refused form post is sent back to its page by Leptos with the error in
+/// `?__err=` (base64 JSON): say it at the top of the page, in the reader's language.
+#[component]
+fn NoScriptFormError() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = leptos_router::hooks::use_query_map();
+    let error = move || {
+        let encoded = query.with(|q| q.get("__err"))?;
+        let json = String::from_utf8(crate::ui::base64url::b64url_decode(&encoded)?).ok()?;
+        AppError::from_json_lite(&json)
+    };
+    move || error().map(|e| view! { <p class="form-error" role="alert" data-testid="noscript-error">{crate::ui::forms::error_text(i18n, &e)}</p> })
 }
 
 #[component]
