@@ -13,7 +13,6 @@ use axum::{Json, Router};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use serde::Deserialize;
-use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -337,7 +336,7 @@ fn panic_page(err: Box<dyn std::any::Any + Send + 'static>) -> Response {
         .map(String::as_str)
         .or_else(|| err.downcast_ref::<&str>().copied())
         .unwrap_or("(no message)");
-    let ref_id = reference_id();
+    let ref_id = app::ssr::reference_id();
     tracing::error!(%ref_id, panic = %detail, "request handler panicked");
     let body = format!(
         "<!DOCTYPE html><html lang=\"zh-Hans\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
@@ -348,12 +347,6 @@ fn panic_page(err: Box<dyn std::any::Any + Send + 'static>) -> Response {
          <p><a href=\"/\">返回首页 · Home</a></p></main></body></html>"
     );
     (StatusCode::INTERNAL_SERVER_ERROR, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
-}
-
-/// A short id to match what a person reports with what the log says.
-pub fn reference_id() -> String {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or(Duration::ZERO).as_nanos();
-    format!("E{:X}", nanos % 0xFFFF_FFFF_FF)
 }
 
 #[cfg(test)]

@@ -131,7 +131,7 @@ pub fn HandoffPage() -> impl IntoView {
                     Err(AppError::Unauthenticated) => view! {
                         <section class="card gate" data-testid="sign-in-prompt">
                             <p>{move || t_string!(i18n, handoff_sign_in_first)}</p>
-                            <p><a class="button" href=format!("/signin?next={}", here().replace('?', "%3F").replace('=', "%3D"))>{move || t_string!(i18n, sign_in_link)}</a></p>
+                            <p><a class="button" href=format!("/signin?next={}", crate::identity::pages::encode(&here()))>{move || t_string!(i18n, sign_in_link)}</a></p>
                         </section>
                     }
                     .into_any(),

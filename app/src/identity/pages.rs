@@ -107,7 +107,7 @@ fn SignInPrompt(#[prop(into)] next: String) -> impl IntoView {
 }
 
 /// Percent-encodes a path for a query parameter.
-fn encode(s: &str) -> String {
+pub(crate) fn encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),

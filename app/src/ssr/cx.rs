@@ -36,8 +36,7 @@ impl Caller {
 
 /// Logs an internal failure under a reference id and returns only the id to the client.
 pub fn internal(what: &str, cause: impl std::fmt::Display) -> AppError {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
-    let ref_id = format!("E{:X}", nanos % 0xFFFF_FFFF_FF);
+    let ref_id = super::reference_id();
     tracing::error!(%ref_id, error = %cause, "{what}");
     AppError::Internal(ref_id)
 }
@@ -77,15 +76,7 @@ impl Cx {
 
     /// The enrolled kiosk this request comes from, if any.
     pub fn kiosk_device(&self) -> Option<String> {
-        let site = &self.state.site;
-        let enrolled = self
-            .cookie(crate::ui::prefs::KIOSK_COOKIE)
-            .and_then(|v| super::kiosk::device_from_cookie(&site.kiosk_secret, v));
-        match enrolled {
-            Some(device) => Some(device),
-            None if site.kiosk_everywhere => Some("kiosk".into()),
-            None => None,
-        }
+        super::kiosk::device_of(&self.state.site, &self.parts.headers)
     }
 
     /// The language of the person making the request: their choice, else their browser's.

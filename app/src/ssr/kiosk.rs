@@ -53,6 +53,14 @@ pub fn cookie_value(secret: &[u8], device: &str) -> String {
     format!("{device}.{}", sign(secret, device))
 }
 
+/// The kiosk a request comes from: the signed payload of its enrolment cookie, or `kiosk` when
+/// the whole deployment runs on kiosks; None for every other device.
+pub fn device_of(site: &super::SiteConfig, headers: &http::HeaderMap) -> Option<String> {
+    super::prefs::cookie(headers, crate::ui::prefs::KIOSK_COOKIE)
+        .and_then(|v| device_from_cookie(&site.kiosk_secret, v))
+        .or_else(|| site.kiosk_everywhere.then(|| "kiosk".to_string()))
+}
+
 /// The device name from a cookie value, if its signature holds.
 pub fn device_from_cookie(secret: &[u8], value: &str) -> Option<String> {
     let (device, sig) = value.rsplit_once('.')?;

@@ -15,6 +15,12 @@ pub mod session;
 
 use std::sync::Arc;
 
+/// A short id to match what a person reports with what the log says (`E…`).
+pub fn reference_id() -> String {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    format!("E{:X}", nanos % 0xFFFF_FFFF_FF)
+}
+
 /// What every request handler and server function can reach.
 #[derive(Clone)]
 pub struct AppState {

@@ -1,6 +1,6 @@
 //! Reads the per-device preferences from the request being rendered.
 use super::AppState;
-use crate::ui::prefs::{KIOSK_COOKIE, KioskMode, Prefs, TEXT_COOKIE};
+use crate::ui::prefs::{KioskMode, Prefs, TEXT_COOKIE};
 use leptos::prelude::use_context;
 
 /// The value of one cookie in a `Cookie` header.
@@ -17,12 +17,9 @@ pub fn cookie<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a str> {
 
 pub fn prefs_for(state: &AppState, headers: &http::HeaderMap) -> Prefs {
     let site = &state.site;
-    let enrolled = cookie(headers, KIOSK_COOKIE)
-        .and_then(|v| super::kiosk::device_from_cookie(&site.kiosk_secret, v))
-        .is_some();
     Prefs {
         large_text: cookie(headers, TEXT_COOKIE) == Some("large"),
-        kiosk: (site.kiosk_everywhere || enrolled).then_some(KioskMode { idle_secs: site.kiosk_idle_secs }),
+        kiosk: super::kiosk::device_of(site, headers).map(|_| KioskMode { idle_secs: site.kiosk_idle_secs }),
         sandbox: site.sandbox,
     }
 }
