@@ -7,6 +7,7 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use leptos_meta::MetaTags;
 use leptos_meta::{Title, provide_meta_context};
+use crate::filing::pages::{FileHomePage, FilingPage, ReviewPage, ReviewQueuePage, WizardPage};
 use crate::identity::handoff_pages::HandoffPage;
 use crate::identity::pages::{CodePage, MePage, RequireVerified, SignInPage, VerifyPage};
 use crate::identity::staff_pages::{StaffEnrolPage, StaffPage};
@@ -63,8 +64,12 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=NotFoundPage>
                         <Route path=path!("/") view=HomePage/>
                         <Route path=path!("/cases") view=|| view! { <ComingSoonPage section=Section::Cases/> }/>
-                        // Filing, paying, hearings and signing need a verified person (Identity issue).
+                        // Paying, hearings and signing need a verified person (Identity issue); filing has its pages.
                         <Route path=path!("/file") ssr=SsrMode::Async view={Lazy::<FileRoute>::new()}/>
+                        <Route path=path!("/file/:id/:step") ssr=SsrMode::Async view={Lazy::<WizardRoute>::new()}/>
+                        <Route path=path!("/filings/:id") ssr=SsrMode::Async view={Lazy::<FilingRoute>::new()}/>
+                        <Route path=path!("/staff/filings") ssr=SsrMode::Async view={Lazy::<ReviewQueueRoute>::new()}/>
+                        <Route path=path!("/staff/filings/:id") ssr=SsrMode::Async view={Lazy::<ReviewRoute>::new()}/>
                         <Route path=path!("/pay") ssr=SsrMode::Async view={Lazy::<PayRoute>::new()}/>
                         <Route path=path!("/hearings") ssr=SsrMode::Async view={Lazy::<HearingsRoute>::new()}/>
                         <Route path=path!("/sign") ssr=SsrMode::Async view={Lazy::<SignRoute>::new()}/>
@@ -115,7 +120,11 @@ lazy_page!(CodeRoute, CodePage);
 lazy_page!(HandoffRoute, HandoffPage);
 lazy_page!(StaffRoute, StaffPage);
 lazy_page!(StaffEnrolRoute, StaffEnrolPage);
-lazy_page!(FileRoute, gated(Section::File));
+lazy_page!(FileRoute, FileHomePage);
+lazy_page!(WizardRoute, WizardPage);
+lazy_page!(FilingRoute, FilingPage);
+lazy_page!(ReviewQueueRoute, ReviewQueuePage);
+lazy_page!(ReviewRoute, ReviewPage);
 lazy_page!(PayRoute, gated(Section::Pay));
 lazy_page!(HearingsRoute, gated(Section::Hearings));
 lazy_page!(SignRoute, gated(Section::Sign));

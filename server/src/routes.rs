@@ -47,6 +47,8 @@ pub fn router(state: ServerState) -> Router {
         .route("/kiosk/enrol", get(kiosk_enrol))
         .route("/kiosk/reset", post(kiosk_reset))
         .route("/sandbox/sms", get(sandbox_sms))
+        .route("/api/filing/upload/{id}", axum::routing::put(upload_chunk))
+        .route("/files/{id}", get(filing_file))
         .nest("/pkg", pkg)
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let leptos = leptos.clone();
@@ -291,6 +293,33 @@ struct OutboxQuery {
 
 /// The sandbox SMS outbox: what the SMS gateway would have sent. Exists only while sandboxes are
 /// on; e2e tests read codes from here.
+#[derive(Deserialize)]
+struct ChunkQuery {
+    offset: i64,
+}
+
+/// One chunk of a resumable evidence upload (the rules are in app::filing::files).
+async fn upload_chunk(State(state): State<AppState>, axum::extract::Path(id): axum::extract::Path<i64>, Query(q): Query<ChunkQuery>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    // A chunk is at most CHUNK_BYTES; the whole-body limit above already caps it at 1 MiB.
+    let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
+    app::filing::files::put_chunk(state, parts, id, q.offset, bytes).await
+}
+
+#[derive(Deserialize)]
+struct FileQuery {
+    #[serde(default)]
+    download: bool,
+}
+
+/// An uploaded file, for preview (inline) or download, to those who may see it.
+async fn filing_file(State(state): State<AppState>, axum::extract::Path(id): axum::extract::Path<i64>, Query(q): Query<FileQuery>, req: Request) -> Response {
+    let (parts, _) = req.into_parts();
+    app::filing::files::get_file(state, parts, id, q.download).await
+}
+
 async fn sandbox_sms(State(state): State<AppState>, Query(q): Query<OutboxQuery>) -> Response {
     if !state.site.sandbox {
         return StatusCode::NOT_FOUND.into_response();

@@ -184,6 +184,7 @@ pub async fn build(config: &Config) -> Result<(Router, ServerState), String> {
             sms,
             registry,
             id_key: Arc::new(identity_key(config)?),
+            blobs: Arc::new(app::ssr::blobs::BlobStore::new(&config.data_dir)),
             webauthn: webauthn(&config.public_url),
             db,
             site: Arc::new(SiteConfig {

@@ -1,95 +1,11 @@
 //! Identity against the real server on 127.0.0.1:0: sign-in by SMS code and its limits, session
 //! rotation and expiry (with the server's clock moved forward), devices, real-name verification,
 //! and the forbidden paths of every identity server function.
+mod support;
+
 use reqwest::StatusCode;
 use serde_json::Value;
-use server::config::{Config, FileLayer};
-use server::serve::ServerState;
-use std::collections::HashMap;
-
-struct App {
-    base: String,
-    state: ServerState,
-    _data: tempfile::TempDir,
-}
-
-async fn start(extra: &[(&str, &str)]) -> App {
-    let data = tempfile::tempdir().expect("temp dir");
-    let mut env: HashMap<String, String> = HashMap::from([
-        ("TIANPING_DATA_DIR".into(), data.path().display().to_string()),
-        ("TIANPING_ADDR".into(), "127.0.0.1:0".into()),
-        ("TIANPING_KIOSK_SECRET".into(), "integration-test-secret-0123456789".into()),
-        ("TIANPING_IP_LIMIT_PER_HOUR".into(), "1000".into()),
-    ]);
-    for (k, v) in extra {
-        env.insert(k.to_string(), v.to_string());
-    }
-    let mut config = Config::from_layers(FileLayer::default(), move |k| env.get(k).cloned()).expect("config");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    // Tests of passkeys name a public URL with a domain (WebAuthn needs one); others use the address.
-    if !extra.iter().any(|(k, _)| *k == "TIANPING_PUBLIC_URL") {
-        config.public_url = format!("http://{addr}");
-    }
-    let (router, state) = server::serve::build(&config).await.expect("server builds");
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await;
-    });
-    App { base: format!("http://{addr}"), state, _data: data }
-}
-
-/// One browser: its own cookie jar.
-fn browser() -> reqwest::Client {
-    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().expect("client")
-}
-
-/// Calls a server function the way the app's client does; returns status, JSON and Set-Cookie lines.
-async fn call(app: &App, b: &reqwest::Client, endpoint: &str, form: &[(&str, &str)]) -> (StatusCode, Value, Vec<String>) {
-    call_with(app, b, endpoint, form, &[]).await
-}
-
-async fn call_with(app: &App, b: &reqwest::Client, endpoint: &str, form: &[(&str, &str)], headers: &[(&str, &str)]) -> (StatusCode, Value, Vec<String>) {
-    let mut req = b.post(format!("{}/api/identity/{endpoint}", app.base)).form(form);
-    for (k, v) in headers {
-        req = req.header(*k, *v);
-    }
-    let res = req.send().await.expect("request");
-    let status = res.status();
-    let cookies = res.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok().map(String::from)).collect();
-    let text = res.text().await.expect("body");
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)), cookies)
-}
-
-fn cookie_value(cookies: &[String], name: &str) -> Option<String> {
-    cookies.iter().find_map(|c| c.strip_prefix(&format!("{name}=")).map(|rest| rest.split(';').next().unwrap_or("").to_string()))
-}
-
-/// The newest code in the sandbox outbox for a number, read from the outbox page.
-async fn latest_code(app: &App, mobile: &str) -> String {
-    let page = reqwest::get(format!("{}/sandbox/sms?to={mobile}", app.base)).await.expect("outbox").text().await.expect("body");
-    let start = page.find("<td class=\"text\">").expect("a message in the outbox");
-    let text = &page[start..];
-    let digits: String = text.chars().skip_while(|c| !c.is_ascii_digit()).take_while(|c| c.is_ascii_digit()).collect();
-    assert_eq!(digits.len(), 6, "a 6-digit code in {text}");
-    digits
-}
-
-async fn sign_in(app: &App, b: &reqwest::Client, mobile: &str) -> String {
-    let (status, body, _) = call(app, b, "request_code", &[("mobile", mobile)]).await;
-    assert_eq!(status, 200, "{body}");
-    let code = latest_code(app, mobile).await;
-    let (status, body, cookies) = call(app, b, "sign_in_with_code", &[("code", &code)]).await;
-    assert_eq!(status, 200, "{body}");
-    cookie_value(&cookies, "tp_session").expect("a session cookie")
-}
-
-async fn me(app: &App, b: &reqwest::Client) -> Value {
-    call(app, b, "me", &[]).await.1
-}
-
-fn advance(app: &App, secs: i64) {
-    app.state.app.clock.advance(secs);
-}
+use support::*;
 
 // ---------------------------------------------------------------------------------------------
 
@@ -331,15 +247,6 @@ async fn a_kiosk_session_ends_after_the_kiosk_idle_time_and_on_reset() {
     assert_eq!(me(&app, &kiosk).await, Value::Null);
 }
 
-fn test_config(app: &App) -> Config {
-    let env: HashMap<String, String> = HashMap::from([
-        ("TIANPING_DATA_DIR".into(), app._data.path().display().to_string()),
-        ("TIANPING_KIOSK_SECRET".into(), "integration-test-secret-0123456789".into()),
-        ("TIANPING_PUBLIC_URL".into(), app.base.clone()),
-    ]);
-    Config::from_layers(FileLayer::default(), move |k| env.get(k).cloned()).expect("config")
-}
-
 #[tokio::test]
 async fn every_identity_function_refuses_a_caller_without_a_session() {
     let app = start(&[]).await;
@@ -536,11 +443,6 @@ async fn only_a_verified_person_may_add_a_passkey() {
 }
 
 /// The ID number of a sandbox registry entry, by name.
-fn registry_id(name: &str) -> String {
-    let entries: Vec<Value> = serde_json::from_str(app::ssr::outside::SANDBOX_REGISTRY).expect("registry");
-    entries.iter().find(|e| e["legal_name"] == name).and_then(|e| e["id_number"].as_str()).expect("in the registry").to_string()
-}
-
 #[tokio::test]
 async fn a_passkey_ceremony_is_single_use_and_belongs_to_its_session() {
     let app = start(&[("TIANPING_PUBLIC_URL", "http://localhost:3000")]).await;
@@ -603,47 +505,6 @@ async fn a_person_cannot_rename_or_remove_another_persons_passkey() {
 
 // ---------------------------------------------------------------------------------------------
 // Staff, lawyers, representation, hand-off
-
-/// A browser signed in as a new staff member of `court` with `role` (the session made directly,
-/// as enrolment with a passkey would leave it).
-async fn staff_browser(app: &App, court: &str, role: &str) -> reqwest::Client {
-    let db = &app.state.app.db;
-    let courts = app::courts::store::shipped_directory().expect("directory");
-    app::courts::store::upsert_all(db, &courts).await.expect("courts");
-    let now = app.state.app.clock.now();
-    let (_, enrol_hash) = app::ssr::session::new_token();
-    let person = app::identity::store::create_staff(db, court, role, "王书记", &enrol_hash, now, now.plus_secs(3600)).await.expect("staff");
-    let (token, hash) = app::ssr::session::new_token();
-    app::identity::store::create_session(
-        db,
-        app::identity::store::NewSession {
-            token_hash: &hash,
-            person_id: person,
-            now,
-            idle_secs: 1800,
-            kiosk_device: None,
-            browser: "Chrome",
-            profile: app::identity::model::DeviceProfile::Desktop,
-            place: "127.0.0.*",
-            stepped_up: true,
-        },
-    )
-    .await
-    .expect("session");
-    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
-    let url: reqwest::Url = app.base.parse().expect("url");
-    jar.add_cookie_str(&format!("tp_session={token}; Path=/"), &url);
-    reqwest::Client::builder().cookie_provider(jar).redirect(reqwest::redirect::Policy::none()).build().expect("client")
-}
-
-/// A verified person's browser (name from the sandbox registry).
-async fn verified_browser(app: &App, mobile: &str, name: &str) -> reqwest::Client {
-    let b = browser();
-    sign_in(app, &b, mobile).await;
-    let (status, body, _) = call(app, &b, "verify", &[("legal_name", name), ("id_number", &registry_id(name))]).await;
-    assert_eq!(status, 200, "{body}");
-    b
-}
 
 #[tokio::test]
 async fn create_staff_prints_a_one_time_link_for_one_court_and_role() {

@@ -108,7 +108,8 @@ impl fmt::Debug for ResidentId {
 
 crate::newtype::string_newtype!(ResidentId, IdError);
 
-fn is_real_date(year: u32, month: u32, day: u32) -> bool {
+/// Whether a year, month and day name a day of the Gregorian calendar.
+pub(crate) fn is_real_date(year: u32, month: u32, day: u32) -> bool {
     let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
     let days = match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -535,14 +536,32 @@ pub struct DeviceView {
     pub current: bool,
 }
 
+/// Beijing time is UTC+8 all year (no daylight saving).
+const BEIJING_OFFSET_SECS: i64 = 8 * 3600;
+
 impl UnixTime {
     /// `2026-11-24 16:05` in Beijing time (UTC+8, no daylight saving), as shown on screen.
     pub fn shanghai(self) -> String {
-        let secs = self.0 + 8 * 3600;
-        let days = secs.div_euclid(86_400);
+        let secs = self.0.saturating_add(BEIJING_OFFSET_SECS);
         let rem = secs.rem_euclid(86_400);
-        let (y, m, d) = civil_from_days(days);
+        let (y, m, d) = self.beijing_ymd();
         format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", rem / 3600, rem % 3600 / 60)
+    }
+
+    /// The Beijing calendar day this moment falls on, as days since 1970-01-01, so periods
+    /// counted in days (the 7-day review) are plain subtraction.
+    pub fn beijing_day(self) -> i64 {
+        self.0.saturating_add(BEIJING_OFFSET_SECS).div_euclid(86_400)
+    }
+
+    /// The first moment (00:00 Beijing time) of a day numbered as `beijing_day` numbers it.
+    pub fn beijing_midnight(day: i64) -> UnixTime {
+        UnixTime(day.saturating_mul(86_400).saturating_sub(BEIJING_OFFSET_SECS))
+    }
+
+    /// (year, month, day) of the Beijing calendar date.
+    pub fn beijing_ymd(self) -> (i64, u32, u32) {
+        civil_from_days(self.beijing_day())
     }
 }
 
@@ -1022,6 +1041,18 @@ mod tests {
         // 2026-11-24 08:05 UTC is 16:05 in Beijing.
         assert_eq!(UnixTime(1_795_507_500).shanghai(), "2026-11-24 16:05");
         assert_eq!(UnixTime(951_782_400 - 8 * 3600).shanghai(), "2000-02-29 00:00");
+    }
+
+    #[test]
+    fn the_beijing_date_turns_at_sixteen_hundred_utc() {
+        // 2026-12-31 15:59:59 UTC is 23:59:59 in Beijing; one second later it is 2027-01-01.
+        let before = UnixTime(1_798_732_799);
+        assert_eq!(before.beijing_ymd(), (2026, 12, 31));
+        assert_eq!(before.plus_secs(1).beijing_ymd(), (2027, 1, 1));
+        assert_eq!(before.plus_secs(1).beijing_day(), before.beijing_day() + 1);
+        assert_eq!(UnixTime::beijing_midnight(before.plus_secs(1).beijing_day()), before.plus_secs(1));
+        assert_eq!(UnixTime(-8 * 3600).beijing_ymd(), (1970, 1, 1));
+        assert_eq!(UnixTime(-8 * 3600 - 1).beijing_ymd(), (1969, 12, 31));
     }
 
     #[test]

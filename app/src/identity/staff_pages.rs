@@ -89,7 +89,14 @@ pub fn StaffPage() -> impl IntoView {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match me.await {
-                    Ok(Some(staff)) => view! { <StaffSummary staff=staff.clone()/>{staff.role.may_verify_lawyers().then(|| view! { <LawyerQueue/> })} }.into_any(),
+                    Ok(Some(staff)) => view! {
+                        <StaffSummary staff=staff.clone()/>
+                        {staff.role.may_verify_lawyers().then(|| view! {
+                            <section class="card"><p><a class="button" href="/staff/filings" data-testid="filing-queue-link">{move || t_string!(i18n, queue_title)}</a></p></section>
+                            <LawyerQueue/>
+                        })}
+                    }
+                    .into_any(),
                     Ok(None) => view! {
                         <section class="card"><p>{move || t_string!(i18n, staff_sign_in_explained)}</p></section>
                         <PasskeySignIn next=Signal::derive(|| "/staff".to_string())/>

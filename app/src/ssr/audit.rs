@@ -29,8 +29,7 @@ pub fn entry_hash(prev_hash: &str, seq: i64, at: i64, actor: &str, action: &str,
     hex::encode(h.finalize())
 }
 
-/// Appends one entry. The read of the last hash and the insert happen in one write transaction,
-/// so concurrent appends cannot both chain onto the same predecessor.
+/// Appends one entry in its own write transaction.
 pub async fn append(
     db: &SqlitePool,
     at: i64,
@@ -39,35 +38,43 @@ pub async fn append(
     subject: &str,
     details: &serde_json::Value,
 ) -> Result<Entry, sqlx::Error> {
+    let mut tx = super::db::write_tx(db).await?;
+    let entry = append_in(&mut tx, at, actor, action, subject, details).await?;
+    tx.commit().await?;
+    Ok(entry)
+}
+
+/// Appends one entry inside the caller's write transaction (begun with `db::write_tx`), so an
+/// entry exists exactly when the change it records was committed. The write lock the
+/// transaction holds keeps concurrent appends from chaining onto the same predecessor.
+pub async fn append_in(
+    conn: &mut sqlx::SqliteConnection,
+    at: i64,
+    actor: &str,
+    action: &str,
+    subject: &str,
+    details: &serde_json::Value,
+) -> Result<Entry, sqlx::Error> {
     let details = details.to_string();
-    let mut conn = db.acquire().await?;
-    // IMMEDIATE takes the write lock before reading the chain's end.
-    sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await?;
-    let result: Result<Entry, sqlx::Error> = async {
-        let last: Option<(i64, String)> =
-            sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetch_optional(&mut *conn).await?;
-        let (seq, prev_hash) = match last {
-            Some((seq, hash)) => (seq + 1, hash),
-            None => (1, GENESIS.to_string()),
-        };
-        let hash = entry_hash(&prev_hash, seq, at, actor, action, subject, &details);
-        sqlx::query("INSERT INTO audit_log (seq, at, actor, action, subject, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-            .bind(seq)
-            .bind(at)
-            .bind(actor)
-            .bind(action)
-            .bind(subject)
-            .bind(&details)
-            .bind(&prev_hash)
-            .bind(&hash)
-            .execute(&mut *conn)
-            .await?;
-        Ok(Entry { seq, at, actor: actor.into(), action: action.into(), subject: subject.into(), details, prev_hash, hash })
-    }
-    .await;
-    let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
-    sqlx::query(end).execute(&mut *conn).await?;
-    result
+    let last: Option<(i64, String)> =
+        sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetch_optional(&mut *conn).await?;
+    let (seq, prev_hash) = match last {
+        Some((seq, hash)) => (seq + 1, hash),
+        None => (1, GENESIS.to_string()),
+    };
+    let hash = entry_hash(&prev_hash, seq, at, actor, action, subject, &details);
+    sqlx::query("INSERT INTO audit_log (seq, at, actor, action, subject, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        .bind(seq)
+        .bind(at)
+        .bind(actor)
+        .bind(action)
+        .bind(subject)
+        .bind(&details)
+        .bind(&prev_hash)
+        .bind(&hash)
+        .execute(&mut *conn)
+        .await?;
+    Ok(Entry { seq, at, actor: actor.into(), action: action.into(), subject: subject.into(), details, prev_hash, hash })
 }
 
 /// Where the chain breaks first, and how.

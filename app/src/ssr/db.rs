@@ -25,6 +25,14 @@ pub async fn open(file: &Path, max_connections: u32, busy_timeout: Duration) -> 
     Ok(pool)
 }
 
+/// A write transaction that takes SQLite's write lock at once (`BEGIN IMMEDIATE`). A deferred
+/// transaction that reads before it writes fails with "database is locked" when another
+/// connection committed in between; waiting for the lock up front makes read-then-write safe
+/// (case-number sequences, the audit chain). Dropped without commit, it rolls back.
+pub async fn write_tx(db: &SqlitePool) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+    db.begin_with("BEGIN IMMEDIATE").await
+}
+
 /// Answers whether the database can be read right now (for `/healthz`).
 pub async fn ping(db: &SqlitePool) -> Result<(), sqlx::Error> {
     sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(db).await.map(|_| ())

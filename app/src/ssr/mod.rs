@@ -2,6 +2,7 @@
 //! request, sessions, rate limits, outside systems, per-request preferences, security headers
 //! and kiosk enrolment.
 pub mod audit;
+pub mod blobs;
 pub mod clock;
 pub mod cx;
 pub mod db;
@@ -31,6 +32,8 @@ pub struct AppState {
     pub sms: Arc<dyn outside::Sms>,
     pub registry: Arc<dyn outside::IdentityRegistry>,
     pub id_key: Arc<idkey::IdentityKey>,
+    /// Uploaded files (evidence, powers of attorney).
+    pub blobs: Arc<blobs::BlobStore>,
     /// None when the public URL has no domain name (WebAuthn needs one, e.g. `localhost`).
     pub webauthn: Option<Arc<webauthn_rs::Webauthn>>,
 }
