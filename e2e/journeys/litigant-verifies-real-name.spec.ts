@@ -68,7 +68,7 @@ test('filing needs a verified person: the page says why, verification fails on a
 
   await me.verify(person.name, person.id);
   await expect(page).toHaveURL(`${BASE_URL}/file`);
-  await expect(shell.comingSoon).toBeVisible();
+  await expect(page.getByTestId('start-filing'), 'once verified, filing opens').toBeVisible();
 
   await gotoHydrated(page, '/me');
   await expect(me.meName).toHaveText(person.name);

@@ -249,17 +249,20 @@ pub async fn save_step(id: i64, step: String, go: String, #[server(default)] dra
         choose_client(&cx, &me, id, &mut stored).await?;
     }
     let here = format!("/file/{id}/{}", step.as_str());
+    // Coming back to the same step must read the draft again (a row was added, a court
+    // suggested): a fresh query makes the address differ from the one already open.
+    let again = || format!("{here}?r={}", rand::random::<u32>());
     let target = match go.as_str() {
         "next" => None,
-        "back" => Some(step.previous().map_or(here.clone(), |s| format!("/file/{id}/{}", s.as_str()))),
+        "back" => Some(step.previous().map_or_else(again, |s| format!("/file/{id}/{}", s.as_str()))),
         "stay" => Some(String::new()),
         other => {
             if let Some(s) = other.strip_prefix("goto:") {
                 let s = Step::parse(s).ok_or_else(|| field("go", "error_choice"))?;
-                Some(format!("/file/{id}/{}", s.as_str()))
+                Some(if s == step { again() } else { format!("/file/{id}/{}", s.as_str()) })
             } else {
                 stored.apply_action(other).map_err(|_| field("go", "error_choice"))?;
-                Some(here.clone())
+                Some(again())
             }
         }
     };
@@ -271,7 +274,7 @@ pub async fn save_step(id: i64, step: String, go: String, #[server(default)] dra
             let next = step.next().unwrap_or(Step::Review);
             leptos_axum::redirect(&format!("/file/{id}/{}", next.as_str()));
         }
-        None => leptos_axum::redirect(&format!("{here}?check=1")),
+        None => leptos_axum::redirect(&format!("{here}?check=1&r={}", rand::random::<u32>())),
         Some(t) if t.is_empty() => {}
         Some(t) => leptos_axum::redirect(&t),
     }

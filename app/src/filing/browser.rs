@@ -85,37 +85,12 @@ pub async fn save_form_now(form_id: &str) {
 /// back (a reload or a lost connection loses nothing typed).
 pub fn keep_form_locally(form_id: String, key: String, server_updated: UnixTime, save: ServerAction<SaveStep>) {
     let dirty = RwSignal::new(false);
-    let restored = RwSignal::new(false);
     {
         let (form_id, key) = (form_id.clone(), key.clone());
         Effect::new(move |done: Option<()>| {
-            if done.is_some() {
-                return;
+            if done.is_none() {
+                watch_form(form_id.clone(), key.clone(), server_updated, dirty, 0);
             }
-            let Some(f) = form(&form_id) else { return };
-            if let Some(store) = storage()
-                && let Ok(Some(saved)) = store.get_item(&key)
-                && let Some((at, encoded)) = saved.split_once('\n')
-                && at.parse::<f64>().is_ok_and(|at| at > server_updated.0 as f64 * 1000.0)
-                && serialise(&f).as_deref() != Some(encoded)
-            {
-                restore(&f, encoded);
-                restored.set(true);
-                dirty.set(true);
-            }
-            let (key, form_id) = (key.clone(), form_id.clone());
-            let on_edit = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
-                if let (Some(store), Some(f)) = (storage(), form(&form_id))
-                    && let Some(encoded) = serialise(&f)
-                {
-                    let _ = store.set_item(&key, &format!("{}\n{encoded}", js_sys::Date::now()));
-                }
-                dirty.set(true);
-            });
-            let _ = f.add_event_listener_with_callback("input", on_edit.as_ref().unchecked_ref());
-            let _ = f.add_event_listener_with_callback("change", on_edit.as_ref().unchecked_ref());
-            // The listeners live as long as the form element does.
-            on_edit.forget();
         });
     }
     if let Ok(handle) = set_interval_with_handle(
@@ -140,22 +115,54 @@ pub fn keep_form_locally(form_id: String, key: String, server_updated: UnixTime,
             let _ = store.remove_item(&key);
         }
     });
-    let _ = restored;
+}
+
+/// Puts back a newer local copy and listens for typing. After a navigation the step's form is
+/// mounted a moment after its component ran: look again briefly until it is there.
+fn watch_form(form_id: String, key: String, server_updated: UnixTime, dirty: RwSignal<bool>, tries: u32) {
+    let Some(f) = form(&form_id) else {
+        if tries < 100 {
+            set_timeout(move || watch_form(form_id, key, server_updated, dirty, tries + 1), Duration::from_millis(50));
+        }
+        return;
+    };
+    if let Some(store) = storage()
+        && let Ok(Some(saved)) = store.get_item(&key)
+        && let Some((at, encoded)) = saved.split_once('\n')
+        && at.parse::<f64>().is_ok_and(|at| at > server_updated.0 as f64 * 1000.0)
+        && serialise(&f).as_deref() != Some(encoded)
+    {
+        restore(&f, encoded);
+        dirty.set(true);
+    }
+    let on_edit = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+        if let (Some(store), Some(f)) = (storage(), form(&form_id))
+            && let Some(encoded) = serialise(&f)
+        {
+            let _ = store.set_item(&key, &format!("{}\n{encoded}", js_sys::Date::now()));
+        }
+        dirty.set(true);
+    });
+    let _ = f.add_event_listener_with_callback("input", on_edit.as_ref().unchecked_ref());
+    let _ = f.add_event_listener_with_callback("change", on_edit.as_ref().unchecked_ref());
+    // The listeners live as long as the form element does.
+    on_edit.forget();
 }
 
 // ---------------------------------------------------------------------------------------------
 // Uploads
 
 /// A chosen file starts uploading at once.
-pub fn upload_chosen(ev: &leptos::ev::Event, filing_id: i64, target: String, state: RwSignal<UploadState>) {
+pub fn upload_chosen(ev: &leptos::ev::Event, filing_id: i64, target: String, state: RwSignal<UploadState>, refresh: Option<super::pages::RefreshDraft>) {
     let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
     let Some(file) = input.files().and_then(|l| l.get(0)) else { return };
     let form_id = input.form().map(|f| f.id()).unwrap_or_default();
     input.set_value("");
     leptos::task::spawn_local(async move {
         if run_upload(file, filing_id, target, state).await {
+            // What was typed beside the file is saved before the step is read again with it.
             save_form_now(&form_id).await;
-            if let Some(refresh) = use_context::<super::pages::RefreshDraft>() {
+            if let Some(refresh) = refresh {
                 refresh.0.update(|n| *n += 1);
             }
         }

@@ -531,17 +531,14 @@ impl Draft {
     }
 
     fn case_type_problems(&self, p: &mut Problems) {
-        if self.case_type.trim().is_empty() {
-            p.put("case_type", "error_required");
-        } else if self.case_type().is_none() {
+        // A choice, not a text: "choose the kind of case" says more than "fill this in".
+        if self.case_type().is_none() {
             p.put("case_type", "error_case_type");
         }
     }
 
     fn court_problems(&self, p: &mut Problems) {
-        if self.court.trim().is_empty() {
-            p.put("court", "error_required");
-        } else if CourtCode::parse(&self.court).is_err() {
+        if CourtCode::parse(&self.court).is_err() {
             p.put("court", "error_court");
         }
         p.optional_text("contract_place", &self.contract_place, SHORT_TEXT);
@@ -1505,8 +1502,8 @@ mod tests {
     #[test]
     fn an_empty_draft_asks_for_the_case_type_court_parties_facts_and_declaration() {
         let draft = Draft::default();
-        assert_eq!(draft.problems(Step::CaseType), errors(&[("case_type", "error_required")]));
-        assert_eq!(draft.problems(Step::Court), errors(&[("court", "error_required")]));
+        assert_eq!(draft.problems(Step::CaseType), errors(&[("case_type", "error_case_type")]));
+        assert_eq!(draft.problems(Step::Court), errors(&[("court", "error_court")]));
         assert_eq!(draft.problems(Step::Parties), errors(&[("parties", "error_need_claimant")]));
         assert_eq!(draft.problems(Step::Agent), FieldErrors::new());
         assert_eq!(draft.problems(Step::Claims), FieldErrors::new(), "claims depend on the case type");
@@ -1515,8 +1512,8 @@ mod tests {
         assert_eq!(
             draft.all_problems(),
             errors(&[
-                ("case_type", "error_required"),
-                ("court", "error_required"),
+                ("case_type", "error_case_type"),
+                ("court", "error_court"),
                 ("parties", "error_need_claimant"),
                 ("facts", "error_required"),
                 ("declaration", "error_declaration"),
@@ -1534,7 +1531,7 @@ mod tests {
         draft.court = "京010".into();
         assert_eq!(draft.problems(Step::Court), errors(&[("court", "error_court")]));
         draft.court = "  ".into();
-        assert_eq!(draft.problems(Step::Court), errors(&[("court", "error_required")]));
+        assert_eq!(draft.problems(Step::Court), errors(&[("court", "error_court")]));
         draft.court = " 粤0104 ".into();
         draft.contract_place = "地".repeat(SHORT_TEXT + 1);
         assert_eq!(draft.problems(Step::Court), errors(&[("contract_place", "error_too_long")]));

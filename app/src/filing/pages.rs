@@ -238,9 +238,11 @@ pub fn WizardPage() -> impl IntoView {
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok())).unwrap_or(0));
     let step = Memo::new(move |_| params.with(|p| p.get("step").and_then(|s| Step::parse(&s))).unwrap_or(Step::CaseType));
     let check = Memo::new(move |_| query.with(|q| q.get("check").is_some()));
+    // The server sends the person back to the same step with a fresh `r` after a row changed.
+    let again = Memo::new(move |_| query.with(|q| q.get("r")));
     let refresh = RefreshDraft(RwSignal::new(0));
     provide_context(refresh);
-    let data = Resource::new(move || (id.get(), step.get(), check.get(), refresh.0.get()), |(id, ..)| filing_draft(id));
+    let data = Resource::new(move || (id.get(), step.get(), check.get(), again.get(), refresh.0.get()), |(id, ..)| filing_draft(id));
     view! {
         <Title text=move || format!("{} · {}", step_label(i18n, step.get()), t_string!(i18n, nav_file))/>
         <h1>{move || t_string!(i18n, nav_file)}</h1>
@@ -831,13 +833,14 @@ fn Uploader(filing_id: i64, target: String, label: Signal<String>) -> impl IntoV
     let state = RwSignal::new(UploadState::Idle);
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
+    let refresh = use_context::<RefreshDraft>();
     let on_change = {
         let target = target.clone();
         move |ev: leptos::ev::Event| {
             #[cfg(feature = "hydrate")]
-            crate::filing::browser::upload_chosen(&ev, filing_id, target.clone(), state);
+            crate::filing::browser::upload_chosen(&ev, filing_id, target.clone(), state, refresh);
             #[cfg(not(feature = "hydrate"))]
-            let _ = (&ev, filing_id, &target);
+            let _ = (&ev, filing_id, &target, refresh);
         }
     };
     view! {

@@ -1,0 +1,113 @@
+import { Filing } from '../pages/filing';
+import { Identity } from '../pages/identity';
+import {
+  addVirtualAuthenticator,
+  audit,
+  createStaff,
+  expect,
+  freshMobile,
+  gotoHydrated,
+  pdfFile,
+  test,
+  waitForHydration,
+} from '../fixtures';
+
+test('a lawyer on a tablet files for a client who granted representation, with the power of attorney, and sees every client\'s filings beside the open one', async ({
+  page,
+  request,
+  profile,
+  makeContext,
+}) => {
+  test.skip(profile !== 'tablet', 'lawyers work on tablets');
+  const lawyerMe = new Identity(page);
+  const filing = new Filing(page);
+  const licence = '11101201810000001';
+
+  // The lawyer: verified person, lawyer profile verified by a clerk of the practice province.
+  await lawyerMe.signInBySms(request, freshMobile(), '/me/verify');
+  await lawyerMe.verify('许子涵', '370102197105051247');
+  await page.waitForURL('**/me');
+  await waitForHydration(page);
+  const apply = page.locator('form', { has: page.getByTestId('apply-lawyer') });
+  await apply.getByLabel('律师执业证号', { exact: true }).fill(licence);
+  await apply.getByLabel('律师事务所', { exact: true }).fill('北京市天平律师事务所');
+  await apply.getByLabel('执业地区', { exact: true }).selectOption('京');
+  await page.getByTestId('apply-lawyer').click();
+  await expect(page.getByTestId('lawyer-status')).toBeVisible();
+
+  const desk = await makeContext({ viewport: { width: 1440, height: 900 }, isMobile: false, hasTouch: false });
+  const clerk = await desk.newPage();
+  await addVirtualAuthenticator(clerk);
+  await clerk.goto(createStaff('京0105', 'clerk', '孙书记'));
+  await waitForHydration(clerk);
+  await clerk.getByTestId('enrol').click();
+  await clerk.waitForURL('**/staff');
+  await waitForHydration(clerk);
+  await clerk.getByTestId('pending-lawyer').filter({ hasText: '许子涵' }).getByRole('button', { name: '核验通过' }).click();
+  await expect(clerk.getByTestId('pending-lawyer').filter({ hasText: '许子涵' })).toHaveCount(0);
+
+  // The lawyer starts the filing; until the client grants representation, nobody can be chosen.
+  await gotoHydrated(page, '/file');
+  await filing.start();
+  const id = filing.filingId();
+  await gotoHydrated(page, `/file/${id}/agent`);
+  await expect(page.getByTestId('grant-hint')).toContainText(String(id).padStart(6, '0'));
+  await expect(page.getByRole('radio')).toHaveCount(1);
+
+  // The client, on their own phone, grants the lawyer representation for this filing.
+  const phone = await makeContext();
+  const clientPage = await phone.newPage();
+  const client = new Identity(clientPage);
+  await client.signInBySms(request, freshMobile(), '/me/verify');
+  await client.verify('韩国华', '210102197810161279');
+  await clientPage.waitForURL('**/me');
+  await waitForHydration(clientPage);
+  const grant = clientPage.locator('form', { has: clientPage.getByTestId('grant') });
+  await grant.getByLabel('律师执业证号', { exact: true }).fill(licence);
+  await grant.getByLabel('委托事项', { exact: true }).selectOption('filing');
+  await grant.getByLabel('案号或立案申请编号', { exact: true }).fill(String(id));
+  await clientPage.getByTestId('grant').click();
+  await expect(clientPage.getByTestId('grant')).toBeEnabled();
+  await expect(clientPage.getByText('许子涵').first()).toBeVisible();
+
+  // Now the client can be chosen, and the power of attorney is asked for.
+  await gotoHydrated(page, `/file/${id}/agent`);
+  await page.getByRole('radio', { name: /韩国华/ }).check();
+  await filing.next();
+  await expect(page).toHaveURL(/agent\?check=1/);
+  await expect(page.getByText('代当事人立案须上传授权委托书。')).toBeVisible();
+  await page.getByTestId('upload-input').setInputFiles(pdfFile('授权委托书.pdf', 120 * 1024));
+  await expect(page.getByTestId('file')).toHaveCount(1, { timeout: 30_000 });
+  await audit(page, 'the agent step with a power of attorney');
+  await page.getByRole('button', { name: '案件类型' }).click();
+  await filing.chooseCaseType('申请执行');
+  await filing.next();
+  await filing.court.selectOption('京0105');
+  await filing.next();
+  await filing.addParty('claimant');
+  await filing.addParty('respondent');
+  await filing.fillPerson(0, { name: '韩国华', id: '210102197810161279', phone: '13900001234', address: '北京市东城区东长安街1号' });
+  await filing.fillPerson(1, { name: '钱七', address: '北京市朝阳区建国门外大街1号' });
+  await filing.next();
+  await filing.next();
+  await page.getByLabel('执行依据', { exact: true }).fill('(2025)京0105民初456号民事判决书');
+  await page.getByLabel('执行依据生效日期', { exact: true }).fill('2025-10-20');
+  await filing.addClaim();
+  await filing.fillClaim(0, '强制执行判决确定的欠款', '80000');
+  await filing.next();
+  await filing.facts.fill('判决生效后被执行人未在履行期限内履行。');
+  await filing.next();
+  await filing.next();
+  await expect(page.getByTestId('filing-content')).toContainText('韩国华');
+  await filing.submit();
+  await expect(filing.status).toHaveText('待审查');
+
+  // On the tablet the list of filings stays beside the one open, naming the client.
+  await expect(page.locator('.list-pane')).toBeVisible();
+  await expect(page.locator('.list-pane').getByTestId('filing-item').first()).toContainText('韩国华');
+  await audit(page, 'a filing beside the lawyer\'s list');
+
+  // The client sees the filing their lawyer made.
+  await gotoHydrated(clientPage, '/file');
+  await expect(clientPage.getByTestId('filing-item').first()).toContainText('许子涵');
+});
