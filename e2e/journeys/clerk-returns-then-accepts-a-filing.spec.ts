@@ -1,28 +1,17 @@
-import type { BrowserContext, Page } from '@playwright/test';
 import { Filing } from '../pages/filing';
 import { Identity } from '../pages/identity';
 import {
-  addVirtualAuthenticator,
+  DESK,
   audit,
-  createStaff,
   expect,
   freshMobile,
   gotoHydrated,
   outbox,
   pdfFile,
+  staffSignedIn,
   test,
   waitForHydration,
 } from '../fixtures';
-
-/** Court staff at a desk, as the desktop project emulates them. */
-const DESK = {
-  viewport: { width: 1440, height: 900 },
-  screen: { width: 1440, height: 900 },
-  deviceScaleFactor: 1,
-  isMobile: false,
-  hasTouch: false,
-  userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36',
-};
 
 /** A complete civil filing against a Beijing company at 京0105, up to the review step. */
 async function fileAgainstCompany(filing: Filing, person: { name: string; id: string; mobile: string }): Promise<number> {
@@ -54,18 +43,6 @@ async function fileAgainstCompany(filing: Filing, person: { name: string; id: st
   return id;
 }
 
-async function clerkAtDesk(makeContext: (o?: object) => Promise<BrowserContext>): Promise<Page> {
-  const desk = await makeContext(DESK);
-  const clerk = await desk.newPage();
-  await addVirtualAuthenticator(clerk);
-  await clerk.goto(createStaff('京0105', 'clerk', '李书记'));
-  await waitForHydration(clerk);
-  await clerk.getByTestId('enrol').click();
-  await clerk.waitForURL('**/staff');
-  await waitForHydration(clerk);
-  return clerk;
-}
-
 test('a clerk returns a filing for correction, the litigant corrects it, the clerk accepts it and the litigant sees the case number', async ({
   page,
   request,
@@ -83,7 +60,7 @@ test('a clerk returns a filing for correction, the litigant corrects it, the cle
   const number = String(id).padStart(6, '0');
 
   // The clerk's queue, oldest first, with the 7-day clock; the filing with every document.
-  const clerk = await clerkAtDesk(makeContext);
+  const clerk = await staffSignedIn(await makeContext(DESK), '京0105', 'clerk', '李书记');
   await clerk.getByTestId('filing-queue-link').click();
   await clerk.waitForURL('**/staff/filings');
   await waitForHydration(clerk);

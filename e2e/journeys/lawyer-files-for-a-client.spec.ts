@@ -1,13 +1,13 @@
 import { Filing } from '../pages/filing';
 import { Identity } from '../pages/identity';
 import {
-  addVirtualAuthenticator,
+  DESK,
   audit,
-  createStaff,
   expect,
   freshMobile,
   gotoHydrated,
   pdfFile,
+  staffSignedIn,
   test,
   waitForHydration,
 } from '../fixtures';
@@ -35,14 +35,7 @@ test('a lawyer on a tablet files for a client who granted representation, with t
   await page.getByTestId('apply-lawyer').click();
   await expect(page.getByTestId('lawyer-status')).toBeVisible();
 
-  const desk = await makeContext({ viewport: { width: 1440, height: 900 }, isMobile: false, hasTouch: false });
-  const clerk = await desk.newPage();
-  await addVirtualAuthenticator(clerk);
-  await clerk.goto(createStaff('京0105', 'clerk', '孙书记'));
-  await waitForHydration(clerk);
-  await clerk.getByTestId('enrol').click();
-  await clerk.waitForURL('**/staff');
-  await waitForHydration(clerk);
+  const clerk = await staffSignedIn(await makeContext(DESK), '京0105', 'clerk', '孙书记');
   await clerk.getByTestId('pending-lawyer').filter({ hasText: '许子涵' }).getByRole('button', { name: '核验通过' }).click();
   await expect(clerk.getByTestId('pending-lawyer').filter({ hasText: '许子涵' })).toHaveCount(0);
 

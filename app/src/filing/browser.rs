@@ -89,9 +89,31 @@ pub fn keep_form_locally(form_id: String, key: String, server_updated: UnixTime,
         let (form_id, key) = (form_id.clone(), key.clone());
         Effect::new(move |done: Option<()>| {
             if done.is_none() {
-                watch_form(form_id.clone(), key.clone(), server_updated, dirty, 0);
+                restore_when_mounted(form_id.clone(), key.clone(), server_updated, dirty, 0);
             }
         });
+    }
+    // Typing is heard at the window, so a keystroke made while the step is still being mounted
+    // after a navigation is not missed.
+    for event in ["input", "change"] {
+        let (form_id, key) = (form_id.clone(), key.clone());
+        let handle = window_event_listener_untyped(event, move |ev| {
+            let inside = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|el| el.closest(&format!("#{form_id}")).ok().flatten())
+                .is_some();
+            if !inside {
+                return;
+            }
+            if let (Some(store), Some(f)) = (storage(), form(&form_id))
+                && let Some(encoded) = serialise(&f)
+            {
+                let _ = store.set_item(&key, &format!("{}\n{encoded}", js_sys::Date::now()));
+            }
+            dirty.set(true);
+        });
+        on_cleanup(move || handle.remove());
     }
     if let Ok(handle) = set_interval_with_handle(
         move || {
@@ -117,12 +139,12 @@ pub fn keep_form_locally(form_id: String, key: String, server_updated: UnixTime,
     });
 }
 
-/// Puts back a newer local copy and listens for typing. After a navigation the step's form is
-/// mounted a moment after its component ran: look again briefly until it is there.
-fn watch_form(form_id: String, key: String, server_updated: UnixTime, dirty: RwSignal<bool>, tries: u32) {
+/// Puts back a local copy newer than the server's (after a reload or a lost connection). The
+/// step's form may be mounted a moment after its component ran: look again briefly.
+fn restore_when_mounted(form_id: String, key: String, server_updated: UnixTime, dirty: RwSignal<bool>, tries: u32) {
     let Some(f) = form(&form_id) else {
         if tries < 100 {
-            set_timeout(move || watch_form(form_id, key, server_updated, dirty, tries + 1), Duration::from_millis(50));
+            set_timeout(move || restore_when_mounted(form_id, key, server_updated, dirty, tries + 1), Duration::from_millis(50));
         }
         return;
     };
@@ -135,18 +157,6 @@ fn watch_form(form_id: String, key: String, server_updated: UnixTime, dirty: RwS
         restore(&f, encoded);
         dirty.set(true);
     }
-    let on_edit = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
-        if let (Some(store), Some(f)) = (storage(), form(&form_id))
-            && let Some(encoded) = serialise(&f)
-        {
-            let _ = store.set_item(&key, &format!("{}\n{encoded}", js_sys::Date::now()));
-        }
-        dirty.set(true);
-    });
-    let _ = f.add_event_listener_with_callback("input", on_edit.as_ref().unchecked_ref());
-    let _ = f.add_event_listener_with_callback("change", on_edit.as_ref().unchecked_ref());
-    // The listeners live as long as the form element does.
-    on_edit.forget();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -156,7 +166,8 @@ fn watch_form(form_id: String, key: String, server_updated: UnixTime, dirty: RwS
 pub fn upload_chosen(ev: &leptos::ev::Event, filing_id: i64, target: String, state: RwSignal<UploadState>, refresh: Option<super::pages::RefreshDraft>) {
     let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
     let Some(file) = input.files().and_then(|l| l.get(0)) else { return };
-    let form_id = input.form().map(|f| f.id()).unwrap_or_default();
+    // Read the attribute: the form's `id` property is shadowed by its field named "id".
+    let form_id = input.form().and_then(|f| f.get_attribute("id")).unwrap_or_default();
     input.set_value("");
     leptos::task::spawn_local(async move {
         if run_upload(file, filing_id, target, state).await {

@@ -278,7 +278,7 @@ pub fn RepresentationCard() -> impl IntoView {
             </Transition>
             <FormError error=revoke_error/>
             <ActionForm action=grant attr:class="stack-form" attr:novalidate=true>
-                <Field name="licence" label=Signal::derive(move || t_string!(i18n, grant_lawyer_licence).to_string()) inputmode="numeric" maxlength=20 error/>
+                <Field name="licence" id="grant-licence" label=Signal::derive(move || t_string!(i18n, grant_lawyer_licence).to_string()) inputmode="numeric" maxlength=20 error/>
                 <div class="field">
                     <label for="field-scope-kind">{move || t_string!(i18n, grant_scope)}</label>
                     <select id="field-scope-kind" name="scope_kind">

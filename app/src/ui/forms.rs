@@ -147,10 +147,13 @@ pub fn Field(
     #[prop(optional)] inputmode: Option<&'static str>,
     #[prop(optional)] maxlength: Option<u32>,
     #[prop(optional)] autofocus: bool,
+    /// The element id, where two forms of one page share a field name (default `field-<name>`).
+    #[prop(optional)]
+    id: Option<&'static str>,
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let id = format!("field-{name}");
+    let id = id.map_or_else(|| format!("field-{name}"), str::to_string);
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     let message = field_error(error, name);
