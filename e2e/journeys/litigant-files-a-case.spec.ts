@@ -6,6 +6,7 @@ import {
   expect,
   freshMobile,
   gotoHydrated,
+  latestCode,
   pdfFile,
   refusedRequestUnder,
   reloadHydrated,
@@ -132,4 +133,46 @@ test('a verified litigant files a civil case with evidence against a company at 
   await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '我要立案' }).click();
   await page.waitForURL('**/file');
   await expect(page.getByTestId('filing-item').first()).toContainText('待审查');
+});
+
+test('the wizard\'s plain fields work with JavaScript disabled: each step posts, saves and moves on', async ({
+  makeContext,
+  request,
+  profile,
+}) => {
+  test.skip(profile !== 'phone', 'one profile is enough for the no-script path');
+  const context = await makeContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  const me = new Identity(page);
+  const filing = new Filing(page);
+  await page.goto('/signin?next=/me/verify');
+  const mobile = freshMobile();
+  await me.askForCode(mobile);
+  await me.enterCode(await latestCode(request, mobile));
+  await page.waitForURL('**/me/verify');
+  await me.verify('吕永康', '370102197609011847');
+  await page.waitForURL('**/me');
+  await page.goto('/file');
+  await filing.startButton.click();
+  await page.waitForURL(/\/file\/\d+\/case_type$/);
+  // Moving on without a choice comes back to the step with the problem beside it.
+  await filing.nextButton.click();
+  await page.waitForURL(/case_type\?check=1/);
+  await expect(page.getByText('请选择案件类型。', { exact: true })).toBeVisible();
+  await page.getByLabel(/行政诉讼/).check();
+  await filing.nextButton.click();
+  await page.waitForURL(/\/court$/);
+  await filing.court.selectOption('京0105');
+  await filing.nextButton.click();
+  await page.waitForURL(/\/parties$/);
+  // Rows are added by plain buttons too, and what was saved is shown again.
+  await page.getByTestId('add-claimant').click();
+  await page.waitForURL(/\/parties\?r=/);
+  await filing.party(0).getByLabel('姓名或名称', { exact: true }).fill('吕永康');
+  await page.getByRole('button', { name: '受理法院' }).click();
+  await page.waitForURL(/\/court$/);
+  await expect(filing.court).toHaveValue('京0105');
+  await page.getByRole('button', { name: '当事人' }).click();
+  await page.waitForURL(/\/parties$/);
+  await expect(filing.party(0).getByLabel('姓名或名称', { exact: true })).toHaveValue('吕永康');
 });

@@ -691,16 +691,9 @@ fn field_path_ok(path: &str) -> bool {
 
 #[cfg(feature = "ssr")]
 async fn receipt_for_key(cx: &Cx, row: &store::FilingRow, key: &str) -> Result<Option<FilingReceipt>, AppError> {
-    let found: Option<(i64, i64, Vec<u8>, i64)> =
-        sqlx::query_as("SELECT filing_id, n, content, submitted_at FROM filing_submissions WHERE request_key = ?")
-            .bind(key)
-            .fetch_optional(cx.db())
-            .await
-            .map_err(db)?;
-    let Some((filing_id, n, content, at)) = found.filter(|f| f.0 == row.id) else { return Ok(None) };
+    let Some((n, content, at)) = store::submission_by_key(cx.db(), row.id, key).await.map_err(db)? else { return Ok(None) };
     let draft = open(cx, &content)?;
     let court = store::court_name(cx.db(), draft.court.trim()).await.map_err(db)?.unwrap_or_default();
-    let _ = filing_id;
     Ok(Some(receipt(row, &draft, &court, UnixTime(at), n)))
 }
 

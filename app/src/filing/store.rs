@@ -204,6 +204,15 @@ pub async fn submit(db: &SqlitePool, s: NewSubmission<'_>) -> Result<Submitted, 
     Ok(Submitted::Now(n))
 }
 
+/// The submission a request key made for this filing: its number, content and time.
+pub async fn submission_by_key(db: &SqlitePool, filing: i64, key: &str) -> Result<Option<(i64, Vec<u8>, i64)>, sqlx::Error> {
+    sqlx::query_as("SELECT n, content, submitted_at FROM filing_submissions WHERE request_key = ? AND filing_id = ?")
+        .bind(key)
+        .bind(filing)
+        .fetch_optional(db)
+        .await
+}
+
 /// The latest submission of a filing: its number, content and time.
 pub async fn latest_submission(db: &SqlitePool, filing: i64) -> Result<Option<(i64, Vec<u8>, i64)>, sqlx::Error> {
     sqlx::query_as("SELECT n, content, submitted_at FROM filing_submissions WHERE filing_id = ? ORDER BY n DESC LIMIT 1")
