@@ -4,6 +4,7 @@ import {
   audit,
   disguisedProgram,
   expect,
+  failedWhileOffline,
   freshMobile,
   gotoHydrated,
   latestCode,
@@ -175,4 +176,43 @@ test('the wizard\'s plain fields work with JavaScript disabled: each step posts,
   await page.getByRole('button', { name: '当事人' }).click();
   await page.waitForURL(/\/parties$/);
   await expect(filing.party(0).getByLabel('姓名或名称', { exact: true })).toHaveValue('吕永康');
+});
+
+test('what was typed survives a lost connection and is there on the person\'s other device', async ({
+  page,
+  context,
+  request,
+  profile,
+  makeContext,
+  consoleGuard,
+}) => {
+  test.skip(profile !== 'phone', 'the phone loses its connection; the tablet is the other device');
+  consoleGuard.allow(failedWhileOffline, 'the test takes the phone offline while it autosaves');
+  const me = new Identity(page);
+  const filing = new Filing(page);
+  await me.signInBySms(request, freshMobile(), '/me/verify');
+  await me.verify('丁若楠', '210102198302121873');
+  await page.waitForURL('**/me');
+  await gotoHydrated(page, '/file');
+  await filing.start();
+  const id = filing.filingId();
+  await gotoHydrated(page, `/file/${id}/facts`);
+
+  // Offline, the autosave fails; the typing waits in the browser and is saved once back online.
+  await context.setOffline(true);
+  await filing.facts.fill('地铁里断网时写下的事实与理由。');
+  await page.waitForTimeout(3_500);
+  await context.setOffline(false);
+  await expect(page.getByTestId('saved-status')).toContainText('自动保存', { timeout: 15_000 });
+
+  // The person's tablet, signed in by scanning its code with the phone, shows the same text.
+  const tablet = await (await makeContext({ viewport: { width: 820, height: 1180 }, screen: { width: 820, height: 1180 } })).newPage();
+  await gotoHydrated(tablet, '/signin');
+  await tablet.getByTestId('handoff-start').click();
+  const link = (await tablet.getByTestId('handoff-link').getAttribute('href')) ?? '';
+  await gotoHydrated(page, new URL(link).pathname + new URL(link).search);
+  await page.getByTestId('handoff-approve').click();
+  await tablet.waitForURL('**/me');
+  await gotoHydrated(tablet, `/file/${id}/facts`);
+  await expect(new Filing(tablet).facts).toHaveValue('地铁里断网时写下的事实与理由。');
 });

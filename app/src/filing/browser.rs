@@ -129,13 +129,16 @@ pub fn keep_form_locally(form_id: String, key: String, server_updated: UnixTime,
     ) {
         on_cleanup(move || handle.clear());
     }
-    // Once the server holds what was typed, the local copy has done its job.
-    Effect::new(move |_| {
-        if matches!(save.value().get(), Some(Ok(_))) && !dirty.get_untracked()
-            && let Some(store) = storage()
-        {
-            let _ = store.remove_item(&key);
+    // Once the server holds what was typed, the local copy has done its job; a save that did not
+    // arrive (offline, server away) is tried again at the next tick.
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(_)) if !dirty.get_untracked() => {
+            if let Some(store) = storage() {
+                let _ = store.remove_item(&key);
+            }
         }
+        Some(Err(_)) => dirty.set(true),
+        _ => {}
     });
 }
 
