@@ -133,7 +133,7 @@ lazy_page!(SignRoute, gated(Section::Sign));
 fn gated(section: Section) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <leptos_meta::Title text=move || section.label(i18n)/>
+        <leptos_meta::Title text=crate::ui::title::title(move || section.label(i18n))/>
         <h1>{move || section.label(i18n)}</h1>
         <RequireVerified here=section.href()>
             <crate::ui::pages::ComingSoonCard/>
@@ -144,8 +144,5 @@ fn gated(section: Section) -> impl IntoView {
 #[component]
 fn AppTitle() -> impl IntoView {
     let i18n = use_i18n();
-    view! { <Title formatter=move |page: String| {
-        let brand = t_string!(i18n, home_title).to_string();
-        if page.is_empty() { brand } else { format!("{page} · {brand}") }
-    }/> }
+    view! { <Title formatter=crate::ui::title::with_brand(move || t_string!(i18n, home_title).to_string())/> }
 }

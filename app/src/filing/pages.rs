@@ -2,6 +2,7 @@
 //! page, every step a plain form that works before hydration), the filing with its receipt and
 //! history, and the clerk's queue and review. Hydration adds local copies as the person types,
 //! autosave, live totals and resumable uploads (browser.rs).
+use crate::ui::title::title;
 use crate::error::{AppError, FieldErrors};
 use crate::filing::api::*;
 use crate::filing::model::*;
@@ -115,7 +116,7 @@ pub fn FileHomePage() -> impl IntoView {
     let start = ServerAction::<StartFiling>::new();
     let error = last_error(start.value());
     view! {
-        <Title text=move || t_string!(i18n, nav_file)/>
+        <Title text=title(move || t_string!(i18n, nav_file))/>
         <h1>{move || t_string!(i18n, nav_file)}</h1>
         <RequireVerified here="/file">
             <p class="lead">{move || t_string!(i18n, filing_lead)}</p>
@@ -244,7 +245,7 @@ pub fn WizardPage() -> impl IntoView {
     provide_context(refresh);
     let data = Resource::new(move || (id.get(), step.get(), check.get(), again.get(), refresh.0.get()), |(id, ..)| filing_draft(id));
     view! {
-        <Title text=move || format!("{} · {}", step_label(i18n, step.get()), t_string!(i18n, nav_file))/>
+        <Title text=title(move || format!("{} · {}", step_label(i18n, step.get()), t_string!(i18n, nav_file)))/>
         <h1>{move || t_string!(i18n, nav_file)}</h1>
         <RequireVerified here="/file">
             <Suspense fallback=Loading>
@@ -996,7 +997,7 @@ pub fn FilingPage() -> impl IntoView {
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok())).unwrap_or(0));
     let detail = Resource::new(move || id.get(), get_filing);
     view! {
-        <Title text=move || t_string!(i18n, filing_title)/>
+        <Title text=title(move || t_string!(i18n, filing_title))/>
         <h1>{move || t_string!(i18n, filing_title)}</h1>
         <RequireVerified here="/file">
             <div class="list-detail">
@@ -1123,7 +1124,7 @@ pub fn ReviewQueuePage() -> impl IntoView {
     let i18n = use_i18n();
     let queue = Resource::new(|| (), |_| review_queue());
     view! {
-        <Title text=move || t_string!(i18n, queue_title)/>
+        <Title text=title(move || t_string!(i18n, queue_title))/>
         <h1>{move || t_string!(i18n, queue_title)}</h1>
         <p class="lead">{move || t_string!(i18n, queue_lead)}</p>
         <Suspense fallback=Loading>
@@ -1173,7 +1174,7 @@ pub fn ReviewPage() -> impl IntoView {
     let return_error = last_error(ret.value());
     let refuse_error = last_error(refuse.value());
     view! {
-        <Title text=move || t_string!(i18n, review_title)/>
+        <Title text=title(move || t_string!(i18n, review_title))/>
         <h1>{move || t_string!(i18n, review_title)}</h1>
         <p class="back-link"><a href="/staff/filings">{move || t_string!(i18n, back_to_queue)}</a></p>
         <Suspense fallback=Loading>

@@ -1,5 +1,6 @@
 //! Views of the sign-in hand-off: the waiting device's QR code (kiosk, tablet) and the phone's
 //! approval page.
+use crate::ui::title::title;
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::identity::handoff::*;
@@ -97,7 +98,7 @@ pub fn HandoffPage() -> impl IntoView {
     let approved = move || matches!(approve.value().get(), Some(Ok(())));
     let here = move || format!("/handoff?t={}", token.get());
     view! {
-        <Title text=move || t_string!(i18n, handoff_approve_title)/>
+        <Title text=title(move || t_string!(i18n, handoff_approve_title))/>
         <h1>{move || t_string!(i18n, handoff_approve_title)}</h1>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {

@@ -1,5 +1,6 @@
 //! Identity pages: sign in by SMS code, the Me page (identity, devices, preferences), real-name
 //! verification, and the gate that leads a person there before filing, paying, hearings or signing.
+use crate::ui::title::title;
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::identity::api::*;
@@ -24,7 +25,7 @@ pub fn SignInPage() -> impl IntoView {
     let error = last_error(request.value());
     let next = next_param("/me");
     view! {
-        <Title text=move || t_string!(i18n, signin_title)/>
+        <Title text=title(move || t_string!(i18n, signin_title))/>
         <h1>{move || t_string!(i18n, signin_title)}</h1>
         <p class="lead">{move || t_string!(i18n, signin_lead)}</p>
         <section class="card">
@@ -52,7 +53,7 @@ pub fn CodePage() -> impl IntoView {
     let resend_error = last_error(resend.value());
     let pending = Resource::new(move || resend.version().get(), |_| pending_code());
     view! {
-        <Title text=move || t_string!(i18n, code_title)/>
+        <Title text=title(move || t_string!(i18n, code_title))/>
         <h1>{move || t_string!(i18n, code_title)}</h1>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
@@ -154,7 +155,7 @@ pub fn MePage() -> impl IntoView {
     provide_context(changed);
     let me = Resource::new(move || changed.0.get(), |_| me());
     view! {
-        <Title text=move || t_string!(i18n, me_title)/>
+        <Title text=title(move || t_string!(i18n, me_title))/>
         <h1>{move || t_string!(i18n, me_title)}</h1>
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
@@ -311,7 +312,7 @@ pub fn VerifyPage() -> impl IntoView {
     let next = next_param("/me");
     let me = Resource::new(|| (), |_| me());
     view! {
-        <Title text=move || t_string!(i18n, verify_title)/>
+        <Title text=title(move || t_string!(i18n, verify_title))/>
         <h1>{move || t_string!(i18n, verify_title)}</h1>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {

@@ -1,5 +1,6 @@
 //! Views for court staff (enrolment by link, the staff page with the lawyer-verification queue)
 //! and for lawyers and their clients (the lawyer profile and representation cards on Me).
+use crate::ui::title::title;
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::identity::model::{GrantView, LawyerStatus, LawyerView, Scope, StaffRole, StaffView};
@@ -52,7 +53,7 @@ pub fn StaffEnrolPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text=move || t_string!(i18n, enrol_title)/>
+        <Title text=title(move || t_string!(i18n, enrol_title))/>
         <h1>{move || t_string!(i18n, enrol_title)}</h1>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
@@ -84,7 +85,7 @@ pub fn StaffPage() -> impl IntoView {
     let i18n = use_i18n();
     let me = Resource::new(|| (), |_| staff_me());
     view! {
-        <Title text=move || t_string!(i18n, staff_title)/>
+        <Title text=title(move || t_string!(i18n, staff_title))/>
         <h1>{move || t_string!(i18n, staff_title)}</h1>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {

@@ -7,3 +7,4 @@ pub mod kiosk;
 pub mod layout;
 pub mod pages;
 pub mod prefs;
+pub mod title;

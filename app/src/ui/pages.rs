@@ -1,4 +1,5 @@
 //! The home page, the placeholder for areas not built yet, and the 404 and error pages.
+use crate::ui::title::title;
 use crate::i18n::*;
 use leptos_i18n::I18nContext;
 use leptos::prelude::*;
@@ -106,7 +107,7 @@ pub fn HomePage() -> impl IntoView {
 pub fn ComingSoonPage(section: Section) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Title text=move || section.label(i18n)/>
+        <Title text=title(move || section.label(i18n))/>
         <h1>{move || section.label(i18n)}</h1>
         <ComingSoonCard/>
     }
@@ -131,7 +132,7 @@ pub fn NotFoundPage() -> impl IntoView {
         response.set_status(http::StatusCode::NOT_FOUND);
     }
     view! {
-        <Title text=move || t_string!(i18n, not_found_title)/>
+        <Title text=title(move || t_string!(i18n, not_found_title))/>
         <section class="not-found card">
             <h1>{move || t_string!(i18n, not_found_title)}</h1>
             <p>{move || t_string!(i18n, not_found_body)}</p>
@@ -145,7 +146,7 @@ pub fn NotFoundPage() -> impl IntoView {
 pub fn ErrorPage(ref_id: String) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, error_title)/>
+        <Title text=title(move || t_string!(i18n, error_title))/>
         <section class="error-page card" role="alert">
             <h1>{move || t_string!(i18n, error_title)}</h1>
             <p>{move || t_string!(i18n, error_body)}</p>

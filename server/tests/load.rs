@@ -1,0 +1,74 @@
+//! Many pages at once on a multi-threaded server, as in production: every answer must be whole,
+//! with its own nonce, its own title and its own person's data. In its own test binary because
+//! production runs one runtime per process, and the suites beside it each start their own.
+mod support;
+
+use support::*;
+
+struct Answer {
+    url: String,
+    english: bool,
+    status: reqwest::StatusCode,
+    csp: String,
+    cache: String,
+    body: String,
+}
+
+async fn get(b: reqwest::Client, url: String, english: bool) -> Answer {
+    let lang = if english { "en-US" } else { "zh-CN" };
+    let request = b.get(&url).header("accept-language", lang).send();
+    // A page that never answers is the failure this suite exists to catch; it must not hang CI.
+    let res = tokio::time::timeout(std::time::Duration::from_secs(30), request)
+        .await
+        .unwrap_or_else(|_| panic!("{url} did not answer within 30 s"))
+        .expect("request");
+    let header = |name: &str| res.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let (status, csp, cache) = (res.status(), header("content-security-policy"), header("cache-control"));
+    Answer { url, english, status, csp, cache, body: res.text().await.expect("body") }
+}
+
+/// Pages that wait for their data finish on whichever worker thread is free. Before titles were
+/// fixed during the render (ui/title.rs), leptos_meta read them outside the request's reactive
+/// arena and such pages answered 500 under load.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn many_pages_at_once_each_get_their_own_policy_title_language_and_person() {
+    let app = start(&[]).await;
+    let litigant = verified_browser(&app, "13800138000", "张三").await;
+    let clerk = staff_browser(&app, "京0105", "clerk").await;
+    let (status, draft, _) = call(&app, &litigant, "filing/start", &[]).await;
+    assert_eq!(status, 200, "{draft}");
+    let draft = draft.as_i64().expect("draft id");
+    let anonymous = browser();
+
+    let litigant_pages = ["/me".to_string(), "/file".into(), format!("/file/{draft}/parties"), "/me/verify".into()];
+    let clerk_pages = ["/staff", "/staff/filings"];
+    let public_pages = ["/", "/signin", "/signin/code", "/handoff", "/pay", "/cases"];
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..240 {
+        let english = i % 2 == 0;
+        let (b, path) = match i % 3 {
+            0 => (litigant.clone(), litigant_pages[i % litigant_pages.len()].clone()),
+            1 => (clerk.clone(), clerk_pages[i % clerk_pages.len()].to_string()),
+            _ => (anonymous.clone(), public_pages[i % public_pages.len()].to_string()),
+        };
+        tasks.spawn(get(b, format!("{}{path}", app.base), english));
+    }
+    let mut answered = 0;
+    while let Some(done) = tasks.join_next().await {
+        let a = done.expect("request task");
+        let url = &a.url;
+        assert_eq!(a.status, 200, "{url}: {}", a.body.chars().take(300).collect::<String>());
+        let nonce = a.csp.split("'nonce-").nth(1).and_then(|r| r.split('\'').next()).unwrap_or_else(|| panic!("{url}: no nonce in {:?}", a.csp));
+        assert!(a.body.contains(&format!("nonce=\"{nonce}\"")), "{url}: the scripts carry this answer's nonce");
+        let title = a.body.split("<title>").nth(1).and_then(|t| t.split("</title>").next()).unwrap_or_else(|| panic!("{url}: no title"));
+        let brand = if a.english { "Tianping Court Services" } else { "天平诉讼服务" };
+        assert!(title.ends_with(brand), "{url}: title {title:?} is not in the language asked for");
+        let signed_in = !public_pages.iter().any(|p| url.ends_with(p));
+        if signed_in {
+            assert!(a.cache.contains("no-store"), "{url}: a signed-in page may not be stored ({:?})", a.cache);
+            assert!(!a.body.contains("data-testid=\"sign-in-prompt\""), "{url}: a signed-in person was treated as signed out");
+        }
+        answered += 1;
+    }
+    assert_eq!(answered, 240);
+}
