@@ -55,6 +55,7 @@ pub fn router(state: ServerState) -> Router {
             move || shell(leptos.clone())
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(context, shell))
+        .layer(middleware::from_fn(own_reactive_root))
         .layer(middleware::from_fn(error_status))
         .layer(middleware::from_fn_with_state(state.clone(), check_origin))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
@@ -89,6 +90,37 @@ fn with_security_headers(router: Router<ServerState>, frame_ancestors: &[String]
             header::HeaderName::from_static("cross-origin-opener-policy"),
             HeaderValue::from_static("same-origin"),
         ))
+}
+
+/// Every request is handled under its own, empty reactive owner.
+///
+/// leptos_axum makes the owner of a server function, and of a site file it serves, with
+/// `Owner::new()`, which hangs it under whatever owner the worker thread had current last: often
+/// the root of another request's page that is still rendering. The file handler then took that
+/// page's response headers (`use_context::<ResponseOptions>()` found the page's) and the page
+/// went out without its CSP nonce and without `no-store`; a server function could likewise read
+/// a context of someone else's request. With a fresh root current while each request is polled,
+/// nothing can be found across requests.
+async fn own_reactive_root(req: Request, next: Next) -> Response {
+    let root = leptos::prelude::Owner::new_root(None);
+    // `new_root` also makes itself the thread's current owner; outside this request's polls the
+    // thread should have none.
+    root.clone().unset();
+    WithOwner { owner: root, inner: Box::pin(next.run(req)) }.await
+}
+
+struct WithOwner<F> {
+    owner: leptos::prelude::Owner,
+    inner: std::pin::Pin<Box<F>>,
+}
+
+impl<F: std::future::Future> std::future::Future for WithOwner<F> {
+    type Output = F::Output;
+
+    fn poll(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<F::Output> {
+        let this = self.get_mut();
+        this.owner.with(|| this.inner.as_mut().poll(cx))
+    }
 }
 
 /// State-changing requests must come from our own pages (CSRF): a cross-site `Origin` or
