@@ -59,7 +59,18 @@ test('a verified litigant files a civil case with evidence against a company at 
   await filing.next();
   await filing.addParty('claimant');
   await filing.addParty('respondent');
+  // A field is checked by the model's rules as it is left, before moving on, and the message
+  // goes as soon as the value is right.
+  await filing.party(0).getByLabel('类型', { exact: true }).selectOption('person');
+  const idNumber = filing.party(0).getByLabel('公民身份号码', { exact: true });
+  await idNumber.fill(filer.id.slice(0, 17) + (filer.id.endsWith('0') ? '1' : '0'));
+  await idNumber.blur();
+  await expect(idNumber).toHaveAttribute('aria-invalid', 'true');
+  await expect(filing.party(0).getByText('号码校验不通过，可能有一位输错了，请核对。')).toBeVisible();
+  await expect(page).toHaveURL(/\/parties$/);
   await filing.fillPerson(0, { name: filer.name, id: filer.id, phone: '13800138000', address: '上海市浦东新区世纪大道100号' });
+  await expect(idNumber).not.toHaveAttribute('aria-invalid', 'true');
+  await expect(filing.party(0).getByText('号码校验不通过，可能有一位输错了，请核对。')).toHaveCount(0);
   await filing.fillCompany(1, { name: '北京某某科技有限公司', uscc: '91110105MA01AB2C3X', representative: '王五', address: '北京市朝阳区建国路88号' });
   await filing.next();
   // A mistyped credit code is caught by the same rules the server runs, and nothing is lost.

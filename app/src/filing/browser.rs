@@ -1,9 +1,10 @@
 //! Browser-only filing glue (feature `hydrate`): a local copy of each wizard step as the person
-//! types (restored after a reload or a lost connection), autosave to the server, and chunked
-//! uploads that resume after a dropped connection.
+//! types (restored after a reload or a lost connection), autosave to the server, each field
+//! checked by the model's rules as it is left, and chunked uploads that resume after a dropped
+//! connection.
 use super::api::{SaveStep, UploadProgress, save_step, start_upload, upload_status};
-use super::model::{CHUNK_BYTES, FileRef, check_upload_size};
-use super::pages::UploadState;
+use super::model::{CHUNK_BYTES, FileRef, Step, check_upload_size};
+use super::pages::{Problems, UploadState};
 use crate::error::{AppError, FieldErrors};
 use crate::identity::model::UnixTime;
 use leptos::form::FromFormData;
@@ -159,6 +160,39 @@ fn restore_when_mounted(form_id: String, key: String, server_updated: UnixTime, 
     {
         restore(&f, encoded);
         dirty.set(true);
+    }
+}
+
+/// Checks a field with the model's rules when the person leaves it (`change`), and again as they
+/// type once it has a problem, so the message goes as soon as the value is right. Fields never
+/// touched are not nagged about; moving on still checks the whole step on the server.
+pub fn check_fields_when_left(form_id: String, step: Step, problems: Problems) {
+    for event in ["change", "input"] {
+        let form_id = form_id.clone();
+        let handle = window_event_listener_untyped(event, move |ev| {
+            let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
+            if el.closest(&format!("#{form_id}")).ok().flatten().is_none() {
+                return;
+            }
+            let Some(path) = el.get_attribute("name").as_deref().and_then(super::pages::path_of) else { return };
+            let shown = problems.0.with_untracked(|p| p.contains_key(&path));
+            if ev.type_() == "input" && !shown {
+                return;
+            }
+            let Some(args) = form(&form_id).and_then(|f| args_of(&f)) else { return };
+            let found = args.draft.problems(step).get(&path).cloned();
+            if problems.0.with_untracked(|p| p.get(&path) != found.as_ref()) {
+                problems.0.update(|p| match found {
+                    Some(key) => {
+                        p.insert(path, key);
+                    }
+                    None => {
+                        p.remove(&path);
+                    }
+                });
+            }
+        });
+        on_cleanup(move || handle.remove());
     }
 }
 

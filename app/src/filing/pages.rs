@@ -271,13 +271,21 @@ pub fn WizardPage() -> impl IntoView {
 #[derive(Clone, Copy)]
 pub struct RefreshDraft(pub RwSignal<u32>);
 
-/// The current draft's problems on this step, shown next to the fields.
+/// The current draft's problems on this step, shown next to the fields. The server fills it
+/// when the person tries to move on; in the browser each field is checked again as it is left
+/// (browser.rs), with the same model rules.
 #[derive(Clone, Copy)]
-struct Problems(StoredValue<FieldErrors>);
+pub struct Problems(pub RwSignal<FieldErrors>);
 
 impl Problems {
+    /// Tracked: a field's message follows the browser's checks.
     fn of(&self, path: &str) -> Option<String> {
-        self.0.with_value(|p| p.get(path).cloned())
+        self.0.with(|p| p.get(path).cloned())
+    }
+
+    /// For parts that are only checked on the server (lists, choices).
+    fn of_now(&self, path: &str) -> Option<String> {
+        self.0.with_untracked(|p| p.get(path).cloned())
     }
 }
 
@@ -290,13 +298,16 @@ fn Wizard(view: DraftView, step: Step, check: bool) -> impl IntoView {
     let id = view.id;
     // Problems are shown once the person tried to move on (`check`), and always on review.
     let problems = if check || step == Step::Review { view.draft.problems(step) } else { FieldErrors::new() };
-    let problems = Problems(StoredValue::new(problems));
+    let problems = Problems(RwSignal::new(problems));
     provide_context(problems);
     let reasons: Vec<ReturnReason> = view.returned.iter().filter(|r| Step::of_field(&r.field) == step).cloned().collect();
     let form_id = format!("wizard-{id}-{}", step.as_str());
     let local_key = format!("tp-draft-{id}-{}", step.as_str());
     #[cfg(feature = "hydrate")]
-    crate::filing::browser::keep_form_locally(form_id.clone(), local_key.clone(), view.updated_at, save);
+    {
+        crate::filing::browser::keep_form_locally(form_id.clone(), local_key.clone(), view.updated_at, save);
+        crate::filing::browser::check_fields_when_left(form_id.clone(), step, problems);
+    }
     #[cfg(not(feature = "hydrate"))]
     let _ = &local_key;
     let saved_at = move || save.value().get().and_then(|r| r.ok()).map(|o| o.saved_at);
@@ -308,7 +319,7 @@ fn Wizard(view: DraftView, step: Step, check: bool) -> impl IntoView {
         Step::Claims => claims_step(&view).into_any(),
         Step::Facts => facts_step(&view).into_any(),
         Step::Evidence => evidence_step(&view).into_any(),
-        Step::Review => review_summary(&view, problems.0.get_value()).into_any(),
+        Step::Review => review_summary(&view, problems.0.get_untracked()).into_any(),
     };
     view! {
         <p class="filing-number" data-testid="filing-number">{move || t_string!(i18n, filing_no, number = filing_number(id)).to_string()}</p>
@@ -415,6 +426,13 @@ fn names(path: &str) -> (String, String) {
     (format!("draft[{}]", path.replace('.', "][")), format!("f-{}", path.replace('.', "-")))
 }
 
+/// The other way: a field's form name (`draft[parties][0][name]`) as the model's path
+/// (`parties.0.name`), for the browser's checks.
+pub fn path_of(name: &str) -> Option<String> {
+    let inner = name.strip_prefix("draft[")?.strip_suffix(']')?;
+    Some(inner.replace("][", "."))
+}
+
 /// A labelled text input (or text area) of the draft, with its problem wired for assistive
 /// technology.
 #[component]
@@ -431,19 +449,15 @@ fn DraftField(
     #[prop(optional)] on_input: Option<Callback<String>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let problem = use_context::<Problems>().and_then(|p| p.of(&path));
+    let problems = use_context::<Problems>();
     let (name, id) = names(&path);
+    let problem = Memo::new(move |_| problems.and_then(|p| p.of(&path)));
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
-    let mut described = Vec::new();
-    if hint.is_some() {
-        described.push(hint_id.clone());
-    }
-    if problem.is_some() {
-        described.push(error_id.clone());
-    }
-    let described = (!described.is_empty()).then(|| described.join(" "));
-    let invalid = problem.is_some().then_some("true");
+    // The message element is always there (empty when all is well), so the description can
+    // name it from the start and a message found while typing is read out.
+    let described = if hint.is_some() { format!("{hint_id} {error_id}") } else { error_id.clone() };
+    let invalid = move || problem.get().is_some().then_some("true");
     let maxlength = maxlength.unwrap_or(if multiline { LONG_TEXT } else { SHORT_TEXT }).to_string();
     let input = move |ev: leptos::ev::Event| {
         if let Some(cb) = on_input {
@@ -451,7 +465,7 @@ fn DraftField(
         }
     };
     view! {
-        <div class="field" class:field-invalid=invalid.is_some()>
+        <div class="field" class:field-invalid=move || invalid().is_some()>
             <label for=id.clone()>{label}</label>
             {hint.map(|h| view! { <p class="field-hint" id=hint_id.clone() hidden=move || h.get().is_empty()>{h}</p> })}
             {if multiline {
@@ -459,14 +473,14 @@ fn DraftField(
             } else {
                 view! { <input id=id.clone() name=name.clone() type=input_type value=value.clone() autocomplete=autocomplete inputmode=inputmode maxlength=maxlength.clone() aria-invalid=invalid aria-describedby=described.clone() on:input=input/> }.into_any()
             }}
-            <p class="field-error" id=error_id>{problem.map(|k| key_text(i18n, &k))}</p>
+            <p class="field-error" id=error_id aria-live="polite">{move || problem.get().map(|k| key_text(i18n, &k))}</p>
         </div>
     }
 }
 
 /// The problem of a whole list or choice (not one input), e.g. "add a defendant".
 fn list_problem(i18n: I18nContext<Locale>, path: &str) -> impl IntoView + use<> {
-    let problem = use_context::<Problems>().and_then(|p| p.of(path));
+    let problem = use_context::<Problems>().and_then(|p| p.of_now(path));
     problem.map(|k| view! { <p class="field-error" role="alert" data-field=path.to_string()>{key_text(i18n, &k)}</p> })
 }
 
@@ -511,7 +525,7 @@ fn court_step(view: &DraftView) -> impl IntoView + use<> {
         groups
     };
     let english = i18n.get_locale_untracked() == Locale::en;
-    let problem = use_context::<Problems>().and_then(|p| p.of("court"));
+    let problem = use_context::<Problems>().and_then(|p| p.of_now("court"));
     let court_invalid = problem.is_some();
     view! {
         {if suggestions.is_empty() {
@@ -1307,5 +1321,20 @@ fn FilePreviews(draft: Draft) -> impl IntoView {
                 }
             }).collect_view()}
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_form_name_leads_back_to_the_model_path_it_was_made_from() {
+        for path in ["parties.0.name", "claims.12.amount", "facts", "agent.client_mobile"] {
+            let (name, _) = names(path);
+            assert_eq!(path_of(&name).as_deref(), Some(path));
+        }
+        assert_eq!(path_of("go"), None);
+        assert_eq!(path_of("draft[unclosed"), None);
     }
 }
