@@ -29,6 +29,11 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// One field refused: `name` is the field, `key` the translation key saying why.
+    pub fn field(name: &str, key: &str) -> AppError {
+        AppError::Invalid(FieldErrors::from([(name.to_string(), key.to_string())]))
+    }
+
     /// The HTTP status each variant maps to (one each, so clients and logs agree).
     pub fn status(&self) -> u16 {
         match self {
@@ -40,6 +45,24 @@ impl AppError {
             AppError::RateLimited { .. } => 429,
             AppError::Internal(_) => 500,
         }
+    }
+}
+
+/// For routes that are not server functions (uploads, files): the same status and JSON body a
+/// server function's error gets, with `Retry-After` when rate limited.
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        let status = http::StatusCode::from_u16(self.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+        let retry_after = match &self {
+            AppError::RateLimited { retry_after_s } => Some(retry_after_s.to_string()),
+            _ => None,
+        };
+        let mut res = (status, axum::Json(self)).into_response();
+        if let Some(v) = retry_after.and_then(|v| http::HeaderValue::from_str(&v).ok()) {
+            res.headers_mut().insert(http::header::RETRY_AFTER, v);
+        }
+        res
     }
 }
 

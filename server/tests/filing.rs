@@ -322,6 +322,33 @@ async fn a_returned_filing_shows_each_reason_on_its_step_and_is_resubmitted() {
 }
 
 #[tokio::test]
+async fn the_queue_puts_the_oldest_first_and_marks_a_filing_overdue_once_its_seven_days_have_passed() {
+    const DAY: i64 = 86_400;
+    let app = start(&[]).await;
+    let litigant = verified_browser(&app, "13800138000", "张三").await;
+    let (older, _) = complete_civil_draft(&app, &litigant).await;
+    let (newer, _) = complete_civil_draft(&app, &litigant).await;
+    assert_eq!(submit(&app, &litigant, older, "old-0123456789abcdef").await.0, 200);
+    advance(&app, 3 * DAY);
+    sign_in(&app, &litigant, "13800138000").await; // the session ended while the days passed
+    assert_eq!(submit(&app, &litigant, newer, "new-0123456789abcdef").await.0, 200);
+
+    let queue = call(&app, &staff_browser(&app, "京0105", "clerk").await, "filing/queue", &[]).await.1;
+    let ids: Vec<i64> = queue.as_array().expect("queue").iter().filter_map(|q| q["id"].as_i64()).collect();
+    assert_eq!(ids, [older, newer], "oldest first");
+    assert_eq!((queue[0]["days_waiting"].as_i64(), queue[0]["overdue"].as_bool()), (Some(3), Some(false)));
+
+    advance(&app, 5 * DAY);
+    let clerk = staff_browser(&app, "京0105", "clerk").await;
+    let queue = call(&app, &clerk, "filing/queue", &[]).await.1;
+    assert_eq!((queue[0]["days_waiting"].as_i64(), queue[0]["overdue"].as_bool()), (Some(8), Some(true)));
+    assert_eq!((queue[1]["days_waiting"].as_i64(), queue[1]["overdue"].as_bool()), (Some(5), Some(false)));
+    // The page the clerk sees marks exactly the overdue one.
+    let page = clerk.get(format!("{}/staff/filings", app.base)).send().await.expect("page").text().await.expect("body");
+    assert_eq!(page.matches("data-testid=\"overdue\"").count(), 1, "one overdue mark");
+}
+
+#[tokio::test]
 async fn a_refused_filing_tells_the_filer_why() {
     let app = start(&[]).await;
     let litigant = verified_browser(&app, "13800138005", "赵敏").await;

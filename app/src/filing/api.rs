@@ -9,7 +9,6 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use {
-    crate::error::FieldErrors,
     crate::filing::store,
     crate::identity::model::{MobileNumber, ResidentId, StaffRole},
     crate::ssr::cx::{Caller, Cx, internal},
@@ -242,7 +241,7 @@ pub async fn save_step(id: i64, step: String, go: String, #[server(default)] dra
     if !status_of(&row)?.editable() {
         return Err(AppError::Conflict("error_not_editable".into()));
     }
-    let step = Step::parse(&step).ok_or_else(|| field("step", "error_choice"))?;
+    let step = Step::parse(&step).ok_or_else(|| AppError::field("step", "error_choice"))?;
     let mut stored = open(&cx, &row.content)?;
     stored.take_step(step, draft);
     if step == Step::Agent {
@@ -258,10 +257,10 @@ pub async fn save_step(id: i64, step: String, go: String, #[server(default)] dra
         "stay" => Some(String::new()),
         other => {
             if let Some(s) = other.strip_prefix("goto:") {
-                let s = Step::parse(s).ok_or_else(|| field("go", "error_choice"))?;
+                let s = Step::parse(s).ok_or_else(|| AppError::field("go", "error_choice"))?;
                 Some(if s == step { again() } else { format!("/file/{id}/{}", s.as_str()) })
             } else {
-                stored.apply_action(other).map_err(|_| field("go", "error_choice"))?;
+                stored.apply_action(other).map_err(|_| AppError::field("go", "error_choice"))?;
                 Some(again())
             }
         }
@@ -301,7 +300,7 @@ pub async fn submit_filing(id: i64, request_key: String, #[server(default)] decl
     let me = cx.require_verified().await?;
     let row = own_filing(&cx, &me, id).await?;
     if !request_key_ok(&request_key) {
-        return Err(field("request_key", "error_bad_request"));
+        return Err(AppError::field("request_key", "error_bad_request"));
     }
     let status = status_of(&row)?;
     if status.awaiting_review() && store::latest_submission(cx.db(), id).await.map_err(db)?.is_some() {
@@ -320,12 +319,12 @@ pub async fn submit_filing(id: i64, request_key: String, #[server(default)] decl
         let _ = save(&cx, id, &draft, Step::Review.as_str()).await;
         return Err(AppError::Invalid(problems));
     }
-    let case_type = draft.case_type().ok_or_else(|| field("case_type", "error_case_type"))?;
-    let court_name = store::court_name(cx.db(), draft.court.trim()).await.map_err(db)?.ok_or_else(|| field("court", "error_court"))?;
+    let case_type = draft.case_type().ok_or_else(|| AppError::field("case_type", "error_case_type"))?;
+    let court_name = store::court_name(cx.db(), draft.court.trim()).await.map_err(db)?.ok_or_else(|| AppError::field("court", "error_court"))?;
     let files = store::files_of(cx.db(), id).await.map_err(db)?;
     for f in draft.files() {
         if !files.iter().any(|row| row.id == f.id && row.sha256 == f.sha256) {
-            return Err(field("evidence", "error_evidence_files"));
+            return Err(AppError::field("evidence", "error_evidence_files"));
         }
     }
     let client_id = match draft.agent.client_id {
@@ -367,7 +366,7 @@ pub async fn submit_filing(id: i64, request_key: String, #[server(default)] decl
         store::Submitted::Before { filing_id, .. } if filing_id == id => {
             return receipt_for_key(&cx, &row, &request_key).await?.ok_or(AppError::NotFound);
         }
-        store::Submitted::Before { .. } => return Err(field("request_key", "error_bad_request")),
+        store::Submitted::Before { .. } => return Err(AppError::field("request_key", "error_bad_request")),
         store::Submitted::Moved => return Err(AppError::Conflict("error_already_submitted".into())),
     };
     leptos_axum::redirect(&format!("/filings/{id}"));
@@ -425,12 +424,12 @@ pub async fn start_upload(filing_id: i64, name: String, size: i64, target: Strin
     }
     let draft = open(&cx, &row.content)?;
     if !draft.accepts_file_at(&target) {
-        return Err(field("target", "error_choice"));
+        return Err(AppError::field("target", "error_choice"));
     }
     cx.rate_limit(&format!("filing:upload:{}", me.person_id), 3600, UPLOADS_PER_HOUR).await?;
     let held: i64 = draft.files().iter().map(|f| f.size).sum();
     let arriving = store::pending_upload_bytes(cx.db(), filing_id, cx.now().plus_secs(-24 * 3600)).await.map_err(db)?;
-    check_upload_size(size, held + arriving).map_err(|e| field("file", e.key()))?;
+    check_upload_size(size, held + arriving).map_err(|e| AppError::field("file", e.key()))?;
     let id = store::create_upload(cx.db(), filing_id, me.person_id, &clean_file_name(&name), size, &target, cx.now()).await.map_err(db)?;
     Ok(UploadStarted { upload_id: id, received: 0, chunk_bytes: CHUNK_BYTES })
 }
@@ -575,10 +574,10 @@ pub async fn return_filing(id: i64, #[server(default)] reasons: Vec<ReturnReason
         .filter(|r| !r.text.is_empty())
         .collect();
     if reasons.is_empty() {
-        return Err(field("reasons", "error_reason_needed"));
+        return Err(AppError::field("reasons", "error_reason_needed"));
     }
     if reasons.len() > MAX_ITEMS || reasons.iter().any(|r| !field_path_ok(&r.field) || r.text.chars().count() > SHORT_TEXT * 5) {
-        return Err(field("reasons", "error_choice"));
+        return Err(AppError::field("reasons", "error_choice"));
     }
     decide(&cx, &row, &clerk, court.as_str(), "returned", json!({ "reasons": reasons }), "notice_filing_returned").await?;
     text_filer(&cx, &row, "sms_filing_returned", "").await;
@@ -594,10 +593,10 @@ pub async fn refuse_filing(id: i64, reason: String) -> Result<(), AppError> {
     status_of(&row)?.refuse().map_err(|_| AppError::Conflict("error_already_decided".into()))?;
     let reason = reason.trim().to_string();
     if reason.is_empty() {
-        return Err(field("reason", "error_reason_needed"));
+        return Err(AppError::field("reason", "error_reason_needed"));
     }
     if reason.chars().count() > LONG_TEXT {
-        return Err(field("reason", "error_too_long"));
+        return Err(AppError::field("reason", "error_too_long"));
     }
     decide(&cx, &row, &clerk, court.as_str(), "refused", json!({ "reason": reason }), "notice_filing_refused").await?;
     text_filer(&cx, &row, "sms_filing_refused", "").await;
@@ -616,11 +615,6 @@ const UPLOADS_PER_HOUR: u32 = 300;
 #[cfg(feature = "ssr")]
 fn db(e: sqlx::Error) -> AppError {
     internal("filing store", e)
-}
-
-#[cfg(feature = "ssr")]
-fn field(name: &str, key: &str) -> AppError {
-    AppError::Invalid(FieldErrors::from([(name.to_string(), key.to_string())]))
 }
 
 /// The content at rest: the draft as JSON, encrypted with the identity key (it holds parties'
@@ -815,7 +809,7 @@ async fn text_filer(cx: &Cx, row: &store::FilingRow, message: &str, case_number:
     let Ok(Some(mobile)) = store::person_mobile(cx.db(), row.filer_id).await else { return };
     let Ok(mobile) = MobileNumber::parse(&mobile) else { return };
     let locale = crate::i18n::Locale::zh_Hans;
-    let number = format!("{:06}", row.id);
+    let number = filing_number(row.id);
     let text = match message {
         "sms_filing_accepted" => crate::i18n::td_string!(locale, sms_filing_accepted, number = number, case_number = case_number).to_string(),
         "sms_filing_returned" => crate::i18n::td_string!(locale, sms_filing_returned, number = number).to_string(),

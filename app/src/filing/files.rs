@@ -15,11 +15,6 @@ fn db(e: sqlx::Error) -> AppError {
     internal("filing files", e)
 }
 
-fn answer(e: &AppError) -> Response {
-    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, axum::Json(e.clone())).into_response()
-}
-
 /// Receives one chunk. The chunk must start where the upload stands (`received`): after a
 /// dropped connection the browser asks where that is and sends from there, so a chunk is never
 /// written twice. The first chunk decides the type from its content; the last one moves the
@@ -27,7 +22,7 @@ fn answer(e: &AppError) -> Response {
 pub async fn put_chunk(state: AppState, parts: http::request::Parts, upload_id: i64, offset: i64, body: Bytes) -> Response {
     match receive(state, parts, upload_id, offset, body).await {
         Ok(r) => r,
-        Err(e) => answer(&e),
+        Err(e) => e.into_response(),
     }
 }
 
@@ -97,7 +92,7 @@ async fn attach(cx: &Cx, up: &store::UploadRow, file_id: i64) -> Result<(), AppE
 pub async fn get_file(state: AppState, parts: http::request::Parts, file_id: i64, download: bool) -> Response {
     match serve(state, parts, file_id, download).await {
         Ok(r) => r,
-        Err(e) => answer(&e),
+        Err(e) => e.into_response(),
     }
 }
 

@@ -913,6 +913,11 @@ impl fmt::Display for CaseNumber {
     }
 }
 
+/// The filing number people quote on the phone and on paper: the filing's id in six digits.
+pub fn filing_number(id: i64) -> String {
+    format!("{id:06}")
+}
+
 /// The calendar year in Beijing of a moment (case numbers carry the year of acceptance).
 pub fn beijing_year(t: UnixTime) -> i32 {
     let (year, _, _) = t.beijing_ymd();
@@ -2258,6 +2263,12 @@ mod tests {
         assert_eq!(clean_file_name("合同\u{0}\n\r\t扫描件.pdf"), "合同扫描件.pdf");
         assert_eq!(clean_file_name("  发票.jpg  "), "发票.jpg");
         assert_eq!(clean_file_name("证据\u{202E}fdp.exe"), "证据fdp.exe", "no right-to-left disguise");
+    }
+
+    #[test]
+    fn a_filing_number_is_six_digits_with_leading_zeros() {
+        assert_eq!(filing_number(7), "000007");
+        assert_eq!(filing_number(123_456), "123456");
     }
 
     #[test]

@@ -84,10 +84,6 @@ fn versus(i18n: I18nContext<Locale>) -> &'static str {
     t_string!(i18n, versus)
 }
 
-/// The filing number people quote: six digits.
-pub fn filing_number(id: i64) -> String {
-    format!("{id:06}")
-}
 
 fn title_or_untitled(i18n: I18nContext<Locale>, title: &str) -> String {
     if title.trim().is_empty() { t_string!(i18n, untitled_filing).to_string() } else { title.replace(" v. ", &format!(" {} ", versus(i18n))) }
@@ -793,7 +789,7 @@ fn evidence_step(view: &DraftView) -> impl IntoView + use<> {
                     <div class="field">
                         <p><strong>{move || t_string!(i18n, evidence_files)}</strong></p>
                         {list_problem(i18n, &path("files"))}
-                        <ul class="files">{e.files.iter().cloned().map(|f| view! { <li>{file_line(f.clone(), Some(format!("unlink:evidence:{n}")))}</li> }).collect_view()}</ul>
+                        <ul class="files">{e.files.iter().cloned().map(|f| view! { <li>{file_line(f, Some(format!("unlink:evidence:{n}")))}</li> }).collect_view()}</ul>
                         <Uploader filing_id=id target=format!("evidence:{n}") label=Signal::derive(move || t_string!(i18n, upload_evidence).to_string())/>
                     </div>
                     <button type="submit" name="go" value=format!("remove:evidence:{n}") class="danger">

@@ -20,7 +20,7 @@ use {
 pub async fn request_code(mobile: String, next: Option<String>) -> Result<CodeSent, AppError> {
     let cx = Cx::get()?;
     cx.limit_ip("code").await?;
-    let mobile = MobileNumber::parse(&mobile).map_err(|_| field("mobile", "error_mobile"))?;
+    let mobile = MobileNumber::parse(&mobile).map_err(|_| AppError::field("mobile", "error_mobile"))?;
     let next = safe_next(next.as_deref().unwrap_or("/me")).to_string();
     let sent = send_code(&cx, &mobile, Purpose::SignIn, &next, None).await?;
     leptos_axum::redirect("/signin/code");
@@ -63,7 +63,7 @@ pub async fn sign_in_with_code(code: String) -> Result<(), AppError> {
     let cx = Cx::get()?;
     cx.limit_ip("try").await?;
     let row = pending_row(&cx).await?.filter(|r| r.purpose == Purpose::SignIn.as_str()).ok_or_else(no_pending_code)?;
-    let typed = OtpCode::parse(&code).ok_or_else(|| field("code", "error_code_format"))?;
+    let typed = OtpCode::parse(&code).ok_or_else(|| AppError::field("code", "error_code_format"))?;
     check_code(&cx, &row, &typed).await?;
     let now = cx.now();
     let (person_id, created) = store::find_or_create_person(cx.db(), &row.mobile, now).await.map_err(db)?;
@@ -108,7 +108,7 @@ pub async fn step_up_with_code(code: String) -> Result<(), AppError> {
         .await?
         .filter(|r| r.purpose == Purpose::StepUp.as_str() && r.session_id == Some(me.session_id))
         .ok_or_else(no_pending_code)?;
-    let typed = OtpCode::parse(&code).ok_or_else(|| field("code", "error_code_format"))?;
+    let typed = OtpCode::parse(&code).ok_or_else(|| AppError::field("code", "error_code_format"))?;
     check_code(&cx, &row, &typed).await?;
     rotate(&cx, &me).await?;
     cx.set_cookie(&session::clear_cookie(PENDING_CODE_COOKIE, cx.secure_cookies()));
@@ -242,10 +242,6 @@ impl Purpose {
     }
 }
 
-#[cfg(feature = "ssr")]
-fn field(name: &str, key: &str) -> AppError {
-    AppError::Invalid(FieldErrors::from([(name.to_string(), key.to_string())]))
-}
 
 #[cfg(feature = "ssr")]
 fn db(e: sqlx::Error) -> AppError {
@@ -307,7 +303,7 @@ async fn check_code(cx: &Cx, row: &store::CodeRow, typed: &OtpCode) -> Result<()
     let burnt = matches!(verdict, Err(OtpError::TooManyTries)).then_some(now);
     store::save_code_state(cx.db(), row.id, &state, burnt).await.map_err(db)?;
     verdict.map_err(|e| match e {
-        OtpError::Wrong { .. } => field("code", "error_code_wrong"),
+        OtpError::Wrong { .. } => AppError::field("code", "error_code_wrong"),
         OtpError::Expired => AppError::Conflict("error_code_expired".into()),
         OtpError::Used => AppError::Conflict("error_code_used".into()),
         OtpError::TooManyTries => AppError::Conflict("error_code_burnt".into()),

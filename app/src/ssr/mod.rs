@@ -19,7 +19,7 @@ use std::sync::Arc;
 /// A short id to match what a person reports with what the log says (`E…`).
 pub fn reference_id() -> String {
     let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
-    format!("E{:X}", nanos % 0xFFFF_FFFF_FF)
+    format!("E{:X}", nanos % 0xFF_FFFF_FFFF)
 }
 
 /// What every request handler and server function can reach.
