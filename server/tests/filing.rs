@@ -349,11 +349,13 @@ async fn the_queue_puts_the_oldest_first_and_marks_a_filing_overdue_once_its_sev
 }
 
 #[tokio::test]
-async fn a_refused_filing_tells_the_filer_why() {
+async fn a_refused_filing_tells_the_filer_why_in_the_language_they_filed_in() {
     let app = start(&[]).await;
     let litigant = verified_browser(&app, "13800138005", "赵敏").await;
     let (id, _) = complete_civil_draft(&app, &litigant).await;
-    submit(&app, &litigant, id, "ref-0123456789abcdef").await;
+    let chose = litigant.post(format!("{}/settings/lang", app.base)).form(&[("lang", "en")]).send().await.expect("language");
+    assert!(chose.status().is_redirection(), "{}", chose.status());
+    assert_eq!(submit(&app, &litigant, id, "ref-0123456789abcdef").await.0, 200);
     let clerk = staff_browser(&app, "京0105", "clerk").await;
     let (status, _, _) = call(&app, &clerk, "filing/refuse", &[("id", &id.to_string()), ("reason", "不属于人民法院受理民事诉讼的范围")]).await;
     assert_eq!(status, 200);
@@ -361,6 +363,8 @@ async fn a_refused_filing_tells_the_filer_why() {
     assert_eq!(detail["refusal"], "不属于人民法院受理民事诉讼的范围");
     assert_eq!(detail["summary"]["status"], "Refused");
     assert_eq!(count(&app, "SELECT COUNT(*) FROM audit_log WHERE action = 'filing.refused'").await, 1);
+    let outbox = reqwest::get(format!("{}/sandbox/sms?to=13800138005", app.base)).await.expect("outbox").text().await.expect("text");
+    assert!(outbox.contains(&format!("Your filing {} was refused", app::filing::model::filing_number(id))), "the text is in English: {outbox}");
 }
 
 #[tokio::test]

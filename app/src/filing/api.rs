@@ -354,6 +354,7 @@ pub async fn submit_filing(id: i64, request_key: String, #[server(default)] decl
             court: draft.court.trim(),
             next_status: next.as_str(),
             from_status: status.as_str(),
+            locale: leptos_i18n::Locale::as_str(cx.locale()),
             now,
             audit_details: json!({ "court": draft.court.trim(), "case_type": case_type.as_str(), "files": fingerprints, "client": client_id.map(|c| format!("person:{c}")) }),
         },
@@ -803,12 +804,13 @@ async fn decide(cx: &Cx, row: &store::FilingRow, clerk: &Caller, court: &str, ki
     if decided { Ok(()) } else { Err(AppError::Conflict("error_already_decided".into())) }
 }
 
-/// Tells the filer by SMS (after the decision is stored: a failed text does not undo it).
+/// Tells the filer by SMS, in the language they filed in (after the decision is stored: a failed
+/// text does not undo it).
 #[cfg(feature = "ssr")]
 async fn text_filer(cx: &Cx, row: &store::FilingRow, message: &str, case_number: &str) {
     let Ok(Some(mobile)) = store::person_mobile(cx.db(), row.filer_id).await else { return };
     let Ok(mobile) = MobileNumber::parse(&mobile) else { return };
-    let locale = crate::i18n::Locale::zh_Hans;
+    let locale = row.locale.parse::<crate::i18n::Locale>().unwrap_or_default();
     let number = filing_number(row.id);
     let text = match message {
         "sms_filing_accepted" => crate::i18n::td_string!(locale, sms_filing_accepted, number = number, case_number = case_number).to_string(),

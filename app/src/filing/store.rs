@@ -24,10 +24,12 @@ pub struct FilingRow {
     pub arrived_at: Option<i64>,
     pub decided_at: Option<i64>,
     pub case_number: Option<String>,
+    /// The filer's language at their last submission (`zh-Hans`, `zh-Hant`, `en`).
+    pub locale: String,
 }
 
 const FILING_COLUMNS: &str = "id, filer_id, client_id, status, content, title, case_type, court_code, step, created_at, \
-     updated_at, first_submitted_at, arrived_at, decided_at, case_number";
+     updated_at, first_submitted_at, arrived_at, decided_at, case_number, locale";
 
 pub async fn create_draft(db: &SqlitePool, filer: i64, content: &[u8], now: UnixTime) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("INSERT INTO filings (filer_id, status, content, created_at, updated_at) VALUES (?, 'draft', ?, ?, ?) RETURNING id")
@@ -142,6 +144,8 @@ pub struct NewSubmission<'a> {
     pub next_status: &'a str,
     /// The status the filing must still have (`draft` or `returned`).
     pub from_status: &'a str,
+    /// The filer's language, for texts about the decision.
+    pub locale: &'a str,
     pub now: UnixTime,
     pub audit_details: serde_json::Value,
 }
@@ -168,7 +172,7 @@ pub async fn submit(db: &SqlitePool, s: NewSubmission<'_>) -> Result<Submitted, 
     }
     let moved = sqlx::query(
         "UPDATE filings SET status = ?, content = ?, title = ?, case_type = ?, court_code = ?, client_id = ?,
-           first_submitted_at = COALESCE(first_submitted_at, ?), arrived_at = ?, updated_at = ?, step = 'review'
+           first_submitted_at = COALESCE(first_submitted_at, ?), arrived_at = ?, updated_at = ?, step = 'review', locale = ?
          WHERE id = ? AND filer_id = ? AND status = ? AND deleted_at IS NULL",
     )
     .bind(s.next_status)
@@ -180,6 +184,7 @@ pub async fn submit(db: &SqlitePool, s: NewSubmission<'_>) -> Result<Submitted, 
     .bind(s.now.0)
     .bind(s.now.0)
     .bind(s.now.0)
+    .bind(s.locale)
     .bind(s.filing_id)
     .bind(s.filer_id)
     .bind(s.from_status)
