@@ -155,6 +155,7 @@ async fn a_litigant_files_a_civil_case_with_evidence_and_a_clerk_accepts_it() {
     assert_eq!(status, 200, "{receipt}");
     assert_eq!(receipt["court_code"], "京0105");
     assert_eq!(receipt["court_name"], "北京市朝阳区人民法院");
+    assert_eq!(call(&app, &litigant, "filing/mine", &[]).await.1[0]["court_name"], "北京市朝阳区人民法院", "the list names the court");
     assert_eq!(receipt["files"][0]["sha256"], hex::encode(Sha256::digest(&file)));
     assert_eq!(count(&app, "SELECT COUNT(*) FROM audit_log WHERE action = 'filing.submitted'").await, 1);
 

@@ -192,11 +192,7 @@ pub async fn my_filings() -> Result<Vec<FilingSummary>, AppError> {
     let cx = Cx::get()?;
     let me = cx.require_verified().await?;
     let rows = store::filings_of(cx.db(), me.person_id).await.map_err(db)?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        out.push(summary(&cx, &me, &row).await?);
-    }
-    Ok(out)
+    rows.iter().map(|row| summary(&me, row)).collect()
 }
 
 /// A draft (or returned filing) with what its step needs. Another person's is "not found".
@@ -403,7 +399,7 @@ pub async fn get_filing(id: i64) -> Result<FilingDetail, AppError> {
     let returned = if status == FilingStatus::Returned { latest_return(&cx, id).await?.0 } else { Vec::new() };
     let refusal = events.iter().rev().find(|e| e.kind == "refused").and_then(|e| e.reason.clone());
     Ok(FilingDetail {
-        summary: summary(&cx, &me, &row).await?,
+        summary: summary(&me, &row)?,
         draft,
         receipt,
         events,
@@ -479,11 +475,7 @@ pub async fn review_queue() -> Result<Vec<QueueItem>, AppError> {
     let cx = Cx::get()?;
     let (_, court) = require_reviewer(&cx).await?;
     let rows = store::queue(cx.db(), court.as_str()).await.map_err(db)?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        out.push(queue_item(&cx, &row).await?);
-    }
-    Ok(out)
+    rows.iter().map(|row| queue_item(&cx, row)).collect()
 }
 
 /// A submitted filing of the clerk's court, as last submitted. Other courts' filings and drafts
@@ -499,7 +491,7 @@ pub async fn review_filing(id: i64) -> Result<ReviewView, AppError> {
         None => None,
     };
     Ok(ReviewView {
-        item: queue_item(&cx, &row).await?,
+        item: queue_item(&cx, &row)?,
         status: status_of(&row)?,
         draft: open(&cx, &content)?,
         court_name: store::court_name(cx.db(), court.as_str()).await.map_err(db)?.unwrap_or_default(),
@@ -707,14 +699,11 @@ fn receipt(row: &store::FilingRow, draft: &Draft, court_name: &str, at: UnixTime
 }
 
 #[cfg(feature = "ssr")]
-async fn summary(cx: &Cx, me: &Caller, row: &store::FilingRow) -> Result<FilingSummary, AppError> {
-    let court_name = match &row.court_code {
-        Some(code) => store::court_name(cx.db(), code).await.map_err(db)?.unwrap_or_default(),
-        None => String::new(),
-    };
+fn summary(me: &Caller, row: &store::FilingRow) -> Result<FilingSummary, AppError> {
+    let court_name = row.court_name.clone().unwrap_or_default();
     let (for_client, filed_by_lawyer) = match row.client_id {
-        Some(client) if row.filer_id == me.person_id => (store::person_name(cx.db(), client).await.map_err(db)?, None),
-        Some(_) => (None, store::person_name(cx.db(), row.filer_id).await.map_err(db)?),
+        Some(_) if row.filer_id == me.person_id => (row.client_name.clone(), None),
+        Some(_) => (None, row.filer_name.clone()),
         None => (None, None),
     };
     Ok(FilingSummary {
@@ -774,10 +763,10 @@ async fn court_filing(cx: &Cx, court: &str, id: i64) -> Result<store::FilingRow,
 }
 
 #[cfg(feature = "ssr")]
-async fn queue_item(cx: &Cx, row: &store::FilingRow) -> Result<QueueItem, AppError> {
+fn queue_item(cx: &Cx, row: &store::FilingRow) -> Result<QueueItem, AppError> {
     let arrived = UnixTime(row.arrived_at.unwrap_or(row.updated_at));
     let now = cx.now();
-    let filer_name = store::person_name(cx.db(), row.filer_id).await.map_err(db)?.unwrap_or_default();
+    let filer_name = row.filer_name.clone().unwrap_or_default();
     Ok(QueueItem {
         id: row.id,
         title: row.title.clone(),

@@ -26,10 +26,18 @@ pub struct FilingRow {
     pub case_number: Option<String>,
     /// The filer's language at their last submission (`zh-Hans`, `zh-Hant`, `en`).
     pub locale: String,
+    /// Read with the row, so lists need no query per row.
+    pub court_name: Option<String>,
+    pub filer_name: Option<String>,
+    pub client_name: Option<String>,
 }
 
-const FILING_COLUMNS: &str = "id, filer_id, client_id, status, content, title, case_type, court_code, step, created_at, \
-     updated_at, first_submitted_at, arrived_at, decided_at, case_number, locale";
+/// Every filing read comes with the names lists show; `f` is the filing.
+const FILING_SELECT: &str = "SELECT f.id, f.filer_id, f.client_id, f.status, f.content, f.title, f.case_type, f.court_code, \
+     f.step, f.created_at, f.updated_at, f.first_submitted_at, f.arrived_at, f.decided_at, f.case_number, f.locale, \
+     c.name AS court_name, filer.legal_name AS filer_name, client.legal_name AS client_name \
+     FROM filings f LEFT JOIN courts c ON c.code = f.court_code \
+     LEFT JOIN people filer ON filer.id = f.filer_id LEFT JOIN people client ON client.id = f.client_id";
 
 pub async fn create_draft(db: &SqlitePool, filer: i64, content: &[u8], now: UnixTime) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("INSERT INTO filings (filer_id, status, content, created_at, updated_at) VALUES (?, 'draft', ?, ?, ?) RETURNING id")
@@ -43,7 +51,7 @@ pub async fn create_draft(db: &SqlitePool, filer: i64, content: &[u8], now: Unix
 
 /// A filing that was not deleted.
 pub async fn filing(db: &SqlitePool, id: i64) -> Result<Option<FilingRow>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {FILING_COLUMNS} FROM filings WHERE id = ? AND deleted_at IS NULL"))
+    sqlx::query_as(&format!("{FILING_SELECT} WHERE f.id = ? AND f.deleted_at IS NULL"))
         .bind(id)
         .fetch_optional(db)
         .await
@@ -91,8 +99,8 @@ pub async fn delete_draft(db: &SqlitePool, id: i64, filer: i64, now: UnixTime) -
 /// The filings a person filed or is the represented client of, newest first.
 pub async fn filings_of(db: &SqlitePool, person: i64) -> Result<Vec<FilingRow>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT {FILING_COLUMNS} FROM filings WHERE (filer_id = ?1 OR (client_id = ?1 AND status <> 'draft'))
-           AND deleted_at IS NULL ORDER BY updated_at DESC, id DESC"
+        "{FILING_SELECT} WHERE (f.filer_id = ?1 OR (f.client_id = ?1 AND f.status <> 'draft'))
+           AND f.deleted_at IS NULL ORDER BY f.updated_at DESC, f.id DESC"
     ))
     .bind(person)
     .fetch_all(db)
@@ -249,8 +257,8 @@ pub async fn events(db: &SqlitePool, filing: i64) -> Result<Vec<(i64, String, St
 /// Filings of one court waiting for a decision, oldest arrival first.
 pub async fn queue(db: &SqlitePool, court: &str) -> Result<Vec<FilingRow>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT {FILING_COLUMNS} FROM filings WHERE court_code = ? AND status IN ('submitted', 'resubmitted')
-           AND deleted_at IS NULL ORDER BY arrived_at, id"
+        "{FILING_SELECT} WHERE f.court_code = ? AND f.status IN ('submitted', 'resubmitted')
+           AND f.deleted_at IS NULL ORDER BY f.arrived_at, f.id"
     ))
     .bind(court)
     .fetch_all(db)
