@@ -19,6 +19,11 @@ const html = await (await fetch(base + '/')).text();
 const urls = new Set();
 for (const m of html.matchAll(/(?:href|src)="(\/pkg\/[^"]+)"/g)) urls.add(m[1]);
 // The hydration script names the JS and WASM; the module preload and fetch preload carry them too.
+// The JS glue imports the split loader (`__wasm_split.*.js`), which the browser fetches as well.
+for (const url of [...urls].filter((u) => u.endsWith('.js'))) {
+  const js = await (await fetch(base + url)).text();
+  for (const m of js.matchAll(/from\s*"\.\/([^"]+\.js)"/g)) urls.add(url.replace(/[^/]+$/, m[1]));
+}
 const rows = [];
 const totals = { js: [0, 0, 0], wasm: [0, 0, 0], css: [0, 0, 0] };
 for (const url of urls) {
