@@ -178,6 +178,7 @@ pub async fn build(config: &Config) -> Result<(Router, ServerState), String> {
         // Real providers are configured per court; until one is, sending fails with a clear message.
         (Arc::new(NoSms), Arc::new(NoRegistry))
     };
+    warn_if_calendar_is_out_of_date(Clock::default().now());
     let state = ServerState {
         app: AppState {
             clock: Clock::default(),
@@ -264,4 +265,19 @@ async fn shutdown_signal() {
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
     tracing::info!("shutdown signal received: finishing open requests");
+}
+
+/// Statutory periods ending on a public holiday run on to the next working day; a year missing
+/// from the calendar counts weekends only, which would end some periods too early.
+fn warn_if_calendar_is_out_of_date(now: app::identity::model::UnixTime) {
+    use app::courts::calendar::knows_year;
+    let (year, month, _) = now.beijing_ymd();
+    // The State Council publishes next year's holidays in November or December.
+    let years = if month == 12 { vec![year, year + 1] } else { vec![year] };
+    for year in years.into_iter().filter(|y| !knows_year(*y)) {
+        tracing::warn!(
+            year,
+            "the courts' calendar has no public holidays for this year, so statutory periods move past weekends only: add the State Council's notice to app/src/courts/calendar.rs"
+        );
+    }
 }

@@ -831,10 +831,11 @@ impl FilingStatus {
 pub const REVIEW_DAYS: i64 = 7;
 
 /// The end of the review period: 24:00 Beijing time of the 7th day after the day the filing
-/// arrived (the period starts the day after arrival). Holidays are not counted here (they only
-/// extend periods that end on one; the Cases area keeps the calendar).
+/// arrived (the period starts the day after arrival), or of the first working day after it when
+/// that 7th day is a weekend day or public holiday (Civil Procedure Law art. 86).
 pub fn review_deadline(arrived: UnixTime) -> UnixTime {
-    UnixTime::beijing_midnight(arrived.beijing_day().saturating_add(REVIEW_DAYS + 1))
+    let last_day = crate::courts::calendar::period_end(arrived.beijing_day().saturating_add(REVIEW_DAYS));
+    UnixTime::beijing_midnight(last_day.saturating_add(1))
 }
 
 /// Whole days a filing has waited (Beijing calendar days since arrival), for the queue.
@@ -2024,6 +2025,16 @@ mod tests {
         assert_eq!(review_deadline(bj(2028, 2, 25, 10, 0)), bj(2028, 3, 4, 0, 0), "2028 is a leap year");
         assert_eq!(review_deadline(bj(2026, 12, 28, 9, 0)), bj(2027, 1, 5, 0, 0));
         assert_eq!(review_deadline(bj(2026, 12, 31, 23, 59)), bj(2027, 1, 8, 0, 0));
+    }
+
+    #[test]
+    fn a_review_period_ending_on_a_weekend_or_holiday_runs_to_the_next_working_day() {
+        // 7th day Saturday 14 March → Monday 16 March.
+        assert_eq!(review_deadline(bj(2026, 3, 7, 10, 0)), bj(2026, 3, 17, 0, 0));
+        // 7th day 1 October (国庆节, to 7 October) → Thursday 8 October.
+        assert_eq!(review_deadline(bj(2026, 9, 24, 10, 0)), bj(2026, 10, 9, 0, 0));
+        // 7th day Saturday 14 February, a working day (调休): no extension.
+        assert_eq!(review_deadline(bj(2026, 2, 7, 10, 0)), bj(2026, 2, 15, 0, 0));
     }
 
     #[test]
