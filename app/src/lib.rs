@@ -5,6 +5,7 @@
 pub mod app;
 pub mod courts;
 pub mod error;
+pub mod fees;
 pub mod filing;
 pub mod identity;
 mod newtype;

@@ -1,0 +1,838 @@
+//! Court fees under the Measures on the Payment of Litigation Costs (诉讼费用交纳办法, State
+//! Council Order No. 481, in force 2007-04-01): what a case or an application costs, band by
+//! band, the halving rules, the cases that cost nothing, and the difference a changed claim
+//! makes. Pure: the browser shows the filer the same working the server charges.
+//!
+//! **Rounding.** Every band is worked out exactly, in ten-thousandths of a fen; halving and
+//! thirds are applied to that exact figure; the result is rounded **once, at the end, half up to
+//! the fen** (四舍五入到分). Caps (preservation 5,000 yuan, bankruptcy 300,000 yuan) apply after
+//! that rounding. So a figure never drifts by a fen depending on the order of the steps, and the
+//! working shown band by band adds up to the total except for that one rounding.
+use crate::filing::model::Fen;
+use serde::{Deserialize, Serialize};
+
+/// What is being charged: a case (案件受理费, art. 13) or an application (申请费, art. 14), or a
+/// case that costs nothing (art. 8).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum FeeKind {
+    /// 13(一) property cases: cumulative bands on the amount claimed.
+    Property,
+    /// 13(二)1 divorce: a fixed fee; property division free to 200,000, then 0.5%.
+    Divorce,
+    /// 13(二)2 personality rights: a fixed fee; damages free to 50,000, 1% to 100,000, 0.5% above.
+    PersonalityRights,
+    /// 13(二)3 other non-property cases: a fixed fee.
+    OtherNonProperty,
+    /// 13(三) intellectual property: a fixed fee without an amount, the property bands with one.
+    IntellectualProperty,
+    /// 13(四) labour disputes: 10 yuan.
+    Labour,
+    /// 13(五) administrative cases: 50 yuan.
+    Administrative,
+    /// 13(五) trademark, patent and maritime administrative cases: 100 yuan.
+    AdministrativeIpMaritime,
+    /// 13(六) a jurisdiction objection that fails: a fixed fee.
+    JurisdictionObjection,
+    /// 14(一) enforcement: a fixed fee without an amount, bands with one.
+    Enforcement,
+    /// 14(二) preservation: 30 yuan to 1,000 (or without an amount), bands above, at most 5,000.
+    Preservation,
+    /// 14(三) payment order (支付令): a third of the property fee.
+    PaymentOrder,
+    /// 14(四) public summons (公示催告): 100 yuan.
+    PublicSummons,
+    /// 14(五) setting aside an arbitral award or ruling on an arbitration agreement: 400 yuan.
+    Arbitration,
+    /// 14(六) bankruptcy: half the property fee on the estate, at most 300,000 yuan.
+    Bankruptcy,
+    /// Art. 8: special procedure, refused or dismissed cases, appeals against those rulings,
+    /// administrative compensation: no case fee.
+    NoFee,
+}
+
+/// Whether a kind takes an amount: required, optional (changes the fee when given), or none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AmountUse {
+    Required,
+    Optional,
+    None,
+}
+
+impl FeeKind {
+    pub const ALL: [FeeKind; 16] = [
+        FeeKind::Property,
+        FeeKind::Divorce,
+        FeeKind::PersonalityRights,
+        FeeKind::OtherNonProperty,
+        FeeKind::IntellectualProperty,
+        FeeKind::Labour,
+        FeeKind::Administrative,
+        FeeKind::AdministrativeIpMaritime,
+        FeeKind::JurisdictionObjection,
+        FeeKind::Enforcement,
+        FeeKind::Preservation,
+        FeeKind::PaymentOrder,
+        FeeKind::PublicSummons,
+        FeeKind::Arbitration,
+        FeeKind::Bankruptcy,
+        FeeKind::NoFee,
+    ];
+
+    /// Stable name for forms, URLs and storage.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FeeKind::Property => "property",
+            FeeKind::Divorce => "divorce",
+            FeeKind::PersonalityRights => "personality",
+            FeeKind::OtherNonProperty => "non_property",
+            FeeKind::IntellectualProperty => "ip",
+            FeeKind::Labour => "labour",
+            FeeKind::Administrative => "administrative",
+            FeeKind::AdministrativeIpMaritime => "administrative_ip",
+            FeeKind::JurisdictionObjection => "jurisdiction",
+            FeeKind::Enforcement => "enforcement",
+            FeeKind::Preservation => "preservation",
+            FeeKind::PaymentOrder => "payment_order",
+            FeeKind::PublicSummons => "public_summons",
+            FeeKind::Arbitration => "arbitration",
+            FeeKind::Bankruptcy => "bankruptcy",
+            FeeKind::NoFee => "no_fee",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<FeeKind> {
+        let raw = raw.trim();
+        FeeKind::ALL.into_iter().find(|k| k.as_str() == raw)
+    }
+
+    /// The article of the Measures that sets this fee, e.g. `13(一)`.
+    pub fn article(self) -> &'static str {
+        match self {
+            FeeKind::Property => "13(一)",
+            FeeKind::Divorce | FeeKind::PersonalityRights | FeeKind::OtherNonProperty => "13(二)",
+            FeeKind::IntellectualProperty => "13(三)",
+            FeeKind::Labour => "13(四)",
+            FeeKind::Administrative | FeeKind::AdministrativeIpMaritime => "13(五)",
+            FeeKind::JurisdictionObjection => "13(六)",
+            FeeKind::Enforcement => "14(一)",
+            FeeKind::Preservation => "14(二)",
+            FeeKind::PaymentOrder => "14(三)",
+            FeeKind::PublicSummons => "14(四)",
+            FeeKind::Arbitration => "14(五)",
+            FeeKind::Bankruptcy => "14(六)",
+            FeeKind::NoFee => "8",
+        }
+    }
+
+    pub fn amount_use(self) -> AmountUse {
+        match self {
+            FeeKind::Property | FeeKind::PaymentOrder | FeeKind::Bankruptcy => AmountUse::Required,
+            FeeKind::Divorce
+            | FeeKind::PersonalityRights
+            | FeeKind::IntellectualProperty
+            | FeeKind::Enforcement
+            | FeeKind::Preservation => AmountUse::Optional,
+            _ => AmountUse::None,
+        }
+    }
+
+    /// A case acceptance fee (art. 13), which the halving rules of arts. 15, 16 and 18 reduce;
+    /// application fees (art. 14) are never halved.
+    pub fn is_case_fee(self) -> bool {
+        self.article().starts_with("13")
+    }
+}
+
+/// Why a case fee is halved (arts. 15, 16, 18). Several may apply; the fee is halved once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Halving {
+    /// Art. 15: the case ends by mediation (调解结案).
+    Mediation,
+    /// Art. 15: the plaintiff withdraws (撤诉).
+    Withdrawal,
+    /// Art. 16: tried under the simplified procedure (简易程序).
+    SimplifiedProcedure,
+    /// Art. 18: a counterclaim, or a third party's own claim, heard together with the case.
+    CounterclaimOrThirdParty,
+}
+
+impl Halving {
+    pub const ALL: [Halving; 4] =
+        [Halving::Mediation, Halving::Withdrawal, Halving::SimplifiedProcedure, Halving::CounterclaimOrThirdParty];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Halving::Mediation => "mediation",
+            Halving::Withdrawal => "withdrawal",
+            Halving::SimplifiedProcedure => "simplified",
+            Halving::CounterclaimOrThirdParty => "counterclaim",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Halving> {
+        Halving::ALL.into_iter().find(|h| h.as_str() == raw.trim())
+    }
+
+    pub fn article(self) -> &'static str {
+        match self {
+            Halving::Mediation | Halving::Withdrawal => "15",
+            Halving::SimplifiedProcedure => "16",
+            Halving::CounterclaimOrThirdParty => "18",
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The province's figures inside the ranges of the Measures
+
+/// The fixed fees the Measures give as a range; each province sets its figure (art. 13 last
+/// paragraph, art. 14). Amounts in fen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProvinceRates {
+    /// Divorce, 50–300 yuan a case.
+    pub divorce: Fen,
+    /// Personality rights, 100–500 yuan.
+    pub personality: Fen,
+    /// Other non-property cases, 50–100 yuan.
+    pub non_property: Fen,
+    /// Intellectual property without an amount, 500–1,000 yuan.
+    pub ip_without_amount: Fen,
+    /// A failed jurisdiction objection, 50–100 yuan.
+    pub jurisdiction_objection: Fen,
+    /// Enforcement without an amount, 50–500 yuan.
+    pub enforcement_without_amount: Fen,
+}
+
+/// A province's figure outside the range the Measures allow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{name} must be {min}–{max} yuan")]
+pub struct RateError {
+    pub name: &'static str,
+    pub min: i64,
+    pub max: i64,
+}
+
+impl Default for ProvinceRates {
+    /// The lowest figure of each range, until the province's own figures are configured.
+    fn default() -> Self {
+        ProvinceRates {
+            divorce: yuan(50),
+            personality: yuan(100),
+            non_property: yuan(50),
+            ip_without_amount: yuan(500),
+            jurisdiction_objection: yuan(50),
+            enforcement_without_amount: yuan(50),
+        }
+    }
+}
+
+impl ProvinceRates {
+    /// Each figure's name (as configured), its range in yuan, and where it is kept.
+    pub const RANGES: [(&'static str, i64, i64); 6] = [
+        ("divorce", 50, 300),
+        ("personality", 100, 500),
+        ("non_property", 50, 100),
+        ("ip_without_amount", 500, 1_000),
+        ("jurisdiction_objection", 50, 100),
+        ("enforcement_without_amount", 50, 500),
+    ];
+
+    fn slot(&mut self, name: &str) -> Option<&mut Fen> {
+        Some(match name {
+            "divorce" => &mut self.divorce,
+            "personality" => &mut self.personality,
+            "non_property" => &mut self.non_property,
+            "ip_without_amount" => &mut self.ip_without_amount,
+            "jurisdiction_objection" => &mut self.jurisdiction_objection,
+            "enforcement_without_amount" => &mut self.enforcement_without_amount,
+            _ => return None,
+        })
+    }
+
+    /// Sets one figure (whole yuan), checked against the Measures' range.
+    pub fn set(&mut self, name: &str, yuan_amount: i64) -> Result<(), RateError> {
+        let &(static_name, min, max) = Self::RANGES
+            .iter()
+            .find(|(n, _, _)| *n == name)
+            .ok_or(RateError { name: "unknown fee", min: 0, max: 0 })?;
+        if !(min..=max).contains(&yuan_amount) {
+            return Err(RateError { name: static_name, min, max });
+        }
+        if let Some(slot) = self.slot(name) {
+            *slot = yuan(yuan_amount);
+        }
+        Ok(())
+    }
+}
+
+const fn yuan(y: i64) -> Fen {
+    Fen(y * 100)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bands
+
+/// One band of a cumulative scale: the part of the amount above `from` (up to the next band's
+/// `from`) is charged at `rate_bp` basis points (1 bp = 0.01%).
+#[derive(Clone, Copy, Debug)]
+struct Band {
+    from: Fen,
+    rate_bp: i64,
+}
+
+/// 13(一): 50 yuan to 10,000, then 2.5%, 2%, 1.5%, 1%, 0.9%, 0.8%, 0.7%, 0.6%, 0.5%.
+const PROPERTY_BANDS: [Band; 9] = [
+    Band { from: yuan(10_000), rate_bp: 250 },
+    Band { from: yuan(100_000), rate_bp: 200 },
+    Band { from: yuan(200_000), rate_bp: 150 },
+    Band { from: yuan(500_000), rate_bp: 100 },
+    Band { from: yuan(1_000_000), rate_bp: 90 },
+    Band { from: yuan(2_000_000), rate_bp: 80 },
+    Band { from: yuan(5_000_000), rate_bp: 70 },
+    Band { from: yuan(10_000_000), rate_bp: 60 },
+    Band { from: yuan(20_000_000), rate_bp: 50 },
+];
+const PROPERTY_BASE: Fen = yuan(50);
+
+/// 14(一): 50 yuan to 10,000, then 1.5%, 1%, 0.5%, 0.1%.
+const ENFORCEMENT_BANDS: [Band; 4] = [
+    Band { from: yuan(10_000), rate_bp: 150 },
+    Band { from: yuan(500_000), rate_bp: 100 },
+    Band { from: yuan(5_000_000), rate_bp: 50 },
+    Band { from: yuan(10_000_000), rate_bp: 10 },
+];
+const ENFORCEMENT_BASE: Fen = yuan(50);
+
+/// 14(二): 30 yuan to 1,000, then 1%, 0.5%; at most 5,000 yuan.
+const PRESERVATION_BANDS: [Band; 2] = [Band { from: yuan(1_000), rate_bp: 100 }, Band { from: yuan(100_000), rate_bp: 50 }];
+const PRESERVATION_BASE: Fen = yuan(30);
+const PRESERVATION_CAP: Fen = yuan(5_000);
+
+/// 13(二)1: property division above 200,000 at 0.5%.
+const DIVORCE_PROPERTY_BANDS: [Band; 1] = [Band { from: yuan(200_000), rate_bp: 50 }];
+/// 13(二)2: damages above 50,000 at 1%, above 100,000 at 0.5%.
+const PERSONALITY_DAMAGES_BANDS: [Band; 2] = [Band { from: yuan(50_000), rate_bp: 100 }, Band { from: yuan(100_000), rate_bp: 50 }];
+
+const BANKRUPTCY_CAP: Fen = yuan(300_000);
+
+/// Exact amounts are kept in ten-thousandths of a fen, so a basis-point rate times an amount in
+/// fen is a whole number.
+const EXACT_PER_FEN: i128 = 10_000;
+
+/// Rounds an exact amount, divided by `divisor`, half up to the fen.
+fn round_to_fen(exact: i128, divisor: i128) -> Fen {
+    let denominator = EXACT_PER_FEN * divisor;
+    // Amounts are never negative here; half up = add half the denominator, then floor.
+    let fen = (exact * 2 + denominator) / (denominator * 2);
+    Fen(i64::try_from(fen).unwrap_or(i64::MAX))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The working
+
+/// One line of the working, in the order it is applied.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Line {
+    /// A fixed fee for the case or application (or the base fee of a banded scale, which covers
+    /// amounts up to `up_to`).
+    Fixed { fee: Fen, up_to: Option<Fen> },
+    /// A band: `part` of the amount (between `from` and `to`) at `rate_bp` basis points.
+    Band { from: Fen, to: Option<Fen>, part: Fen, rate_bp: i64, fee: Fen },
+    /// A part of the amount that costs nothing (property division to 200,000; damages to 50,000).
+    FreePart { up_to: Fen },
+    /// The fee is a fraction of the property fee on the same amount (payment order ⅓,
+    /// bankruptcy ½).
+    Fraction { numerator: i64, denominator: i64 },
+    /// Halved once, for these reasons (arts. 15, 16, 18).
+    Halved { reasons: Vec<Halving> },
+    /// Capped (preservation 5,000; bankruptcy 300,000).
+    Capped { cap: Fen },
+    /// No case fee (art. 8).
+    NoFee,
+}
+
+/// A fee and how it was reached.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Working {
+    pub kind: FeeKind,
+    pub amount: Option<Fen>,
+    pub lines: Vec<Line>,
+    /// The fee before halving (what is paid in advance, 预交).
+    pub full: Fen,
+    /// The fee after the halving rules that apply (equal to `full` when none does).
+    pub total: Fen,
+}
+
+/// Why a fee cannot be worked out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum FeeError {
+    #[error("this fee is worked out on an amount: enter the amount")]
+    AmountRequired,
+    #[error("this fee does not depend on an amount")]
+    AmountNotUsed,
+    #[error("the amount must be more than zero")]
+    AmountNotPositive,
+}
+
+impl FeeError {
+    /// The translation key of the message shown next to the amount.
+    pub fn key(self) -> &'static str {
+        match self {
+            FeeError::AmountRequired => "error_fee_amount_required",
+            FeeError::AmountNotUsed => "error_fee_amount_not_used",
+            FeeError::AmountNotPositive => "error_amount_positive",
+        }
+    }
+}
+
+/// Adds the cumulative bands an amount reaches: returns the lines and the exact sum.
+fn banded(amount: Fen, bands: &[Band]) -> (Vec<Line>, i128) {
+    let mut lines = Vec::new();
+    let mut exact: i128 = 0;
+    for (i, band) in bands.iter().enumerate() {
+        if amount <= band.from {
+            break;
+        }
+        let to = bands.get(i + 1).map(|next| next.from);
+        let top = to.map_or(amount, |t| t.min(amount));
+        let part = Fen(top.0 - band.from.0);
+        let band_exact = i128::from(part.0) * i128::from(band.rate_bp);
+        exact += band_exact;
+        lines.push(Line::Band { from: band.from, to, part, rate_bp: band.rate_bp, fee: round_to_fen(band_exact, 1) });
+    }
+    (lines, exact)
+}
+
+fn exact(fee: Fen) -> i128 {
+    i128::from(fee.0) * EXACT_PER_FEN
+}
+
+/// A banded scale with a base fee that covers amounts up to the first band.
+fn scale(amount: Fen, base: Fen, bands: &[Band]) -> (Vec<Line>, i128) {
+    let mut lines = vec![Line::Fixed { fee: base, up_to: bands.first().map(|b| b.from) }];
+    let (band_lines, band_exact) = banded(amount, bands);
+    lines.extend(band_lines);
+    (lines, exact(base) + band_exact)
+}
+
+/// Works out the fee for `kind` on `amount` with the province's figures; `halving` lists the
+/// reasons to halve a case fee (each counted once; application fees are never halved).
+pub fn calculate(
+    kind: FeeKind,
+    amount: Option<Fen>,
+    halving: &[Halving],
+    rates: &ProvinceRates,
+) -> Result<Working, FeeError> {
+    if let Some(a) = amount
+        && a.0 <= 0
+    {
+        return Err(FeeError::AmountNotPositive);
+    }
+    let amount = match (kind.amount_use(), amount) {
+        (AmountUse::Required, None) => return Err(FeeError::AmountRequired),
+        (AmountUse::None, Some(_)) => return Err(FeeError::AmountNotUsed),
+        (_, a) => a,
+    };
+    let fixed = |fee: Fen| (vec![Line::Fixed { fee, up_to: None }], exact(fee));
+    let (mut lines, exact_fee, divisor, cap) = match kind {
+        FeeKind::Property => {
+            let (l, e) = scale(amount.unwrap_or_default(), PROPERTY_BASE, &PROPERTY_BANDS);
+            (l, e, 1, None)
+        }
+        FeeKind::Divorce | FeeKind::PersonalityRights => {
+            let (base, free_to, bands): (Fen, Fen, &[Band]) = if kind == FeeKind::Divorce {
+                (rates.divorce, yuan(200_000), &DIVORCE_PROPERTY_BANDS)
+            } else {
+                (rates.personality, yuan(50_000), &PERSONALITY_DAMAGES_BANDS)
+            };
+            let (mut l, mut e) = fixed(base);
+            if let Some(a) = amount {
+                l.push(Line::FreePart { up_to: free_to });
+                let (band_lines, band_exact) = banded(a, bands);
+                l.extend(band_lines);
+                e += band_exact;
+            }
+            (l, e, 1, None)
+        }
+        FeeKind::OtherNonProperty => {
+            let (l, e) = fixed(rates.non_property);
+            (l, e, 1, None)
+        }
+        FeeKind::IntellectualProperty => {
+            let (l, e) = match amount {
+                Some(a) => scale(a, PROPERTY_BASE, &PROPERTY_BANDS),
+                None => fixed(rates.ip_without_amount),
+            };
+            (l, e, 1, None)
+        }
+        FeeKind::Labour => {
+            let (l, e) = fixed(yuan(10));
+            (l, e, 1, None)
+        }
+        FeeKind::Administrative => {
+            let (l, e) = fixed(yuan(50));
+            (l, e, 1, None)
+        }
+        FeeKind::AdministrativeIpMaritime => {
+            let (l, e) = fixed(yuan(100));
+            (l, e, 1, None)
+        }
+        FeeKind::JurisdictionObjection => {
+            let (l, e) = fixed(rates.jurisdiction_objection);
+            (l, e, 1, None)
+        }
+        FeeKind::Enforcement => {
+            let (l, e) = match amount {
+                Some(a) => scale(a, ENFORCEMENT_BASE, &ENFORCEMENT_BANDS),
+                None => fixed(rates.enforcement_without_amount),
+            };
+            (l, e, 1, None)
+        }
+        FeeKind::Preservation => {
+            let (l, e) = match amount {
+                Some(a) => scale(a, PRESERVATION_BASE, &PRESERVATION_BANDS),
+                None => fixed(PRESERVATION_BASE),
+            };
+            (l, e, 1, Some(PRESERVATION_CAP))
+        }
+        FeeKind::PaymentOrder | FeeKind::Bankruptcy => {
+            let (mut l, e) = scale(amount.unwrap_or_default(), PROPERTY_BASE, &PROPERTY_BANDS);
+            let (denominator, cap) = if kind == FeeKind::PaymentOrder { (3, None) } else { (2, Some(BANKRUPTCY_CAP)) };
+            l.push(Line::Fraction { numerator: 1, denominator });
+            (l, e, i128::from(denominator), cap)
+        }
+        FeeKind::PublicSummons => {
+            let (l, e) = fixed(yuan(100));
+            (l, e, 1, None)
+        }
+        FeeKind::Arbitration => {
+            let (l, e) = fixed(yuan(400));
+            (l, e, 1, None)
+        }
+        FeeKind::NoFee => (vec![Line::NoFee], 0, 1, None),
+    };
+    let capped = |fee: Fen, lines: &mut Vec<Line>| match cap {
+        Some(cap) if fee > cap => {
+            lines.push(Line::Capped { cap });
+            cap
+        }
+        _ => fee,
+    };
+    let full = capped(round_to_fen(exact_fee, divisor), &mut lines);
+    let mut reasons: Vec<Halving> = Vec::new();
+    for h in halving {
+        if !reasons.contains(h) {
+            reasons.push(*h);
+        }
+    }
+    let total = if kind.is_case_fee() && !reasons.is_empty() && full.0 > 0 {
+        lines.push(Line::Halved { reasons });
+        // Halved on the exact figure (no cap applies to case fees), then rounded once.
+        round_to_fen(exact_fee, divisor * 2)
+    } else {
+        full
+    };
+    Ok(Working { kind, amount, lines, full, total })
+}
+
+/// What a changed claim means for what was paid (art. 21): pay the difference, or get it back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Adjustment {
+    TopUp(Fen),
+    Refund(Fen),
+    Nothing,
+}
+
+/// The difference between the fee already paid and the fee on the changed claim.
+pub fn adjustment(paid: Fen, now_due: Fen) -> Adjustment {
+    match now_due.0 - paid.0 {
+        d if d > 0 => Adjustment::TopUp(Fen(d)),
+        d if d < 0 => Adjustment::Refund(Fen(-d)),
+        _ => Adjustment::Nothing,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fee(kind: FeeKind, amount_yuan: Option<&str>) -> Fen {
+        let amount = amount_yuan.map(|a| Fen::parse_yuan(a).expect("amount"));
+        calculate(kind, amount, &[], &ProvinceRates::default()).expect("fee").total
+    }
+
+    fn y(s: &str) -> Fen {
+        Fen::parse_yuan(s).expect("yuan")
+    }
+
+    #[test]
+    fn property_fees_match_the_issue_examples() {
+        for (amount, expected) in
+            [("10000", "50"), ("100000", "2300"), ("150000", "3300"), ("1000000", "13800")]
+        {
+            assert_eq!(fee(FeeKind::Property, Some(amount)), y(expected), "{amount}");
+        }
+    }
+
+    #[test]
+    fn property_fees_at_every_band_edge_and_inside_every_band() {
+        let table = [
+            ("0.01", "50"),
+            ("9999.99", "50"),
+            ("10000", "50"),
+            ("10000.01", "50"),     // 50 + 0.01 × 2.5% = 50.00025
+            ("10000.20", "50.01"),  // 50 + 0.005: half up
+            ("50000", "1050"),      // 50 + 40,000 × 2.5%
+            ("100000", "2300"),
+            ("150000", "3300"),
+            ("200000", "4300"),
+            ("350000", "6550"),     // 4,300 + 150,000 × 1.5%
+            ("500000", "8800"),
+            ("750000", "11300"),    // 8,800 + 250,000 × 1%
+            ("1000000", "13800"),
+            ("1500000", "18300"),   // 13,800 + 500,000 × 0.9%
+            ("2000000", "22800"),
+            ("3000000", "30800"),   // 22,800 + 1,000,000 × 0.8%
+            ("5000000", "46800"),
+            ("8000000", "67800"),   // 46,800 + 3,000,000 × 0.7%
+            ("10000000", "81800"),
+            ("15000000", "111800"), // 81,800 + 5,000,000 × 0.6%
+            ("20000000", "141800"),
+            ("30000000", "191800"), // 141,800 + 10,000,000 × 0.5%
+        ];
+        for (amount, expected) in table {
+            assert_eq!(fee(FeeKind::Property, Some(amount)), y(expected), "property {amount}");
+        }
+    }
+
+    #[test]
+    fn enforcement_fees_follow_their_own_bands() {
+        let table = [
+            ("10000", "50"),
+            ("20000", "200"),       // 50 + 10,000 × 1.5%
+            ("500000", "7400"),     // 50 + 490,000 × 1.5%
+            ("1000000", "12400"),   // 7,400 + 500,000 × 1%
+            ("5000000", "52400"),
+            ("10000000", "77400"),  // 52,400 + 5,000,000 × 0.5%
+            ("20000000", "87400"),  // 77,400 + 10,000,000 × 0.1%
+        ];
+        for (amount, expected) in table {
+            assert_eq!(fee(FeeKind::Enforcement, Some(amount)), y(expected), "enforcement {amount}");
+        }
+        assert_eq!(fee(FeeKind::Enforcement, None), y("50"), "no amount: the province's figure");
+    }
+
+    #[test]
+    fn preservation_fees_have_a_floor_bands_and_a_cap_of_5000() {
+        let table = [
+            ("500", "30"),
+            ("1000", "30"),
+            ("50000", "520"),       // 30 + 49,000 × 1%
+            ("100000", "1020"),
+            ("500000", "3020"),     // 1,020 + 400,000 × 0.5%
+            ("896000", "5000"),     // 1,020 + 796,000 × 0.5% = 5,000 exactly
+            ("900000", "5000"),     // would be 5,020: capped
+            ("100000000", "5000"),
+        ];
+        for (amount, expected) in table {
+            assert_eq!(fee(FeeKind::Preservation, Some(amount)), y(expected), "preservation {amount}");
+        }
+        assert_eq!(fee(FeeKind::Preservation, None), y("30"));
+        let capped = calculate(FeeKind::Preservation, Some(y("900000")), &[], &ProvinceRates::default()).expect("fee");
+        assert!(capped.lines.contains(&Line::Capped { cap: y("5000") }), "the cap shows in the working");
+    }
+
+    #[test]
+    fn divorce_and_personality_fees_add_bands_above_their_free_parts() {
+        assert_eq!(fee(FeeKind::Divorce, None), y("50"));
+        assert_eq!(fee(FeeKind::Divorce, Some("200000")), y("50"), "property to 200,000 is free");
+        assert_eq!(fee(FeeKind::Divorce, Some("300000")), y("550"), "50 + 100,000 × 0.5%");
+        assert_eq!(fee(FeeKind::PersonalityRights, None), y("100"));
+        assert_eq!(fee(FeeKind::PersonalityRights, Some("50000")), y("100"));
+        assert_eq!(fee(FeeKind::PersonalityRights, Some("80000")), y("400"), "100 + 30,000 × 1%");
+        assert_eq!(fee(FeeKind::PersonalityRights, Some("100000")), y("600"));
+        assert_eq!(fee(FeeKind::PersonalityRights, Some("300000")), y("1600"), "600 + 200,000 × 0.5%");
+    }
+
+    #[test]
+    fn fixed_fees_are_the_measures_or_the_provinces_figures() {
+        assert_eq!(fee(FeeKind::OtherNonProperty, None), y("50"));
+        assert_eq!(fee(FeeKind::IntellectualProperty, None), y("500"));
+        assert_eq!(fee(FeeKind::IntellectualProperty, Some("100000")), y("2300"), "with an amount: property bands");
+        assert_eq!(fee(FeeKind::Labour, None), y("10"));
+        assert_eq!(fee(FeeKind::Administrative, None), y("50"));
+        assert_eq!(fee(FeeKind::AdministrativeIpMaritime, None), y("100"));
+        assert_eq!(fee(FeeKind::JurisdictionObjection, None), y("50"));
+        assert_eq!(fee(FeeKind::PublicSummons, None), y("100"));
+        assert_eq!(fee(FeeKind::Arbitration, None), y("400"));
+        assert_eq!(fee(FeeKind::NoFee, None), Fen(0));
+
+        let mut rates = ProvinceRates::default();
+        rates.set("divorce", 300).expect("in range");
+        rates.set("enforcement_without_amount", 500).expect("in range");
+        assert_eq!(calculate(FeeKind::Divorce, None, &[], &rates).expect("fee").total, y("300"));
+        assert_eq!(calculate(FeeKind::Enforcement, None, &[], &rates).expect("fee").total, y("500"));
+    }
+
+    #[test]
+    fn a_provinces_figure_outside_the_measures_range_is_refused() {
+        let mut rates = ProvinceRates::default();
+        assert_eq!(rates.set("divorce", 301), Err(RateError { name: "divorce", min: 50, max: 300 }));
+        assert!(rates.set("personality", 99).is_err());
+        assert!(rates.set("no_such_fee", 100).is_err());
+        assert_eq!(rates, ProvinceRates::default(), "nothing changed");
+    }
+
+    #[test]
+    fn a_payment_order_costs_a_third_of_the_property_fee_rounded_once() {
+        assert_eq!(fee(FeeKind::PaymentOrder, Some("100000")), y("766.67"), "2,300 / 3 = 766.666…");
+        assert_eq!(fee(FeeKind::PaymentOrder, Some("10000")), y("16.67"));
+    }
+
+    #[test]
+    fn bankruptcy_costs_half_the_property_fee_at_most_300000() {
+        assert_eq!(fee(FeeKind::Bankruptcy, Some("1000000")), y("6900"));
+        assert_eq!(fee(FeeKind::Bankruptcy, Some("150000000")), y("300000"), "395,900 would be capped");
+    }
+
+    #[test]
+    fn a_case_fee_is_halved_once_however_many_reasons_apply() {
+        let rates = ProvinceRates::default();
+        let amount = Some(y("100000"));
+        let one = calculate(FeeKind::Property, amount, &[Halving::SimplifiedProcedure], &rates).expect("fee");
+        let all = calculate(FeeKind::Property, amount, &Halving::ALL, &rates).expect("fee");
+        let twice = calculate(FeeKind::Property, amount, &[Halving::Mediation, Halving::Mediation], &rates).expect("fee");
+        assert_eq!((one.full, one.total), (y("2300"), y("1150")));
+        assert_eq!(all.total, y("1150"), "not a quarter");
+        assert_eq!(twice.total, y("1150"));
+        assert_eq!(all.lines.iter().filter(|l| matches!(l, Line::Halved { .. })).count(), 1);
+        // Labour disputes: 10 → 5.
+        assert_eq!(calculate(FeeKind::Labour, None, &[Halving::Withdrawal], &rates).expect("fee").total, y("5"));
+    }
+
+    #[test]
+    fn halving_rounds_the_exact_figure_once() {
+        // 10,000.20 → 50.005 exact; halved exactly 25.0025 → 25.00 (not half of 50.01 = 25.005 → 25.01).
+        let w = calculate(FeeKind::Property, Some(y("10000.20")), &[Halving::Mediation], &ProvinceRates::default())
+            .expect("fee");
+        assert_eq!((w.full, w.total), (y("50.01"), y("25")));
+    }
+
+    #[test]
+    fn application_fees_are_never_halved() {
+        let w = calculate(FeeKind::Preservation, Some(y("500000")), &Halving::ALL, &ProvinceRates::default())
+            .expect("fee");
+        assert_eq!(w.total, y("3020"));
+        assert!(!w.lines.iter().any(|l| matches!(l, Line::Halved { .. })));
+    }
+
+    #[test]
+    fn amounts_are_required_refused_or_optional_as_the_measures_say() {
+        let rates = ProvinceRates::default();
+        assert_eq!(calculate(FeeKind::Property, None, &[], &rates), Err(FeeError::AmountRequired));
+        assert_eq!(calculate(FeeKind::Labour, Some(y("100")), &[], &rates), Err(FeeError::AmountNotUsed));
+        assert_eq!(calculate(FeeKind::Property, Some(Fen(0)), &[], &rates), Err(FeeError::AmountNotPositive));
+        assert_eq!(calculate(FeeKind::Property, Some(Fen(-5)), &[], &rates), Err(FeeError::AmountNotPositive));
+    }
+
+    #[test]
+    fn the_working_lists_the_base_fee_and_each_band_reached() {
+        let w = calculate(FeeKind::Property, Some(y("150000")), &[], &ProvinceRates::default()).expect("fee");
+        assert_eq!(
+            w.lines,
+            vec![
+                Line::Fixed { fee: y("50"), up_to: Some(y("10000")) },
+                Line::Band { from: y("10000"), to: Some(y("100000")), part: y("90000"), rate_bp: 250, fee: y("2250") },
+                Line::Band { from: y("100000"), to: Some(y("200000")), part: y("50000"), rate_bp: 200, fee: y("1000") },
+            ]
+        );
+    }
+
+    #[test]
+    fn a_changed_claim_gives_a_top_up_or_a_refund_of_the_difference() {
+        let before = fee(FeeKind::Property, Some("100000"));
+        assert_eq!(adjustment(before, fee(FeeKind::Property, Some("150000"))), Adjustment::TopUp(y("1000")));
+        assert_eq!(adjustment(before, fee(FeeKind::Property, Some("50000"))), Adjustment::Refund(y("1250")));
+        assert_eq!(adjustment(before, before), Adjustment::Nothing);
+    }
+
+    #[test]
+    fn kinds_and_halving_reasons_read_back_from_their_names() {
+        for k in FeeKind::ALL {
+            assert_eq!(FeeKind::parse(k.as_str()), Some(k));
+        }
+        for h in Halving::ALL {
+            assert_eq!(Halving::parse(h.as_str()), Some(h));
+        }
+        assert_eq!(FeeKind::parse("nonsense"), None);
+    }
+
+    #[test]
+    fn the_largest_claim_does_not_overflow() {
+        let top = Fen(crate::filing::model::MAX_CLAIM_FEN);
+        let w = calculate(FeeKind::Property, Some(top), &Halving::ALL, &ProvinceRates::default()).expect("fee");
+        assert!(w.total.0 > 0 && w.total < w.full);
+    }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        /// Amounts from a fen to past the top band (30 million yuan), in fen.
+        fn amount() -> impl Strategy<Value = i64> {
+            1i64..=3_000_000_000
+        }
+
+        fn banded_kinds() -> impl Strategy<Value = FeeKind> {
+            prop::sample::select(vec![
+                FeeKind::Property,
+                FeeKind::Divorce,
+                FeeKind::PersonalityRights,
+                FeeKind::IntellectualProperty,
+                FeeKind::Enforcement,
+                FeeKind::Preservation,
+                FeeKind::PaymentOrder,
+                FeeKind::Bankruptcy,
+            ])
+        }
+
+        proptest! {
+            #[test]
+            fn the_fee_never_decreases_as_the_amount_grows(kind in banded_kinds(), a in amount(), b in amount()) {
+                let (lo, hi) = (a.min(b), a.max(b));
+                let rates = ProvinceRates::default();
+                let low = calculate(kind, Some(Fen(lo)), &[], &rates).expect("fee");
+                let high = calculate(kind, Some(Fen(hi)), &[], &rates).expect("fee");
+                prop_assert!(low.total <= high.total, "{kind:?}: {lo} → {:?}, {hi} → {:?}", low.total, high.total);
+            }
+
+            #[test]
+            fn halving_is_applied_at_most_once(
+                kind in banded_kinds(),
+                a in amount(),
+                reasons in prop::collection::vec(prop::sample::select(Halving::ALL.to_vec()), 0..8),
+            ) {
+                let w = calculate(kind, Some(Fen(a)), &reasons, &ProvinceRates::default()).expect("fee");
+                let halved = w.lines.iter().filter(|l| matches!(l, Line::Halved { .. })).count();
+                prop_assert!(halved <= 1);
+                if halved == 1 {
+                    // Half the full fee, give or take the one rounding.
+                    prop_assert!((w.total.0 * 2 - w.full.0).abs() <= 1, "{:?} of {:?}", w.total, w.full);
+                } else {
+                    prop_assert_eq!(w.total, w.full);
+                }
+                prop_assert_eq!(halved == 1, kind.is_case_fee() && !reasons.is_empty());
+            }
+
+            #[test]
+            fn the_bands_shown_add_up_to_the_fee_within_a_fen_a_band(a in amount()) {
+                let w = calculate(FeeKind::Property, Some(Fen(a)), &[], &ProvinceRates::default()).expect("fee");
+                let shown: i64 = w.lines.iter().map(|l| match l {
+                    Line::Fixed { fee, .. } | Line::Band { fee, .. } => fee.0,
+                    _ => 0,
+                }).sum();
+                prop_assert!((shown - w.total.0).abs() <= w.lines.len() as i64);
+            }
+        }
+    }
+}
