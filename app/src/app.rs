@@ -7,6 +7,7 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use leptos_meta::MetaTags;
 use leptos_meta::{Title, provide_meta_context};
+use crate::fees::pages::FeeCalculatorPage;
 use crate::filing::pages::{FileHomePage, FilingPage, ReviewPage, ReviewQueuePage, WizardPage};
 use crate::identity::handoff_pages::HandoffPage;
 use crate::identity::pages::{CodePage, MePage, RequireVerified, SignInPage, VerifyPage};
@@ -71,6 +72,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/staff/filings") ssr=SsrMode::Async view={Lazy::<ReviewQueueRoute>::new()}/>
                         <Route path=path!("/staff/filings/:id") ssr=SsrMode::Async view={Lazy::<ReviewRoute>::new()}/>
                         <Route path=path!("/pay") ssr=SsrMode::Async view={Lazy::<PayRoute>::new()}/>
+                        // Public: anyone may work out a fee before signing in.
+                        <Route path=path!("/fees/calculator") ssr=SsrMode::Async view={Lazy::<FeeCalculatorRoute>::new()}/>
                         <Route path=path!("/hearings") ssr=SsrMode::Async view={Lazy::<HearingsRoute>::new()}/>
                         <Route path=path!("/sign") ssr=SsrMode::Async view={Lazy::<SignRoute>::new()}/>
                         // Pages whose data decides cookies or status: rendered whole before sending.
@@ -125,9 +128,24 @@ lazy_page!(WizardRoute, WizardPage);
 lazy_page!(FilingRoute, FilingPage);
 lazy_page!(ReviewQueueRoute, ReviewQueuePage);
 lazy_page!(ReviewRoute, ReviewPage);
-lazy_page!(PayRoute, gated(Section::Pay));
+lazy_page!(PayRoute, pay_page());
+lazy_page!(FeeCalculatorRoute, FeeCalculatorPage);
 lazy_page!(HearingsRoute, gated(Section::Hearings));
 lazy_page!(SignRoute, gated(Section::Sign));
+
+/// Paying needs a verified person; the fee calculator linked from it does not.
+fn pay_page() -> impl IntoView {
+    let i18n = use_i18n();
+    let section = Section::Pay;
+    view! {
+        <leptos_meta::Title text=crate::ui::title::title(move || section.label(i18n))/>
+        <h1>{move || section.label(i18n)}</h1>
+        <p class="lead"><a href=crate::fees::pages::CALCULATOR_PATH>{move || t_string!(i18n, fee_calculator_link)}</a></p>
+        <RequireVerified here=section.href()>
+            <crate::ui::pages::ComingSoonCard/>
+        </RequireVerified>
+    }
+}
 
 /// An area page behind the verified-person gate.
 fn gated(section: Section) -> impl IntoView {

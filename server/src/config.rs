@@ -1,7 +1,9 @@
 //! Layered configuration: built-in defaults, then an optional TOML file, then environment
 //! variables (`TIANPING_*`). Every value is checked here so a bad one stops start-up with a
 //! message that says what to fix.
+use app::fees::model::ProvinceRates;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -27,6 +29,8 @@ pub struct Config {
     pub shutdown_grace: Duration,
     /// Where the built client lives (cargo-leptos' LEPTOS_SITE_ROOT); None: Leptos' default.
     pub site_root: Option<PathBuf>,
+    /// The province's figures inside the fee ranges of the Measures (诉讼费用交纳办法).
+    pub fee_rates: ProvinceRates,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -55,6 +59,8 @@ pub struct FileLayer {
     log_format: Option<LogFormat>,
     log: Option<String>,
     shutdown_grace_secs: Option<u64>,
+    /// `fee_rates = { divorce = 100, personality = 300 }` (whole yuan).
+    fee_rates: Option<BTreeMap<String, i64>>,
 }
 
 /// Every setting: (environment variable, file key, default, meaning). The README lists these.
@@ -75,6 +81,7 @@ pub const SETTINGS: &[(&str, &str, &str, &str)] = &[
     ("TIANPING_LOG_FORMAT", "log_format", "text", "text or json"),
     ("TIANPING_LOG", "log", "info", "log filter, e.g. info,server=debug (RUST_LOG also works)"),
     ("TIANPING_SHUTDOWN_GRACE_SECS", "shutdown_grace_secs", "20", "how long open requests may finish on SIGTERM"),
+    ("TIANPING_FEE_RATES", "fee_rates", "(lowest of each range)", "the province's fixed court fees in whole yuan, e.g. divorce=100,personality=300 (names: divorce 50–300, personality 100–500, non_property 50–100, ip_without_amount 500–1000, jurisdiction_objection 50–100, enforcement_without_amount 50–500)"),
     ("LEPTOS_SITE_ROOT", "-", "target/site", "the built client (cargo-leptos output)"),
 ];
 
@@ -170,6 +177,7 @@ impl Config {
             None => file.log_format.unwrap_or(LogFormat::Text),
         };
         let log_filter = env("TIANPING_LOG").or_else(|| env("RUST_LOG")).or(file.log).unwrap_or_else(|| "info".into());
+        let fee_rates = fee_rates(env("TIANPING_FEE_RATES"), file.fee_rates)?;
         let grace = num_setting("TIANPING_SHUTDOWN_GRACE_SECS", env("TIANPING_SHUTDOWN_GRACE_SECS"), file.shutdown_grace_secs, 20)?;
         Ok(Config {
             addr,
@@ -188,8 +196,38 @@ impl Config {
             log_filter,
             shutdown_grace: Duration::from_secs(grace),
             site_root: env("LEPTOS_SITE_ROOT").map(PathBuf::from),
+            fee_rates,
         })
     }
+}
+
+/// The province's fee figures: `name=yuan` pairs from the environment, else the file's table;
+/// each checked against the range the Measures allow.
+fn fee_rates(env: Option<String>, file: Option<BTreeMap<String, i64>>) -> Result<ProvinceRates, ConfigError> {
+    const NAME: &str = "TIANPING_FEE_RATES";
+    let pairs: Vec<(String, String)> = match env {
+        Some(v) => v
+            .split(',')
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| match p.split_once('=') {
+                Some((k, v)) => Ok((k.trim().to_string(), v.trim().to_string())),
+                None => Err(ConfigError::Value(NAME, p.to_string(), "expected name=yuan pairs, e.g. divorce=100,personality=300")),
+            })
+            .collect::<Result<_, _>>()?,
+        None => file.unwrap_or_default().into_iter().map(|(k, v)| (k, v.to_string())).collect(),
+    };
+    let mut rates = ProvinceRates::default();
+    for (name, value) in pairs {
+        let yuan: i64 = value.parse().map_err(|_| ConfigError::Value(NAME, format!("{name}={value}"), "each figure is whole yuan"))?;
+        rates.set(&name, yuan).map_err(|e| {
+            let why: &'static str = match e.name {
+                "unknown fee" => "unknown name: divorce, personality, non_property, ip_without_amount, jurisdiction_objection, enforcement_without_amount",
+                _ => "outside the range the Measures allow (see the README's settings table)",
+            };
+            ConfigError::Value(NAME, format!("{name}={value}"), why)
+        })?;
+    }
+    Ok(rates)
 }
 
 fn bool_setting(name: &'static str, env: Option<String>, file: Option<bool>, default: bool) -> Result<bool, ConfigError> {
@@ -218,6 +256,19 @@ mod tests {
     fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
         let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn the_provinces_fee_figures_come_from_the_environment_or_the_file_and_are_range_checked() {
+        let c = Config::from_layers(FileLayer::default(), env(&[("TIANPING_FEE_RATES", "divorce=200, personality=300")])).unwrap();
+        assert_eq!((c.fee_rates.divorce.0, c.fee_rates.personality.0), (20_000, 30_000));
+        assert_eq!(c.fee_rates.non_property, ProvinceRates::default().non_property);
+        let file: FileLayer = toml::from_str("fee_rates = { enforcement_without_amount = 500 }").unwrap();
+        assert_eq!(Config::from_layers(file, env(&[])).unwrap().fee_rates.enforcement_without_amount.0, 50_000);
+        for bad in ["divorce=301", "divorce=abc", "divorce", "alimony=100"] {
+            let e = Config::from_layers(FileLayer::default(), env(&[("TIANPING_FEE_RATES", bad)])).unwrap_err();
+            assert!(e.to_string().starts_with("TIANPING_FEE_RATES"), "{bad}: {e}");
+        }
     }
 
     #[test]

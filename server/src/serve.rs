@@ -197,6 +197,7 @@ pub async fn build(config: &Config) -> Result<(Router, ServerState), String> {
                 secure_cookies: config.public_url.starts_with("https://"),
                 public_url: config.public_url.clone(),
                 ip_limit_per_hour: config.ip_limit_per_hour,
+                fee_rates: config.fee_rates,
             }),
             assets: Arc::new(assets),
         },

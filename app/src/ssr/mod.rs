@@ -56,6 +56,8 @@ pub struct SiteConfig {
     pub secure_cookies: bool,
     /// Codes sent and codes tried per IP address per hour (every code and sign-in endpoint).
     pub ip_limit_per_hour: u32,
+    /// The province's figures inside the fee ranges of the Measures.
+    pub fee_rates: crate::fees::model::ProvinceRates,
 }
 
 /// The built client's files, found at start-up (names carry content hashes).

@@ -1,0 +1,52 @@
+//! Fees over HTTP: the public calculator page and the province's figures it uses.
+mod support;
+
+use reqwest::StatusCode;
+use support::*;
+
+/// The calculator page as a browser without JavaScript gets it for `query`.
+async fn calculator(app: &App, query: &str) -> String {
+    let res = browser().get(format!("{}/fees/calculator?{query}", app.base)).send().await.expect("page");
+    assert_eq!(res.status(), StatusCode::OK);
+    res.text().await.expect("body")
+}
+
+#[tokio::test]
+async fn anyone_may_read_the_provinces_fee_figures_without_signing_in() {
+    let app = start(&[]).await;
+    let (status, rates, _) = call(&app, &browser(), "fees/rates", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(rates["divorce"], 5_000, "the lowest of 50–300 yuan, in fen, until configured");
+    assert_eq!(rates["enforcement_without_amount"], 5_000);
+}
+
+#[tokio::test]
+async fn the_calculator_works_the_fee_out_on_the_server_for_a_browser_without_javascript() {
+    let app = start(&[]).await;
+    let page = calculator(&app, "kind=property&amount=150%2C000").await;
+    assert!(page.contains("data-testid=\"fee-total\">¥3,300.00<"), "150,000 yuan → 3,300 yuan");
+    // The working, band by band: the base fee and two bands.
+    assert!(page.contains("¥50.00") && page.contains("¥2,250.00") && page.contains("¥1,000.00"));
+    let halved = calculator(&app, "kind=property&amount=150000&halve=mediation&halve=simplified").await;
+    assert!(halved.contains("data-testid=\"fee-total\">¥1,650.00<"), "halved once, not twice");
+    assert!(halved.contains("data-testid=\"fee-full\""), "the fee before halving is shown");
+    assert_eq!(halved.matches(" checked").count(), 2, "the reasons ticked stay ticked");
+}
+
+#[tokio::test]
+async fn a_wrong_amount_gets_a_message_next_to_the_field_and_is_kept() {
+    let app = start(&[]).await;
+    let page = calculator(&app, "kind=property&amount=12.345").await;
+    assert!(page.contains("aria-invalid=\"true\""), "the amount is marked");
+    assert!(page.contains("value=\"12.345\""), "what was typed is kept");
+    assert!(!page.contains("data-testid=\"fee-total\""), "no fee from a wrong amount");
+}
+
+#[tokio::test]
+async fn the_provinces_configured_figures_are_what_the_calculator_charges() {
+    let app = start(&[("TIANPING_FEE_RATES", "divorce=300")]).await;
+    let page = calculator(&app, "kind=divorce&amount=").await;
+    assert!(page.contains("data-testid=\"fee-total\">¥300.00<"), "the province's figure");
+    let with_property = calculator(&app, "kind=divorce&amount=300000").await;
+    assert!(with_property.contains("data-testid=\"fee-total\">¥800.00<"), "300 + 100,000 × 0.5%");
+}
