@@ -8,6 +8,7 @@ const PAGES = [
   { name: 'the sign-in page', path: '/signin' },
   { name: 'a page that asks to sign in first', path: '/file' },
   { name: 'the 404 page', path: '/no-such-page' },
+  { name: 'the fee calculator with a worked fee', path: '/fees/calculator?kind=property&amount=150000&halve=mediation' },
 ];
 
 const VARIANTS: { name: string; lang: Lang; largeText: boolean }[] = [

@@ -96,8 +96,13 @@ test('a verified litigant files a civil case with evidence against a company at 
   await filing.addClaim();
   await filing.addClaim();
   await filing.fillClaim(0, '判令被告支付货款', '120,000.50');
+  // The court fee follows the claims as they are typed (the same calculator as the court's).
+  const estimate = page.getByTestId('fee-estimate');
+  await expect(estimate).toContainText('预计诉讼费：¥2,700.01（财产案件');
   await filing.fillClaim(1, '判令被告支付逾期付款利息', '3500');
   await expect(filing.claimsTotal).toHaveText('金钱请求合计：¥123,500.50');
+  // 50 + 90,000 × 2.5% + 23,500.50 × 2%.
+  await expect(estimate).toHaveText('预计诉讼费：¥2,770.01（财产案件，按《诉讼费用交纳办法》估算；以法院的缴费通知为准）');
   await filing.next();
 
   await filing.facts.fill('2025年3月，原告向被告供应办公设备，被告验收后至今未支付货款。');

@@ -8,7 +8,7 @@
 //! the fen** (四舍五入到分). Caps (preservation 5,000 yuan, bankruptcy 300,000 yuan) apply after
 //! that rounding. So a figure never drifts by a fen depending on the order of the steps, and the
 //! working shown band by band adds up to the total except for that one rounding.
-use crate::filing::model::Fen;
+use crate::filing::model::{CaseType, Fen};
 use serde::{Deserialize, Serialize};
 
 /// What is being charged: a case (案件受理费, art. 13) or an application (申请费, art. 14), or a
@@ -133,6 +133,21 @@ impl FeeKind {
             | FeeKind::Enforcement
             | FeeKind::Preservation => AmountUse::Optional,
             _ => AmountUse::None,
+        }
+    }
+
+    /// What a filing of `case_type` is charged, and on which amount, for the estimate the filer
+    /// sees as they type their claims: civil money claims are a property case (a civil case
+    /// without one is charged as "other non-property" until the court classifies it);
+    /// enforcement and preservation are charged on the amount when there is one.
+    pub fn for_filing(case_type: CaseType, claims_total: Fen) -> (FeeKind, Option<Fen>) {
+        let amount = (claims_total.0 > 0).then_some(claims_total);
+        match case_type {
+            CaseType::CivilFirstInstance if amount.is_some() => (FeeKind::Property, amount),
+            CaseType::CivilFirstInstance => (FeeKind::OtherNonProperty, None),
+            CaseType::Enforcement => (FeeKind::Enforcement, amount),
+            CaseType::Preservation => (FeeKind::Preservation, amount),
+            CaseType::Administrative => (FeeKind::Administrative, None),
         }
     }
 
@@ -754,6 +769,16 @@ mod tests {
         assert_eq!(adjustment(before, fee(FeeKind::Property, Some("150000"))), Adjustment::TopUp(y("1000")));
         assert_eq!(adjustment(before, fee(FeeKind::Property, Some("50000"))), Adjustment::Refund(y("1250")));
         assert_eq!(adjustment(before, before), Adjustment::Nothing);
+    }
+
+    #[test]
+    fn a_filing_is_estimated_as_the_fee_its_case_type_and_claims_call_for() {
+        let total = y("150000");
+        assert_eq!(FeeKind::for_filing(CaseType::CivilFirstInstance, total), (FeeKind::Property, Some(total)));
+        assert_eq!(FeeKind::for_filing(CaseType::CivilFirstInstance, Fen(0)), (FeeKind::OtherNonProperty, None));
+        assert_eq!(FeeKind::for_filing(CaseType::Enforcement, Fen(0)), (FeeKind::Enforcement, None));
+        assert_eq!(FeeKind::for_filing(CaseType::Preservation, total), (FeeKind::Preservation, Some(total)));
+        assert_eq!(FeeKind::for_filing(CaseType::Administrative, total), (FeeKind::Administrative, None));
     }
 
     #[test]

@@ -16,7 +16,7 @@ use leptos_router::hooks::use_query_map;
 /// Where the calculator lives; the form's GET target.
 pub const CALCULATOR_PATH: &str = "/fees/calculator";
 
-fn kind_label(i18n: I18nContext<Locale>, kind: FeeKind) -> &'static str {
+pub fn kind_label(i18n: I18nContext<Locale>, kind: FeeKind) -> &'static str {
     match kind {
         FeeKind::Property => t_string!(i18n, fee_kind_property),
         FeeKind::Divorce => t_string!(i18n, fee_kind_divorce),

@@ -68,6 +68,8 @@ pub struct DraftView {
     pub clients: Vec<(i64, String)>,
     /// Why the clerk returned it (when Returned).
     pub returned: Vec<ReturnReason>,
+    /// The province's fee figures, for the fee estimate beside the claims.
+    pub fee_rates: crate::fees::model::ProvinceRates,
 }
 
 /// What saving a step answers (the page moves on by redirect).
@@ -222,6 +224,7 @@ pub async fn filing_draft(id: i64) -> Result<DraftView, AppError> {
         is_lawyer,
         clients,
         returned,
+        fee_rates: cx.state.site.fee_rates,
     })
 }
 

@@ -728,6 +728,14 @@ fn claims_step(view: &DraftView) -> impl IntoView + use<> {
     // The total follows the amounts as they are typed, with the same rules the server applies.
     let amounts = RwSignal::new(d.claims.iter().map(|c| c.amount.clone()).collect::<Vec<_>>());
     let total = move || amounts.with(|a| a.iter().filter_map(|s| Fen::parse_yuan(s).ok()).fold(0i64, |t, f| t.saturating_add(f.0)));
+    // The court fee the claims call for, worked out by the same calculator the court uses.
+    let (case_type, rates) = (d.case_type(), view.fee_rates);
+    let fee_estimate = move || {
+        let (kind, amount) = crate::fees::model::FeeKind::for_filing(case_type?, Fen(total()));
+        let fee = crate::fees::model::calculate(kind, amount, &[], &rates).ok()?.total;
+        let kind = crate::fees::pages::kind_label(i18n, kind);
+        Some(t_string!(i18n, fee_estimate, amount = fee.yuan(), kind = kind).to_string())
+    };
     let rows = d
         .claims
         .iter()
@@ -757,6 +765,7 @@ fn claims_step(view: &DraftView) -> impl IntoView + use<> {
         <p class="claims-total" role="status" data-testid="claims-total">
             {move || t_string!(i18n, claims_total, amount = Fen(total()).yuan()).to_string()}
         </p>
+        <p class="fee-estimate" role="status" data-testid="fee-estimate">{fee_estimate}</p>
     }
 }
 

@@ -1,0 +1,42 @@
+import type { Locator, Page } from '@playwright/test';
+
+/** The public fee calculator, in zh-Hans. Locators and verbs only. */
+export class FeeCalculator {
+  constructor(readonly page: Page) {}
+
+  get kind(): Locator {
+    return this.page.getByLabel('案件或申请类型');
+  }
+
+  get amount(): Locator {
+    return this.page.getByLabel('金额（元）');
+  }
+
+  get amountError(): Locator {
+    return this.page.locator('#fee-amount-error');
+  }
+
+  halving(reason: string): Locator {
+    return this.page.getByRole('checkbox', { name: new RegExp(reason) });
+  }
+
+  get calculateButton(): Locator {
+    return this.page.getByRole('button', { name: '计算', exact: true });
+  }
+
+  get total(): Locator {
+    return this.page.getByTestId('fee-total');
+  }
+
+  get beforeHalving(): Locator {
+    return this.page.getByTestId('fee-full');
+  }
+
+  get working(): Locator {
+    return this.page.getByTestId('fee-working');
+  }
+
+  async choose(kind: string): Promise<void> {
+    await this.kind.selectOption(kind);
+  }
+}
