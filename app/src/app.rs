@@ -142,7 +142,7 @@ fn pay_page() -> impl IntoView {
         <h1>{move || section.label(i18n)}</h1>
         <p class="lead"><a href=crate::fees::pages::CALCULATOR_PATH>{move || t_string!(i18n, fee_calculator_link)}</a></p>
         <RequireVerified here=section.href()>
-            <crate::ui::pages::ComingSoonCard/>
+            <crate::fees::pages::MyFeeNotices/>
         </RequireVerified>
     }
 }

@@ -117,4 +117,13 @@ test('a clerk returns a filing for correction, the litigant corrects it, the cle
   await expect(filing.status).toHaveText('已立案');
   await expect(filing.caseNumber).toHaveText(caseNumber);
   await expect(page.getByTestId('history')).toContainText('已立案，案号');
+
+  // The court's fee notice comes with the acceptance, on the Pay page.
+  await gotoHydrated(page, '/pay');
+  const notice = page.getByTestId('fee-notice');
+  await expect(notice).toHaveCount(1);
+  await expect(notice).toContainText(caseNumber);
+  await expect(page.getByTestId('fee-notice-state')).toContainText('待缴费');
+  await expect(page.getByTestId('fee-notice-amount')).toHaveText(/^¥[\d,]+\.\d\d$/);
+  await audit(page, 'the Pay page with a fee notice');
 });

@@ -194,6 +194,47 @@ async fn a_litigant_files_a_civil_case_with_evidence_and_a_clerk_accepts_it() {
 }
 
 #[tokio::test]
+async fn an_accepted_filing_comes_with_a_fee_notice_that_only_its_filer_sees() {
+    let app = start(&[]).await;
+    let litigant = verified_browser(&app, "13800138000", "张三").await;
+    let (id, _) = complete_civil_draft(&app, &litigant).await;
+    assert_eq!(submit(&app, &litigant, id, "fee-0123456789abcdef").await.0, 200);
+    assert_eq!(call(&app, &litigant, "fees/mine", &[]).await.1, serde_json::json!([]), "no notice before acceptance");
+    let clerk = staff_browser(&app, "京0105", "clerk").await;
+    let before = app.state.app.clock.now();
+    let (status, number, _) = call(&app, &clerk, "filing/accept", &[("id", &id.to_string())]).await;
+    assert_eq!(status, 200, "{number}");
+
+    let (status, notices, _) = call(&app, &litigant, "fees/mine", &[]).await;
+    assert_eq!(status, 200, "{notices}");
+    assert_eq!(notices.as_array().map(Vec::len), Some(1), "{notices}");
+    let notice = &notices[0];
+    assert_eq!(notice["case_number"], number);
+    assert_eq!(notice["status"], "Unpaid");
+    assert_eq!(notice["overdue"], false);
+    // 120,000.50 yuan claimed: 50 + 90,000 × 2.5% + 20,000.50 × 2% = 2,700.01 yuan, in full.
+    assert_eq!(notice["working"]["kind"], "Property");
+    assert_eq!(notice["working"]["total"], 270_001);
+    let deadline = app::fees::model::payment_deadline(before).0;
+    assert!((notice["deadline"].as_i64().expect("deadline") - deadline).abs() <= 86_400, "7 days from the notice");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM fee_notices").await, 1, "issued with the case");
+
+    // Nobody else sees it; staff have no fee list; without a session, no answer.
+    let stranger = verified_browser(&app, "13800138001", "李四").await;
+    assert_eq!(call(&app, &stranger, "fees/mine", &[]).await.1, serde_json::json!([]));
+    assert_eq!(call(&app, &clerk, "fees/mine", &[]).await.0, 403);
+    assert_eq!(call(&app, &browser(), "fees/mine", &[]).await.0, 401);
+    // The Pay page shows it, server-rendered.
+    let page = litigant.get(format!("{}/pay", app.base)).send().await.expect("page").text().await.expect("body");
+    assert!(page.contains("¥2,700.01") && page.contains(number.as_str().expect("number")), "the Pay page lists the notice");
+
+    // Past the deadline it is marked overdue.
+    advance(&app, deadline - app.state.app.clock.now().0 + 1);
+    sign_in(&app, &litigant, "13800138000").await;
+    assert_eq!(call(&app, &litigant, "fees/mine", &[]).await.1[0]["overdue"], true);
+}
+
+#[tokio::test]
 async fn a_double_tap_or_a_retry_submits_once_and_answers_the_same_receipt() {
     let app = start(&[]).await;
     let litigant = verified_browser(&app, "13800138001", "李四").await;

@@ -3,3 +3,5 @@
 pub mod api;
 pub mod model;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod store;

@@ -9,6 +9,7 @@
 //! that rounding. So a figure never drifts by a fen depending on the order of the steps, and the
 //! working shown band by band adds up to the total except for that one rounding.
 use crate::filing::model::{CaseType, Fen};
+use crate::identity::model::UnixTime;
 use serde::{Deserialize, Serialize};
 
 /// What is being charged: a case (案件受理费, art. 13) or an application (申请费, art. 14), or a
@@ -567,6 +568,46 @@ pub fn adjustment(paid: Fen, now_due: Fen) -> Adjustment {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Fee notices (缴费通知)
+
+/// Days a party has to pay after the fee notice (art. 22: 七日内预交).
+pub const PAYMENT_DAYS: i64 = 7;
+
+/// The end of the time to pay: 24:00 Beijing time of the 7th day after the notice, or of the
+/// next working day when that day is a weekend day or public holiday (Civil Procedure Law art. 86).
+pub fn payment_deadline(issued: UnixTime) -> UnixTime {
+    let last_day = crate::courts::calendar::period_end(issued.beijing_day().saturating_add(PAYMENT_DAYS));
+    UnixTime::beijing_midnight(last_day.saturating_add(1))
+}
+
+/// The fee a notice asks for when a filing is accepted: the case fee (or application fee) on
+/// the claims, worked out in full (halving, if it comes, is refunded at the end of the case).
+pub fn notice_for_filing(case_type: CaseType, claims_total: Fen, rates: &ProvinceRates) -> Result<Working, FeeError> {
+    let (kind, amount) = FeeKind::for_filing(case_type, claims_total);
+    calculate(kind, amount, &[], rates)
+}
+
+/// Where a fee notice stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NoticeStatus {
+    Unpaid,
+    Paid,
+}
+
+impl NoticeStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoticeStatus::Unpaid => "unpaid",
+            NoticeStatus::Paid => "paid",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<NoticeStatus> {
+        [NoticeStatus::Unpaid, NoticeStatus::Paid].into_iter().find(|s| s.as_str() == raw)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -779,6 +820,31 @@ mod tests {
         assert_eq!(FeeKind::for_filing(CaseType::Enforcement, Fen(0)), (FeeKind::Enforcement, None));
         assert_eq!(FeeKind::for_filing(CaseType::Preservation, total), (FeeKind::Preservation, Some(total)));
         assert_eq!(FeeKind::for_filing(CaseType::Administrative, total), (FeeKind::Administrative, None));
+    }
+
+    /// A moment in Beijing time (UTC+8), written as the date people read.
+    fn bj(y: i64, m: u32, d: u32, h: i64) -> UnixTime {
+        UnixTime((crate::courts::calendar::day_number(y, m, d) * 24 + h - 8) * 3600)
+    }
+
+    #[test]
+    fn a_fee_notice_gives_seven_days_to_pay_moved_past_rest_days() {
+        // Issued Tuesday 10 March: the 7th day is Tuesday 17 March.
+        assert_eq!(payment_deadline(bj(2026, 3, 10, 15)), bj(2026, 3, 18, 0));
+        // Issued Saturday 7 March: the 7th day is Saturday 14 March → Monday 16 March.
+        assert_eq!(payment_deadline(bj(2026, 3, 7, 15)), bj(2026, 3, 17, 0));
+        // Issued 24 September: the 7th day is 1 October (国庆节) → Thursday 8 October.
+        assert_eq!(payment_deadline(bj(2026, 9, 24, 9)), bj(2026, 10, 9, 0));
+    }
+
+    #[test]
+    fn an_accepted_filing_is_asked_for_its_full_fee() {
+        let rates = ProvinceRates::default();
+        let civil = notice_for_filing(CaseType::CivilFirstInstance, y("123500.50"), &rates).expect("fee");
+        assert_eq!((civil.kind, civil.total), (FeeKind::Property, y("2770.01")));
+        let admin = notice_for_filing(CaseType::Administrative, Fen(0), &rates).expect("fee");
+        assert_eq!(admin.total, y("50"));
+        assert_eq!(NoticeStatus::parse(NoticeStatus::Paid.as_str()), Some(NoticeStatus::Paid));
     }
 
     #[test]

@@ -2,9 +2,10 @@
 //! filed, types the amount, ticks the halving rules that may apply, and sees the fee with its
 //! working band by band. Without JavaScript the form is a GET and the server renders the same
 //! working; with it the working follows every keystroke.
-use crate::fees::api::fee_rates;
-use crate::fees::model::{AmountUse, FeeError, FeeKind, Halving, Line, ProvinceRates, Working, calculate};
+use crate::fees::api::{NoticeView, fee_rates, my_fee_notices};
+use crate::fees::model::{AmountUse, FeeError, FeeKind, Halving, Line, NoticeStatus, ProvinceRates, Working, calculate};
 use crate::filing::model::{Fen, MoneyError};
+use crate::identity::model::UnixTime;
 use crate::i18n::*;
 use crate::ui::forms::{Loading, error_view};
 use crate::ui::title::title;
@@ -302,6 +303,66 @@ pub fn WorkingView(working: Working) -> impl IntoView {
             </tr></thead>
             <tbody>{rows}</tbody>
         </table>
+    }
+}
+
+/// The last day to pay, as people say it: the deadline is 24:00 of that day.
+fn last_day(deadline: UnixTime) -> String {
+    let (y, m, d) = UnixTime(deadline.0 - 1).beijing_ymd();
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// The caller's fee notices (on the Pay page, for a verified person).
+#[component]
+pub fn MyFeeNotices() -> impl IntoView {
+    let i18n = use_i18n();
+    let notices = Resource::new(|| (), |_| my_fee_notices());
+    let list = move || {
+        let notices = match notices.get() {
+            None => return view! { <Loading/> }.into_any(),
+            Some(Err(e)) => return error_view(e),
+            Some(Ok(n)) => n,
+        };
+        if notices.is_empty() {
+            return view! { <p data-testid="no-fee-notices">{move || t_string!(i18n, fee_notices_none)}</p> }.into_any();
+        }
+        notices.into_iter().map(|n| view! { <NoticeCard notice=n/> }).collect_view().into_any()
+    };
+    view! {
+        <section aria-labelledby="fee-notices-heading">
+            <h2 id="fee-notices-heading">{move || t_string!(i18n, fee_notices_heading)}</h2>
+            <Transition fallback=Loading>{list}</Transition>
+        </section>
+    }
+}
+
+#[component]
+fn NoticeCard(notice: NoticeView) -> impl IntoView {
+    let i18n = use_i18n();
+    let kind = notice.working.kind;
+    let amount = notice.working.total;
+    let due = last_day(notice.deadline);
+    let state = move || match (notice.status, notice.overdue) {
+        (NoticeStatus::Paid, _) => t_string!(i18n, fee_notice_paid),
+        (NoticeStatus::Unpaid, true) => t_string!(i18n, fee_notice_overdue),
+        (NoticeStatus::Unpaid, false) => t_string!(i18n, fee_notice_unpaid),
+    };
+    view! {
+        <article class="card fee-notice" data-testid="fee-notice" class:overdue=notice.overdue>
+            <h3>{move || t_string!(i18n, fee_notice_title, case_number = notice.case_number.clone()).to_string()}</h3>
+            <p>{notice.court_name.clone()}</p>
+            <p class="fee-total">
+                <span>{move || format!("{} ({})", kind_label(i18n, kind), article(i18n, kind.article()))}</span>" "
+                <strong data-testid="fee-notice-amount">{format!("¥{}", amount.yuan())}</strong>
+            </p>
+            <p data-testid="fee-notice-state"><strong>{state}</strong>" · "
+                {move || t_string!(i18n, fee_notice_due, date = due.clone()).to_string()}</p>
+            <p class="field-hint">{move || t_string!(i18n, fee_pay_online_next)}</p>
+            <details>
+                <summary>{move || t_string!(i18n, fee_notice_working)}</summary>
+                <WorkingView working=notice.working.clone()/>
+            </details>
+        </article>
     }
 }
 

@@ -516,6 +516,15 @@ pub async fn accept_filing(id: i64) -> Result<String, AppError> {
     let case_type = draft.case_type().ok_or_else(|| internal("accepting a filing", "submitted content without a case type"))?;
     let now = cx.now();
     let year = beijing_year(now);
+    // The fee notice goes out with the acceptance, in the same transaction.
+    let fee = crate::fees::model::notice_for_filing(case_type, draft.total_claimed(), &cx.state.site.fee_rates)
+        .map_err(|e| internal("working out the fee of an accepted filing", e))?;
+    let fee = crate::fees::store::NewNotice {
+        kind: fee.kind.as_str(),
+        amount_fen: fee.total.0,
+        working: serde_json::to_string(&fee).map_err(|e| internal("fee working", e))?,
+        deadline: crate::fees::model::payment_deadline(now),
+    };
     let link = format!("/filings/{id}");
     let mut notices = vec![(row.filer_id, "notice_filing_accepted", link.clone())];
     if let Some(client) = row.client_id {
@@ -545,6 +554,7 @@ pub async fn accept_filing(id: i64) -> Result<String, AppError> {
             .collect(),
         agent: row.client_id.map(|client| (row.filer_id, client)),
         notices,
+        fee,
     };
     let court_code = court.clone();
     let number = store::accept(cx.db(), new_case, |seq| {

@@ -324,6 +324,8 @@ pub struct NewCase<'a> {
     /// The lawyer who filed for a client: (lawyer, client).
     pub agent: Option<(i64, i64)>,
     pub notices: Vec<(i64, &'a str, String)>,
+    /// The fee notice issued with the case (art. 22).
+    pub fee: crate::fees::store::NewNotice,
 }
 
 pub struct NewParty {
@@ -395,6 +397,7 @@ pub async fn accept(db: &SqlitePool, c: NewCase<'_>, format_number: impl Fn(i64)
     .bind(c.clerk_id)
     .fetch_one(&mut *tx)
     .await?;
+    crate::fees::store::issue_in(&mut tx, case_id, &c.fee, c.now).await?;
     for (n, p) in c.parties.iter().enumerate() {
         sqlx::query(
             "INSERT INTO case_parties (case_id, n, role, kind, name, id_masked, uscc, representative, phone, address, person_id)
