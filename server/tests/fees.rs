@@ -6,23 +6,24 @@ use support::*;
 
 /// The calculator page as a browser without JavaScript gets it for `query`.
 async fn calculator(app: &App, query: &str) -> String {
-    let res = browser().get(format!("{}/fees/calculator?{query}", app.base)).send().await.expect("page");
+    let send = browser().get(format!("{}/fees/calculator?{query}", app.base)).send();
+    let res = tokio::time::timeout(std::time::Duration::from_secs(10), send).await.expect("the calculator page answers within 10 s").expect("page");
     assert_eq!(res.status(), StatusCode::OK);
-    res.text().await.expect("body")
+    tokio::time::timeout(std::time::Duration::from_secs(10), res.text()).await.expect("the page body arrives within 10 s").expect("body")
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn anyone_may_read_the_provinces_fee_figures_without_signing_in() {
-    let app = start(&[]).await;
+    let app = tokio::time::timeout(std::time::Duration::from_secs(10), start(&[])).await.expect("the server starts within 10 s");
     let (status, rates, _) = call(&app, &browser(), "fees/rates", &[]).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(rates["divorce"], 5_000, "the lowest of 50–300 yuan, in fen, until configured");
     assert_eq!(rates["enforcement_without_amount"], 5_000);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_calculator_works_the_fee_out_on_the_server_for_a_browser_without_javascript() {
-    let app = start(&[]).await;
+    let app = tokio::time::timeout(std::time::Duration::from_secs(10), start(&[])).await.expect("the server starts within 10 s");
     let page = calculator(&app, "kind=property&amount=150%2C000").await;
     assert!(page.contains("data-testid=\"fee-total\">¥3,300.00<"), "150,000 yuan → 3,300 yuan");
     // The working, band by band: the base fee and two bands.
@@ -33,16 +34,16 @@ async fn the_calculator_works_the_fee_out_on_the_server_for_a_browser_without_ja
     assert_eq!(halved.matches(" checked").count(), 2, "the reasons ticked stay ticked");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_amount_gets_a_message_next_to_the_field_and_is_kept() {
-    let app = start(&[]).await;
+    let app = tokio::time::timeout(std::time::Duration::from_secs(10), start(&[])).await.expect("the server starts within 10 s");
     let page = calculator(&app, "kind=property&amount=12.345").await;
     assert!(page.contains("aria-invalid=\"true\""), "the amount is marked");
     assert!(page.contains("value=\"12.345\""), "what was typed is kept");
     assert!(!page.contains("data-testid=\"fee-total\""), "no fee from a wrong amount");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_provinces_configured_figures_are_what_the_calculator_charges() {
     let app = start(&[("TIANPING_FEE_RATES", "divorce=300")]).await;
     let page = calculator(&app, "kind=divorce&amount=").await;

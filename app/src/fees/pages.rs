@@ -2,7 +2,7 @@
 //! filed, types the amount, ticks the halving rules that may apply, and sees the fee with its
 //! working band by band. Without JavaScript the form is a GET and the server renders the same
 //! working; with it the working follows every keystroke.
-use crate::fees::api::{NoticeView, fee_rates, my_fee_notices};
+use crate::fees::api::{NoticeView, my_fee_notices};
 use crate::fees::model::{AmountUse, FeeError, FeeKind, Halving, Line, NoticeStatus, ProvinceRates, Working, calculate};
 use crate::filing::model::{Fen, MoneyError};
 use crate::identity::model::UnixTime;
@@ -96,6 +96,16 @@ fn work_out(kind: FeeKind, amount: &str, halving: &[Halving], rates: &ProvinceRa
     calculate(kind, amount, halving, rates).map_err(FeeError::key)
 }
 
+/// The province's figures: from the server's configuration while rendering there; in the browser
+/// they arrive with the page (see `SharedValue` above), so this is never called there.
+fn province_rates() -> ProvinceRates {
+    #[cfg(feature = "ssr")]
+    if let Some(state) = use_context::<crate::ssr::AppState>() {
+        return state.site.fee_rates;
+    }
+    ProvinceRates::default()
+}
+
 #[component]
 pub fn FeeCalculatorPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -109,7 +119,9 @@ pub fn FeeCalculatorPage() -> impl IntoView {
     // Whether the person has asked for a figure yet (a submitted form, or typing once hydrated).
     let asked_once = RwSignal::new(asked.get("kind").is_some());
     drop(asked);
-    let rates = Resource::new(|| (), |_| fee_rates());
+    // The province's figures travel with the page (serialized once for hydration), so the
+    // working is there in the first HTML and needs no request of its own.
+    let rates: ProvinceRates = leptos::prelude::SharedValue::new(province_rates).into_inner();
 
     let options = move || {
         FeeKind::ALL
@@ -151,11 +163,6 @@ pub fn FeeCalculatorPage() -> impl IntoView {
 
     let amount_used = move || kind.get().amount_use() != AmountUse::None;
     let result = move || {
-        let rates = match rates.get() {
-            None => return view! { <Loading/> }.into_any(),
-            Some(Err(e)) => return error_view(e),
-            Some(Ok(r)) => r,
-        };
         if !asked_once.get() && amount.with(|a| a.trim().is_empty()) {
             return view! { <p class="field-hint">{move || t_string!(i18n, fee_prompt)}</p> }.into_any();
         }
@@ -220,7 +227,7 @@ pub fn FeeCalculatorPage() -> impl IntoView {
         </form>
         <section class="card fee-result" aria-labelledby="fee-result-heading" aria-live="polite" data-testid="fee-result">
             <h2 id="fee-result-heading">{move || t_string!(i18n, fee_result_heading)}</h2>
-            <Transition fallback=Loading>{result}</Transition>
+            {result}
         </section>
         <section class="card">
             <h2>{move || t_string!(i18n, fee_rules_heading)}</h2>
