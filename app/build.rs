@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 fn main() -> Result<(), Box<dyn Error>> {
     println!("cargo::rerun-if-changed=build.rs");
+    // `sqlx::migrate!` embeds the migrations; a new .sql file alone must rebuild the crate.
+    println!("cargo::rerun-if-changed=migrations");
     let out = PathBuf::from(std::env::var_os("OUT_DIR").ok_or("OUT_DIR is not set")?).join("i18n");
     // zh-Hans first: it is the default for anyone whose browser asks for nothing we have.
     let cfg = Config::new("zh-Hans")?

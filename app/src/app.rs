@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use leptos_meta::MetaTags;
 use leptos_meta::{Title, provide_meta_context};
 use crate::fees::pages::FeeCalculatorPage;
+use crate::fees::pay_pages::OrderPage;
 use crate::filing::pages::{FileHomePage, FilingPage, ReviewPage, ReviewQueuePage, WizardPage};
 use crate::identity::handoff_pages::HandoffPage;
 use crate::identity::pages::{CodePage, MePage, RequireVerified, SignInPage, VerifyPage};
@@ -30,6 +31,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
     let class = prefs.html_class();
     let idle = prefs.kiosk.as_ref().map(|k| k.idle_secs.to_string());
+    // Inside the WeChat mini-program, its JS-SDK lets the pay page hand off to the mini-program.
+    let jssdk = state.as_ref().and_then(crate::ssr::headers::wechat_jssdk);
+    let nonce = leptos::nonce::use_nonce();
     view! {
         <!DOCTYPE html>
         <html class=class data-kiosk-idle-secs=idle data-sandbox=prefs.sandbox.then_some("true")>
@@ -41,6 +45,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.ico" sizes="any"/>
                 <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png"/>
                 <link rel="stylesheet" href=css/>
+                {jssdk.map(|src| view! { <script src=src nonce=nonce></script> })}
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -72,6 +77,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/staff/filings") ssr=SsrMode::Async view={Lazy::<ReviewQueueRoute>::new()}/>
                         <Route path=path!("/staff/filings/:id") ssr=SsrMode::Async view={Lazy::<ReviewRoute>::new()}/>
                         <Route path=path!("/pay") ssr=SsrMode::Async view={Lazy::<PayRoute>::new()}/>
+                        <Route path=path!("/pay/orders/:no") ssr=SsrMode::Async view={Lazy::<OrderRoute>::new()}/>
                         // Public: anyone may work out a fee before signing in.
                         <Route path=path!("/fees/calculator") ssr=SsrMode::Async view={Lazy::<FeeCalculatorRoute>::new()}/>
                         <Route path=path!("/hearings") ssr=SsrMode::Async view={Lazy::<HearingsRoute>::new()}/>
@@ -129,6 +135,7 @@ lazy_page!(FilingRoute, FilingPage);
 lazy_page!(ReviewQueueRoute, ReviewQueuePage);
 lazy_page!(ReviewRoute, ReviewPage);
 lazy_page!(PayRoute, pay_page());
+lazy_page!(OrderRoute, OrderPage);
 lazy_page!(FeeCalculatorRoute, FeeCalculatorPage);
 lazy_page!(HearingsRoute, gated(Section::Hearings));
 lazy_page!(SignRoute, gated(Section::Sign));

@@ -1,5 +1,6 @@
 import { Filing } from '../pages/filing';
 import { Identity } from '../pages/identity';
+import { Payment } from '../pages/fees';
 import {
   DESK,
   audit,
@@ -12,7 +13,7 @@ import {
   waitForHydration,
 } from '../fixtures';
 
-test('a lawyer on a tablet files for a client who granted representation, with the power of attorney, and sees every client\'s filings beside the open one', async ({
+test('a lawyer on a tablet files for a client who granted representation, with the power of attorney, sees every client\'s filings beside the open one, and pays the client\'s fee', async ({
   page,
   request,
   profile,
@@ -102,4 +103,25 @@ test('a lawyer on a tablet files for a client who granted representation, with t
   // The client sees the filing their lawyer made.
   await gotoHydrated(clientPage, '/file');
   await expect(clientPage.getByTestId('filing-item').first()).toContainText('许子涵');
+
+  // Accepted, the court's fee notice can be paid by the lawyer for the client: enforcement of
+  // 80,000 yuan is 50 + 70,000 × 1.5% = 1,100 yuan.
+  const accepted = await clerk.request.post('/api/filing/accept', { form: { id: String(id) } });
+  expect(accepted.status(), await accepted.text()).toBe(200);
+  const pay = new Payment(page);
+  await gotoHydrated(page, '/pay');
+  await expect(pay.payButton).toHaveText('缴纳 ¥1,100.00');
+  await pay.payButton.click();
+  await page.waitForURL(/\/pay\/orders\/TP\d+N\d+$/);
+  await waitForHydration(page);
+  await expect(pay.qr).toBeVisible();
+  await pay.payHere.click();
+  await page.getByTestId('sandbox-pay').click();
+  await page.waitForURL(/\/pay\/orders\/TP\d+N\d+$/);
+  await waitForHydration(page);
+  await expect(pay.state).toHaveAttribute('data-state', 'paid');
+
+  // The client sees their fee paid.
+  await gotoHydrated(clientPage, '/pay');
+  await expect(clientPage.getByTestId('fee-notice-state')).toContainText('已缴费');
 });

@@ -40,3 +40,40 @@ export class FeeCalculator {
     await this.kind.selectOption(kind);
   }
 }
+
+/** Paying a fee notice: the notice on the Pay page and the order page. Locators only. */
+export class Payment {
+  constructor(readonly page: Page) {}
+
+  get notice(): Locator {
+    return this.page.getByTestId('fee-notice');
+  }
+
+  get payButton(): Locator {
+    return this.page.getByTestId('pay-notice');
+  }
+
+  get amount(): Locator {
+    return this.page.getByTestId('pay-amount');
+  }
+
+  get qr(): Locator {
+    return this.page.getByTestId('pay-qr');
+  }
+
+  get payHere(): Locator {
+    return this.page.getByTestId('pay-here');
+  }
+
+  get payInWeChat(): Locator {
+    return this.page.getByTestId('pay-in-wechat');
+  }
+
+  get state(): Locator {
+    return this.page.getByTestId('pay-state');
+  }
+
+  get receiptNo(): Locator {
+    return this.page.getByTestId('pay-receipt-no');
+  }
+}

@@ -26,7 +26,8 @@ mkdir -p "$DATA"
 echo "start-server.sh: data directory $DATA, listening on 127.0.0.1:$PORT" >&2
 
 # Every browser of the suite comes from 127.0.0.1, so the per-IP limit is raised here; it is
-# tested in server/tests/identity.rs.
+# tested in server/tests/identity.rs. WeChat's JS-SDK cannot be fetched here: the wechat profile
+# stubs `wx.miniProgram` instead (fixtures/index.ts), and server/tests/http.rs checks the tag.
 exec env \
   TIANPING_DATA_DIR="$DATA" \
   TIANPING_ADDR="127.0.0.1:$PORT" \
@@ -35,6 +36,7 @@ exec env \
   TIANPING_KIOSK_SECRET="${E2E_KIOSK_SECRET:-e2e-kiosk-secret-0123456789abcdef}" \
   TIANPING_KIOSK_IDLE_SECS="${E2E_KIOSK_IDLE_SECS:-120}" \
   TIANPING_IP_LIMIT_PER_HOUR=100000 \
+  TIANPING_WECHAT_JSSDK=off \
   LEPTOS_SITE_ROOT="$SITE_ROOT" \
   LEPTOS_SITE_PKG_DIR=pkg \
   LEPTOS_OUTPUT_NAME="${LEPTOS_OUTPUT_NAME:-tianping}" \

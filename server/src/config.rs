@@ -31,6 +31,8 @@ pub struct Config {
     pub site_root: Option<PathBuf>,
     /// The province's figures inside the fee ranges of the Measures (诉讼费用交纳办法).
     pub fee_rates: ProvinceRates,
+    /// WeChat's JS-SDK, loaded by pages opened in the mini-program's web-view; None: not loaded.
+    pub wechat_jssdk: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -61,6 +63,7 @@ pub struct FileLayer {
     shutdown_grace_secs: Option<u64>,
     /// `fee_rates = { divorce = 100, personality = 300 }` (whole yuan).
     fee_rates: Option<BTreeMap<String, i64>>,
+    wechat_jssdk: Option<String>,
 }
 
 /// Every setting: (environment variable, file key, default, meaning). The README lists these.
@@ -82,8 +85,12 @@ pub const SETTINGS: &[(&str, &str, &str, &str)] = &[
     ("TIANPING_LOG", "log", "info", "log filter, e.g. info,server=debug (RUST_LOG also works)"),
     ("TIANPING_SHUTDOWN_GRACE_SECS", "shutdown_grace_secs", "20", "how long open requests may finish on SIGTERM"),
     ("TIANPING_FEE_RATES", "fee_rates", "(lowest of each range)", "the province's fixed court fees in whole yuan, e.g. divorce=100,personality=300 (names: divorce 50–300, personality 100–500, non_property 50–100, ip_without_amount 500–1000, jurisdiction_objection 50–100, enforcement_without_amount 50–500)"),
+    ("TIANPING_WECHAT_JSSDK", "wechat_jssdk", WECHAT_JSSDK, "WeChat's JS-SDK for pages inside the mini-program (paying hands off to it); off: not loaded"),
     ("LEPTOS_SITE_ROOT", "-", "target/site", "the built client (cargo-leptos output)"),
 ];
+
+/// The JS-SDK WeChat documents for `<web-view>` pages.
+pub const WECHAT_JSSDK: &str = "https://res.wx.qq.com/open/js/jweixin-1.6.0.js";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -178,6 +185,12 @@ impl Config {
         };
         let log_filter = env("TIANPING_LOG").or_else(|| env("RUST_LOG")).or(file.log).unwrap_or_else(|| "info".into());
         let fee_rates = fee_rates(env("TIANPING_FEE_RATES"), file.fee_rates)?;
+        let wechat_jssdk = match env("TIANPING_WECHAT_JSSDK").or(file.wechat_jssdk) {
+            None => Some(WECHAT_JSSDK.to_string()),
+            Some(v) if v.trim() == "off" => None,
+            Some(v) if v.starts_with("https://") && !v.contains([' ', ';', '\'', '"']) => Some(v),
+            Some(v) => return Err(ConfigError::Value("TIANPING_WECHAT_JSSDK", v, "must be an https:// URL of the JS-SDK, or off")),
+        };
         let grace = num_setting("TIANPING_SHUTDOWN_GRACE_SECS", env("TIANPING_SHUTDOWN_GRACE_SECS"), file.shutdown_grace_secs, 20)?;
         Ok(Config {
             addr,
@@ -197,6 +210,7 @@ impl Config {
             shutdown_grace: Duration::from_secs(grace),
             site_root: env("LEPTOS_SITE_ROOT").map(PathBuf::from),
             fee_rates,
+            wechat_jssdk,
         })
     }
 }

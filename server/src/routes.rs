@@ -39,7 +39,11 @@ pub fn router(state: ServerState) -> Router {
         HeaderValue::from_static("public, max-age=31536000, immutable"),
     ));
 
-    let router = Router::new()
+    let mut router = Router::new();
+    if let Some(platform) = state.app.sandbox_pay.clone() {
+        router = router.nest_service("/sandbox/wechatpay", app::ssr::sandbox_pay::router(platform));
+    }
+    let router = router
         .route("/healthz", get(healthz))
         .route("/sw.js", get(service_worker))
         .route("/settings/lang", post(set_language))
@@ -49,6 +53,7 @@ pub fn router(state: ServerState) -> Router {
         .route("/sandbox/sms", get(sandbox_sms))
         .route("/api/filing/upload/{id}", axum::routing::put(upload_chunk))
         .route("/files/{id}", get(filing_file))
+        .route(app::fees::pay::NOTIFY_PATH, post(payment_notification))
         .nest("/pkg", pkg)
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let leptos = leptos.clone();
@@ -350,6 +355,12 @@ struct FileQuery {
 async fn filing_file(State(state): State<AppState>, axum::extract::Path(id): axum::extract::Path<i64>, Query(q): Query<FileQuery>, req: Request) -> Response {
     let (parts, _) = req.into_parts();
     app::filing::files::get_file(state, parts, id, q.download).await
+}
+
+/// The payment gateway's notifications: verified, applied once, answered so it stops resending.
+async fn payment_notification(State(state): State<AppState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+    let (status, body) = app::fees::pay::take_notification(&state, &headers, &body).await;
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 async fn sandbox_sms(State(state): State<AppState>, Query(q): Query<OutboxQuery>) -> Response {

@@ -3,6 +3,8 @@ use crate::config::Config;
 use crate::{assets, routes};
 use app::ssr::clock::Clock;
 use app::ssr::outside::{IdentityRegistry, NoRegistry, NoSms, SandboxRegistry, SandboxSms, Sms};
+use app::ssr::payment::{NoGateway, PaymentGateway};
+use app::ssr::sandbox_pay::SandboxPlatform;
 use app::ssr::{AppState, SiteConfig};
 use axum::Router;
 use leptos::config::LeptosOptions;
@@ -179,9 +181,20 @@ pub async fn build(config: &Config) -> Result<(Router, ServerState), String> {
         (Arc::new(NoSms), Arc::new(NoRegistry))
     };
     warn_if_calendar_is_out_of_date(Clock::default().now());
+    let clock = Clock::default();
+    let (payments, sandbox_pay): (Arc<dyn PaymentGateway>, _) = if config.sandbox {
+        // The sandbox is our WeChat Pay client talking to the platform built into this server.
+        let platform = Arc::new(SandboxPlatform::new(db.clone(), clock.clone(), config.public_url.clone())?);
+        (Arc::new(platform.gateway()), Some(platform))
+    } else {
+        // A court's merchant account is configured with its contract; until then paying says so.
+        (Arc::new(NoGateway), None)
+    };
     let state = ServerState {
         app: AppState {
-            clock: Clock::default(),
+            clock,
+            payments,
+            sandbox_pay,
             sms,
             registry,
             id_key: Arc::new(identity_key(config)?),
@@ -198,6 +211,7 @@ pub async fn build(config: &Config) -> Result<(Router, ServerState), String> {
                 public_url: config.public_url.clone(),
                 ip_limit_per_hour: config.ip_limit_per_hour,
                 fee_rates: config.fee_rates,
+                wechat_jssdk: config.wechat_jssdk.clone(),
             }),
             assets: Arc::new(assets),
         },
@@ -226,7 +240,8 @@ fn webauthn(public_url: &str) -> Option<Arc<webauthn_rs::Webauthn>> {
 }
 
 pub async fn run(config: Config) -> Result<(), String> {
-    let (router, _) = build(&config).await?;
+    let (router, state) = build(&config).await?;
+    tokio::spawn(reconcile_payments(state.app.clone()));
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}. Is another server running there? Set TIANPING_ADDR.", config.addr))?;
@@ -245,6 +260,19 @@ pub async fn serve_until_signal(listener: tokio::net::TcpListener, router: Route
         _ = async { shutdown_signal().await; tokio::time::sleep(grace).await } => {
             tracing::warn!("shutdown grace period over; stopping with requests still open");
             Ok(())
+        }
+    }
+}
+
+/// Orders whose notification never came are asked about at the gateway, every half minute.
+async fn reconcile_payments(state: AppState) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(30));
+    loop {
+        every.tick().await;
+        match app::fees::pay::reconcile_pending(&state).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(orders = n, "reconciled pending payment orders"),
+            Err(e) => tracing::warn!(error = %e, "reconciling payment orders failed"),
         }
     }
 }

@@ -80,6 +80,24 @@ async fn accept_language_picks_english_and_traditional_chinese() {
 }
 
 #[tokio::test]
+async fn inside_the_wechat_mini_program_a_page_loads_the_js_sdk_with_its_nonce_and_nowhere_else() {
+    let s = start(&[]).await;
+    let mini = "Mozilla/5.0 (Linux; Android 13; wv) Chrome/116.0.0.0 Mobile Safari/537.36 MicroMessenger/8.0.47 miniProgram/wx1234567890abcdef";
+    let (_, headers, body) = page(&s, "/", &[("user-agent", mini)]).await;
+    let csp = headers["content-security-policy"].to_str().expect("csp");
+    let nonce = csp.split("'nonce-").nth(1).and_then(|r| r.split('\'').next()).expect("a nonce in the CSP");
+    let sdk = "https://res.wx.qq.com/open/js/jweixin-1.6.0.js";
+    assert!(csp.contains(&format!("'wasm-unsafe-eval' {sdk};")), "the policy allows the SDK: {csp}");
+    assert!(body.contains(&format!("<script src=\"{sdk}\" nonce=\"{nonce}\"></script>")), "the SDK is loaded with the nonce");
+
+    let (_, headers, body) = page(&s, "/", &[("user-agent", "Mozilla/5.0 (Linux; Android 14) Chrome/130.0 Mobile Safari/537.36 MicroMessenger/8.0.50")]).await;
+    assert!(!body.contains(sdk), "WeChat's own browser is not the mini-program");
+    assert!(!headers["content-security-policy"].to_str().expect("csp").contains(sdk));
+    let off = start(&[("TIANPING_WECHAT_JSSDK", "off")]).await;
+    assert!(!page(&off, "/", &[("user-agent", mini)]).await.2.contains(sdk), "switched off");
+}
+
+#[tokio::test]
 async fn every_page_carries_a_csp_whose_nonce_is_on_the_hydration_script() {
     let s = start(&[]).await;
     let (_, headers, body) = page(&s, "/", &[]).await;

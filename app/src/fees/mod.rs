@@ -1,7 +1,13 @@
 //! Court fees: the statutory calculator (`model`), used by the public fee calculator page and
-//! by the filing wizard's estimate; fee notices, payment, receipts, refunds and relief follow.
+//! by the filing wizard's estimate; fee notices, and paying them through the gateway (`pay`);
+//! receipts, refunds and relief follow.
 pub mod api;
+#[cfg(feature = "hydrate")]
+pub mod browser;
 pub mod model;
 pub mod pages;
+pub mod pay_pages;
+#[cfg(feature = "ssr")]
+pub mod pay;
 #[cfg(feature = "ssr")]
 pub mod store;

@@ -608,6 +608,263 @@ impl NoticeStatus {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Paying a notice: orders at the gateway and what a gateway's report does to them
+
+/// The one currency court fees are paid in.
+pub const CURRENCY: &str = "CNY";
+
+/// How long an order's QR code can be paid (WeChat Pay's `time_expire`); a later visit makes a
+/// new order. Short, so a screenshot of an old code does not stay payable for a day.
+pub const ORDER_VALIDITY_SECS: i64 = 30 * 60;
+
+/// A pending order with no notification after this long is asked about (reconciliation).
+pub const RECONCILE_AFTER_SECS: i64 = 60;
+
+/// A trade's state as the gateway reports it (WeChat Pay's `trade_state` values).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TradeState {
+    Success,
+    Refund,
+    NotPay,
+    Closed,
+    Revoked,
+    UserPaying,
+    PayError,
+}
+
+impl TradeState {
+    pub const ALL: [TradeState; 7] = [
+        TradeState::Success,
+        TradeState::Refund,
+        TradeState::NotPay,
+        TradeState::Closed,
+        TradeState::Revoked,
+        TradeState::UserPaying,
+        TradeState::PayError,
+    ];
+
+    /// The gateway's spelling: `SUCCESS`, `NOTPAY`, …
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TradeState::Success => "SUCCESS",
+            TradeState::Refund => "REFUND",
+            TradeState::NotPay => "NOTPAY",
+            TradeState::Closed => "CLOSED",
+            TradeState::Revoked => "REVOKED",
+            TradeState::UserPaying => "USERPAYING",
+            TradeState::PayError => "PAYERROR",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<TradeState> {
+        TradeState::ALL.into_iter().find(|s| s.as_str() == raw)
+    }
+}
+
+/// What a gateway says about one order, from a verified notification or from a query.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Transaction {
+    pub out_trade_no: String,
+    /// The gateway's own id of the payment; present once paid.
+    pub transaction_id: Option<String>,
+    pub state: TradeState,
+    /// What the payer paid, in fen.
+    pub amount_fen: i64,
+    pub currency: String,
+}
+
+/// Where one payment order stands on our side.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OrderStatus {
+    /// Created at the gateway; its code can be paid until it expires.
+    Pending,
+    Paid,
+    /// Expired or replaced, and closed at the gateway: it can no longer be paid.
+    Closed,
+}
+
+impl OrderStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderStatus::Pending => "pending",
+            OrderStatus::Paid => "paid",
+            OrderStatus::Closed => "closed",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<OrderStatus> {
+        [OrderStatus::Pending, OrderStatus::Paid, OrderStatus::Closed].into_iter().find(|s| s.as_str() == raw)
+    }
+}
+
+/// One order as the rules need it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Order {
+    pub out_trade_no: String,
+    pub status: OrderStatus,
+    pub amount: Fen,
+    pub expires_at: UnixTime,
+}
+
+/// What a gateway's report does to an order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Settlement {
+    /// Pending → Paid: record the payment (once).
+    Paid { transaction_id: String },
+    /// Reported paid again (a duplicate notification): nothing changes.
+    AlreadyPaid,
+    /// Not paid yet (NOTPAY, USERPAYING): nothing changes.
+    StillPending,
+    /// The gateway closed it (CLOSED, REVOKED, PAYERROR): it can no longer be paid.
+    Closed,
+    /// The gateway took money for an order we had closed: nothing changes here, and staff must
+    /// refund it (kept in the notification log).
+    PaidAfterClose { transaction_id: String },
+}
+
+/// A report that must not change anything: it is refused and logged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PaymentError {
+    #[error("the report is about another order")]
+    WrongOrder,
+    #[error("the amount paid is not the amount of the order")]
+    WrongAmount,
+    #[error("the currency is not CNY")]
+    WrongCurrency,
+    #[error("a successful payment without the gateway's transaction id")]
+    NoTransactionId,
+    #[error("a second, different payment reported for an order already paid")]
+    PaidTwice,
+}
+
+impl Order {
+    /// Applies a gateway's report. Checked before anything else: it is this order, in yuan, for
+    /// exactly the amount asked; then a success pays a pending order once.
+    pub fn settle(&self, t: &Transaction, paid_transaction: Option<&str>) -> Result<Settlement, PaymentError> {
+        if t.out_trade_no != self.out_trade_no {
+            return Err(PaymentError::WrongOrder);
+        }
+        if t.state != TradeState::Success {
+            return Ok(match (self.status, t.state) {
+                (OrderStatus::Pending, TradeState::NotPay | TradeState::UserPaying) => Settlement::StillPending,
+                (OrderStatus::Pending, _) => Settlement::Closed,
+                (OrderStatus::Paid, _) => Settlement::AlreadyPaid,
+                (OrderStatus::Closed, _) => Settlement::Closed,
+            });
+        }
+        if t.currency != CURRENCY {
+            return Err(PaymentError::WrongCurrency);
+        }
+        if t.amount_fen != self.amount.0 {
+            return Err(PaymentError::WrongAmount);
+        }
+        let transaction_id = match t.transaction_id.as_deref().map(str::trim) {
+            Some(id) if !id.is_empty() => id.to_string(),
+            _ => return Err(PaymentError::NoTransactionId),
+        };
+        match self.status {
+            OrderStatus::Pending => Ok(Settlement::Paid { transaction_id }),
+            OrderStatus::Paid if paid_transaction == Some(transaction_id.as_str()) => Ok(Settlement::AlreadyPaid),
+            OrderStatus::Paid => Err(PaymentError::PaidTwice),
+            OrderStatus::Closed => Ok(Settlement::PaidAfterClose { transaction_id }),
+        }
+    }
+
+    /// Whether the order's code can still be paid at `now`.
+    pub fn payable(&self, now: UnixTime) -> bool {
+        self.status == OrderStatus::Pending && now < self.expires_at
+    }
+}
+
+/// Our order number at the gateway (`out_trade_no`: 6–32 of `[A-Za-z0-9_-]`): `TP`, the
+/// notice, and the order's own row id, so a number says which notice it pays.
+pub fn out_trade_no(notice_id: i64, order_id: i64) -> String {
+    format!("TP{notice_id:08}N{order_id:08}")
+}
+
+/// Whether a string is shaped like one of our order numbers (checked before any look-up).
+pub fn is_out_trade_no(raw: &str) -> bool {
+    (6..=32).contains(&raw.len()) && raw.starts_with("TP") && raw.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+/// The receipt number of a paid order: `SF`, the Beijing date of payment, the order's id.
+pub fn receipt_number(paid_at: UnixTime, order_id: i64) -> String {
+    let (y, m, d) = paid_at.beijing_ymd();
+    format!("SF{y:04}{m:02}{d:02}{order_id:08}")
+}
+
+/// An amount in Chinese capital numerals as receipts and cheques write it (大写金额):
+/// 2,300.00 → 贰仟叁佰元整; 1,005.20 → 壹仟零伍元贰角整; 0.05 → 伍分; 100,000,000 → 壹亿元整.
+pub fn capital_yuan(amount: Fen) -> String {
+    const DIGITS: [char; 10] = ['零', '壹', '贰', '叁', '肆', '伍', '陆', '柒', '捌', '玖'];
+    const SMALL: [&str; 4] = ["", "拾", "佰", "仟"];
+    const LARGE: [&str; 4] = ["", "万", "亿", "万亿"];
+    let fen = amount.0.unsigned_abs();
+    let (yuan, jiao, fen) = (fen / 100, (fen / 10 % 10) as usize, (fen % 10) as usize);
+    let mut out = String::new();
+    if amount.0 < 0 {
+        out.push('负');
+    }
+    if yuan > 0 {
+        // Groups of four digits, highest first; a zero run inside or between groups reads 零 once.
+        let mut groups = Vec::new();
+        let mut rest = yuan;
+        while rest > 0 {
+            groups.push((rest % 10_000) as usize);
+            rest /= 10_000;
+        }
+        let mut pending_zero = false;
+        for (i, &g) in groups.iter().enumerate().rev() {
+            if g == 0 {
+                pending_zero = !out.is_empty() && !out.ends_with('负');
+                continue;
+            }
+            if (pending_zero || (g < 1000 && i + 1 < groups.len())) && !out.is_empty() && !out.ends_with('负') {
+                out.push('零');
+            }
+            pending_zero = false;
+            let digits = [g / 1000, g / 100 % 10, g / 10 % 10, g % 10];
+            let mut zero = false;
+            let mut started = false;
+            for (pos, &dg) in digits.iter().enumerate() {
+                if dg == 0 {
+                    zero = started;
+                    continue;
+                }
+                if zero {
+                    out.push('零');
+                    zero = false;
+                }
+                started = true;
+                out.push(DIGITS[dg]);
+                out.push_str(SMALL[3 - pos]);
+            }
+            out.push_str(LARGE[i.min(LARGE.len() - 1)]);
+        }
+        out.push('元');
+    }
+    match (jiao, fen) {
+        (0, 0) if yuan == 0 => out.push_str("零元整"),
+        (0, 0) => out.push('整'),
+        (j, 0) => {
+            out.push(DIGITS[j]);
+            out.push_str("角整");
+        }
+        (j, f) => {
+            if j > 0 {
+                out.push(DIGITS[j]);
+                out.push('角');
+            } else if yuan > 0 {
+                out.push('零');
+            }
+            out.push(DIGITS[f]);
+            out.push('分');
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -924,6 +1181,127 @@ mod tests {
                 }).sum();
                 prop_assert!((shown - w.total.0).abs() <= w.lines.len() as i64);
             }
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Paying
+
+    fn order(status: OrderStatus) -> Order {
+        Order { out_trade_no: "TP00000001N00000001".into(), status, amount: Fen(270_001), expires_at: UnixTime(10_000) }
+    }
+
+    fn report(state: TradeState, amount_fen: i64) -> Transaction {
+        Transaction {
+            out_trade_no: "TP00000001N00000001".into(),
+            transaction_id: Some("4200000001202612010000000001".into()),
+            state,
+            amount_fen,
+            currency: CURRENCY.into(),
+        }
+    }
+
+    #[test]
+    fn a_success_for_the_exact_amount_pays_a_pending_order_once() {
+        let paid = order(OrderStatus::Pending).settle(&report(TradeState::Success, 270_001), None);
+        assert_eq!(paid, Ok(Settlement::Paid { transaction_id: "4200000001202612010000000001".into() }));
+        let again = order(OrderStatus::Paid).settle(&report(TradeState::Success, 270_001), Some("4200000001202612010000000001"));
+        assert_eq!(again, Ok(Settlement::AlreadyPaid), "a duplicate changes nothing");
+    }
+
+    #[test]
+    fn a_report_with_another_amount_currency_order_or_no_transaction_id_is_refused() {
+        let o = order(OrderStatus::Pending);
+        assert_eq!(o.settle(&report(TradeState::Success, 270_000), None), Err(PaymentError::WrongAmount));
+        assert_eq!(o.settle(&report(TradeState::Success, 2_700_010), None), Err(PaymentError::WrongAmount));
+        let mut usd = report(TradeState::Success, 270_001);
+        usd.currency = "USD".into();
+        assert_eq!(o.settle(&usd, None), Err(PaymentError::WrongCurrency));
+        let mut other = report(TradeState::Success, 270_001);
+        other.out_trade_no = "TP00000001N00000002".into();
+        assert_eq!(o.settle(&other, None), Err(PaymentError::WrongOrder));
+        let mut anonymous = report(TradeState::Success, 270_001);
+        anonymous.transaction_id = Some("  ".into());
+        assert_eq!(o.settle(&anonymous, None), Err(PaymentError::NoTransactionId));
+    }
+
+    #[test]
+    fn a_paid_order_reported_paid_by_a_different_transaction_is_refused() {
+        let o = order(OrderStatus::Paid);
+        assert_eq!(o.settle(&report(TradeState::Success, 270_001), Some("4200000001202612010000000099")), Err(PaymentError::PaidTwice));
+    }
+
+    #[test]
+    fn unpaid_states_leave_a_pending_order_pending_and_closing_states_close_it() {
+        let o = order(OrderStatus::Pending);
+        assert_eq!(o.settle(&report(TradeState::NotPay, 270_001), None), Ok(Settlement::StillPending));
+        assert_eq!(o.settle(&report(TradeState::UserPaying, 270_001), None), Ok(Settlement::StillPending));
+        for s in [TradeState::Closed, TradeState::Revoked, TradeState::PayError] {
+            assert_eq!(o.settle(&report(s, 270_001), None), Ok(Settlement::Closed), "{s:?}");
+        }
+        assert_eq!(order(OrderStatus::Paid).settle(&report(TradeState::Closed, 270_001), None), Ok(Settlement::AlreadyPaid));
+    }
+
+    #[test]
+    fn money_for_a_closed_order_is_kept_on_record_not_applied() {
+        let late = order(OrderStatus::Closed).settle(&report(TradeState::Success, 270_001), None);
+        assert_eq!(late, Ok(Settlement::PaidAfterClose { transaction_id: "4200000001202612010000000001".into() }));
+    }
+
+    #[test]
+    fn an_order_is_payable_only_while_pending_and_before_it_expires() {
+        assert!(order(OrderStatus::Pending).payable(UnixTime(9_999)));
+        assert!(!order(OrderStatus::Pending).payable(UnixTime(10_000)));
+        assert!(!order(OrderStatus::Paid).payable(UnixTime(0)));
+        assert!(!order(OrderStatus::Closed).payable(UnixTime(0)));
+    }
+
+    #[test]
+    fn order_numbers_fit_the_gateway_and_name_their_notice() {
+        let n = out_trade_no(12, 345);
+        assert_eq!(n, "TP00000012N00000345");
+        assert!(is_out_trade_no(&n) && n.len() <= 32);
+        for bad in ["", "TP", "XX00000012N00000345", "TP0000'; DROP", "TP000000000000000000000000000000001"] {
+            assert!(!is_out_trade_no(bad), "{bad}");
+        }
+        for s in TradeState::ALL {
+            assert_eq!(TradeState::parse(s.as_str()), Some(s));
+        }
+        for s in [OrderStatus::Pending, OrderStatus::Paid, OrderStatus::Closed] {
+            assert_eq!(OrderStatus::parse(s.as_str()), Some(s));
+        }
+    }
+
+    #[test]
+    fn a_receipt_number_carries_the_beijing_date_of_payment() {
+        // 2026-12-01 16:30 UTC is 2026-12-02 00:30 in Beijing.
+        assert_eq!(receipt_number(UnixTime(1_796_142_600), 7), "SF2026120200000007");
+    }
+
+    #[test]
+    fn amounts_read_in_capital_numerals_as_receipts_write_them() {
+        for (fen, words) in [
+            (230_000, "贰仟叁佰元整"),
+            (100_520, "壹仟零伍元贰角整"),
+            (5, "伍分"),
+            (50, "伍角整"),
+            (0, "零元整"),
+            (1_000, "壹拾元整"),
+            (305, "叁元零伍分"),
+            (270_001, "贰仟柒佰元零壹分"),
+            (1_000_500, "壹万零伍元整"),
+            (10_050_000, "壹拾万零伍佰元整"),
+            (10_500_000, "壹拾万伍仟元整"),
+            (100_000_000, "壹佰万元整"),
+            (101_000_000, "壹佰零壹万元整"),
+            (12_000_050, "壹拾贰万元伍角整"),
+            (10_000_000_000, "壹亿元整"),
+            (10_000_000_100, "壹亿零壹元整"),
+            (12_345_678_912, "壹亿贰仟叁佰肆拾伍万陆仟柒佰捌拾玖元壹角贰分"),
+            (2_000_300_000, "贰仟万叁仟元整"),
+            (2_000_030_000, "贰仟万零叁佰元整"),
+        ] {
+            assert_eq!(capital_yuan(Fen(fen)), words, "{fen} fen");
         }
     }
 }

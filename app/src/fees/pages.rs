@@ -364,7 +364,8 @@ fn NoticeCard(notice: NoticeView) -> impl IntoView {
             </p>
             <p data-testid="fee-notice-state"><strong>{state}</strong>" · "
                 {move || t_string!(i18n, fee_notice_due, date = due.clone()).to_string()}</p>
-            <p class="field-hint">{move || t_string!(i18n, fee_pay_online_next)}</p>
+            <crate::fees::pay_pages::PayNotice id=notice.id amount status=notice.status order_no=notice.order_no.clone()
+                receipt_no=notice.receipt_no.clone()/>
             <details>
                 <summary>{move || t_string!(i18n, fee_notice_working)}</summary>
                 <WorkingView working=notice.working.clone()/>

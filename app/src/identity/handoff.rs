@@ -34,14 +34,7 @@ pub async fn handoff_start() -> Result<HandoffTicket, AppError> {
     let (approve, approve_hash) = session::new_token();
     store::create_handoff(cx.db(), &poll_hash, &approve_hash, kiosk.as_deref(), &label, cx.now()).await.map_err(db)?;
     let link = format!("{}/handoff?t={approve}", cx.state.site.public_url);
-    let qr_svg = qrcode::QrCode::new(link.as_bytes())
-        .map_err(|e| internal("QR code", e))?
-        .render::<qrcode::render::svg::Color>()
-        .min_dimensions(240, 240)
-        .quiet_zone(true)
-        .build();
-    // The XML declaration is not allowed inside HTML.
-    let qr_svg = qr_svg.split_once("?>").map_or(qr_svg.clone(), |(_, svg)| svg.trim().to_string());
+    let qr_svg = crate::ssr::qr_svg(&link).map_err(|e| internal("QR code", e))?;
     Ok(HandoffTicket { poll, qr_svg, link, expires_in_s: HANDOFF_TTL_SECS })
 }
 

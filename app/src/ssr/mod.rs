@@ -10,9 +10,12 @@ pub mod headers;
 pub mod idkey;
 pub mod kiosk;
 pub mod outside;
+pub mod payment;
 pub mod prefs;
 pub mod ratelimit;
+pub mod sandbox_pay;
 pub mod session;
+pub mod wechatpay;
 
 use std::sync::Arc;
 
@@ -20,6 +23,16 @@ use std::sync::Arc;
 pub fn reference_id() -> String {
     let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
     format!("E{:X}", nanos % 0xFF_FFFF_FFFF)
+}
+
+/// A QR code as inline SVG (the XML declaration dropped: it is not allowed inside HTML).
+pub fn qr_svg(data: &str) -> Result<String, qrcode::types::QrError> {
+    let svg = qrcode::QrCode::new(data.as_bytes())?
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(240, 240)
+        .quiet_zone(true)
+        .build();
+    Ok(svg.split_once("?>").map_or(svg.clone(), |(_, svg)| svg.trim().to_string()))
 }
 
 /// What every request handler and server function can reach.
@@ -36,6 +49,10 @@ pub struct AppState {
     pub blobs: Arc<blobs::BlobStore>,
     /// None when the public URL has no domain name (WebAuthn needs one, e.g. `localhost`).
     pub webauthn: Option<Arc<webauthn_rs::Webauthn>>,
+    /// Where fees are paid: WeChat Pay, or the sandbox platform built into the server.
+    pub payments: Arc<dyn payment::PaymentGateway>,
+    /// The built-in payment platform, when sandboxes are on (its cashier and test helpers).
+    pub sandbox_pay: Option<Arc<sandbox_pay::SandboxPlatform>>,
 }
 
 /// The part of the server configuration the app itself needs.
@@ -58,6 +75,8 @@ pub struct SiteConfig {
     pub ip_limit_per_hour: u32,
     /// The province's figures inside the fee ranges of the Measures.
     pub fee_rates: crate::fees::model::ProvinceRates,
+    /// WeChat's JS-SDK for pages inside the mini-program's web-view (None: not loaded).
+    pub wechat_jssdk: Option<String>,
 }
 
 /// The built client's files, found at start-up (names carry content hashes).

@@ -77,6 +77,8 @@ pub fn key_text(i18n: I18nContext<Locale>, key: &str) -> String {
         "error_file_type" => t_string!(i18n, error_file_type),
         "error_not_editable" => t_string!(i18n, error_not_editable),
         "error_already_submitted" => t_string!(i18n, error_already_submitted),
+        "error_notice_paid" => t_string!(i18n, error_notice_paid),
+        "error_payment_unavailable" => t_string!(i18n, error_payment_unavailable),
         _ => t_string!(i18n, error_generic),
     };
     s.to_string()
