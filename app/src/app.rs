@@ -9,6 +9,7 @@ use leptos_meta::MetaTags;
 use leptos_meta::{Title, provide_meta_context};
 use crate::fees::pages::FeeCalculatorPage;
 use crate::fees::pay_pages::OrderPage;
+use crate::fees::receipt_pages::{ReceiptPage, ReceiptVerifyPage};
 use crate::filing::pages::{FileHomePage, FilingPage, ReviewPage, ReviewQueuePage, WizardPage};
 use crate::identity::handoff_pages::HandoffPage;
 use crate::identity::pages::{CodePage, MePage, RequireVerified, SignInPage, VerifyPage};
@@ -78,6 +79,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/staff/filings/:id") ssr=SsrMode::Async view={Lazy::<ReviewRoute>::new()}/>
                         <Route path=path!("/pay") ssr=SsrMode::Async view={Lazy::<PayRoute>::new()}/>
                         <Route path=path!("/pay/orders/:no") ssr=SsrMode::Async view={Lazy::<OrderRoute>::new()}/>
+                        <Route path=path!("/receipts/:no") ssr=SsrMode::Async view={Lazy::<ReceiptRoute>::new()}/>
+                        // Public: anyone holding a receipt may check it (its PDF is a plain route).
+                        <Route path=path!("/receipts/verify/:no") ssr=SsrMode::Async view={Lazy::<ReceiptVerifyRoute>::new()}/>
                         // Public: anyone may work out a fee before signing in.
                         <Route path=path!("/fees/calculator") ssr=SsrMode::Async view={Lazy::<FeeCalculatorRoute>::new()}/>
                         <Route path=path!("/hearings") ssr=SsrMode::Async view={Lazy::<HearingsRoute>::new()}/>
@@ -136,6 +140,8 @@ lazy_page!(ReviewQueueRoute, ReviewQueuePage);
 lazy_page!(ReviewRoute, ReviewPage);
 lazy_page!(PayRoute, pay_page());
 lazy_page!(OrderRoute, OrderPage);
+lazy_page!(ReceiptRoute, ReceiptPage);
+lazy_page!(ReceiptVerifyRoute, ReceiptVerifyPage);
 lazy_page!(FeeCalculatorRoute, FeeCalculatorPage);
 lazy_page!(HearingsRoute, gated(Section::Hearings));
 lazy_page!(SignRoute, gated(Section::Sign));

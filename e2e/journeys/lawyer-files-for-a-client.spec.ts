@@ -111,14 +111,9 @@ test('a lawyer on a tablet files for a client who granted representation, with t
   const pay = new Payment(page);
   await gotoHydrated(page, '/pay');
   await expect(pay.payButton).toHaveText('缴纳 ¥1,100.00');
-  await pay.payButton.click();
-  await page.waitForURL(/\/pay\/orders\/TP\d+N\d+$/);
-  await waitForHydration(page);
+  await pay.openOrder();
   await expect(pay.qr).toBeVisible();
-  await pay.payHere.click();
-  await page.getByTestId('sandbox-pay').click();
-  await page.waitForURL(/\/pay\/orders\/TP\d+N\d+$/);
-  await waitForHydration(page);
+  await pay.payOnThisPhone();
   await expect(pay.state).toHaveAttribute('data-state', 'paid');
 
   // The client sees their fee paid.

@@ -1,37 +1,29 @@
-import { Identity } from '../pages/identity';
 import { Payment } from '../pages/fees';
-import { DESK, acceptedCase, audit, expect, freshMobile, gotoHydrated, test, waitForHydration } from '../fixtures';
+import { audit, expect, freshMobile, gotoHydrated, test, verifiedWithCase } from '../fixtures';
 
 /** People who verify in these journeys, one per profile (an identity verifies one account). */
 const PAYER = {
   phone: { name: '黄秀英', id: '110105196706121032' },
   kiosk: { name: '何志强', id: '310115197411231060' },
-  tablet: { name: '梁静怡', id: '320106199502281156' },
   wechat: { name: '宋晓东', id: '510104200207111187' },
-  desktop: { name: '唐雨桐', id: '420106196412221213' },
 } as const;
 
 test('a litigant pays the court fee on their phone at the sandbox cashier and sees it paid with a receipt number', async ({
   page,
   request,
   profile,
-  makeContext,
+  browser,
 }) => {
   test.skip(profile !== 'phone', 'paying on the same phone; the kiosk pays by scanning, below');
   const person = { ...PAYER.phone, mobile: freshMobile() };
-  const me = new Identity(page);
-  await me.signInBySms(request, person.mobile, '/me/verify');
-  await me.verify(person.name, person.id);
-  await page.waitForURL('**/me');
-  const caseNumber = await acceptedCase(page.request, await makeContext(DESK), person);
+  const caseNumber = await verifiedWithCase(page, request, browser, person);
 
   const pay = new Payment(page);
   await gotoHydrated(page, '/pay');
   await expect(pay.notice).toContainText(caseNumber);
+  // 50,000 yuan claimed: 50 + 40,000 × 2.5%.
   await expect(pay.payButton).toHaveText('缴纳 ¥1,050.00');
-  await pay.payButton.click();
-  await page.waitForURL(/\/pay\/orders\/TP\d+N\d+$/);
-  await waitForHydration(page);
+  await pay.openOrder();
   await expect(pay.amount).toHaveText('¥1,050.00');
   await expect(pay.qr).toBeVisible();
   await expect(pay.state).toHaveAttribute('data-state', 'pending');
@@ -42,8 +34,7 @@ test('a litigant pays the court fee on their phone at the sandbox cashier and se
   await page.waitForURL(/\/sandbox\/wechatpay\/cashier\//);
   await expect(page.getByRole('main')).toContainText('¥1,050.00');
   await page.getByTestId('sandbox-pay').click();
-  await page.waitForURL(/\/pay\/orders\/TP\d+N\d+$/);
-  await waitForHydration(page);
+  await page.waitForURL(Payment.ORDER_URL);
   await expect(pay.state).toHaveAttribute('data-state', 'paid');
   await expect(pay.receiptNo).toContainText(/收据号 SF\d{16}/);
 
@@ -57,33 +48,23 @@ test('at the kiosk the order\'s QR code is paid from a phone and the kiosk\'s pa
   page,
   request,
   profile,
-  makeContext,
   browser,
 }) => {
   test.skip(profile !== 'kiosk', 'a kiosk shows the code; the person pays with their own phone');
   const person = { ...PAYER.kiosk, mobile: freshMobile() };
-  const me = new Identity(page);
-  await me.signInBySms(request, person.mobile, '/me/verify');
-  await me.verify(person.name, person.id);
-  await page.waitForURL('**/me');
-  const caseNumber = await acceptedCase(page.request, await makeContext(DESK), person);
+  const caseNumber = await verifiedWithCase(page, request, browser, person);
 
   const pay = new Payment(page);
   await gotoHydrated(page, '/pay');
   await expect(pay.notice).toContainText(caseNumber);
-  await pay.payButton.click();
-  await page.waitForURL(/\/pay\/orders\/TP\d+N\d+$/);
-  await waitForHydration(page);
+  await pay.openOrder();
   await expect(pay.qr).toBeVisible();
   await expect(pay.payHere, 'a shared kiosk offers no "pay on this device"').toHaveCount(0);
 
-  // The phone scans the code: what it opens is the order's code URL.
-  const number = new URL(page.url()).pathname.split('/').pop() ?? '';
-  const order = await page.request.post('/api/fees/order', { form: { out_trade_no: number } });
-  const codeUrl = ((await order.json()) as { code_url: string }).code_url;
+  // The person's own phone scans the code and pays at the cashier.
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const scanner = await phone.newPage();
-  await scanner.goto(codeUrl);
+  await scanner.goto(await pay.codeUrl());
   await scanner.getByTestId('sandbox-pay').click();
   await expect(scanner.getByTestId('sandbox-state')).toContainText('支付成功');
   await phone.close();
@@ -97,36 +78,25 @@ test('inside the WeChat mini-program "pay" hands off to the mini-program\'s pay 
   page,
   request,
   profile,
-  makeContext,
   browser,
 }) => {
   test.skip(profile !== 'wechat', 'the hand-off exists only in the mini-program\'s web-view');
   const person = { ...PAYER.wechat, mobile: freshMobile() };
-  const me = new Identity(page);
-  await me.signInBySms(request, person.mobile, '/me/verify');
-  await me.verify(person.name, person.id);
-  await page.waitForURL('**/me');
-  await acceptedCase(page.request, await makeContext(DESK), person);
+  await verifiedWithCase(page, request, browser, person);
 
   const pay = new Payment(page);
-  await gotoHydrated(page, '/pay');
-  await pay.payButton.click();
-  await page.waitForURL(/\/pay\/orders\/TP\d+N\d+$/);
-  await waitForHydration(page);
-  const number = new URL(page.url()).pathname.split('/').pop() ?? '';
+  await pay.openOrder();
   await expect(pay.qr, 'no code to scan on the screen that would scan it').toHaveCount(0);
   await pay.payInWeChat.click();
   const calls = await page.evaluate(() => (window as unknown as { __miniProgramCalls: unknown[] }).__miniProgramCalls);
-  expect(calls).toEqual([{ method: 'navigateTo', options: { url: `/pages/pay/index?order=${number}` } }]);
+  expect(calls).toEqual([{ method: 'navigateTo', options: { url: `/pages/pay/index?order=${pay.orderNumber()}` } }]);
   await audit(page, 'the order page inside the mini-program');
 
   // The mini-program's pay page pays the order (here: the sandbox cashier), and the person comes
   // back to the web-view: the page shows the result as soon as it is in view again.
-  const order = await page.request.post('/api/fees/order', { form: { out_trade_no: number } });
-  const codeUrl = ((await order.json()) as { code_url: string }).code_url;
   const other = await browser.newContext();
   const cashier = await other.newPage();
-  await cashier.goto(codeUrl);
+  await cashier.goto(await pay.codeUrl());
   await cashier.getByTestId('sandbox-pay').click();
   await expect(cashier.getByTestId('sandbox-state')).toContainText('支付成功');
   await other.close();

@@ -1,4 +1,5 @@
 import type { Locator, Page } from '@playwright/test';
+import { gotoHydrated, waitForHydration } from '../fixtures/hydration';
 
 /** The public fee calculator, in zh-Hans. Locators and verbs only. */
 export class FeeCalculator {
@@ -41,9 +42,40 @@ export class FeeCalculator {
   }
 }
 
-/** Paying a fee notice: the notice on the Pay page and the order page. Locators only. */
+/** Paying a fee notice: the notice on the Pay page and the order page. */
 export class Payment {
   constructor(readonly page: Page) {}
+
+  /** The order page's address: `/pay/orders/TP…N…`. */
+  static readonly ORDER_URL = /\/pay\/orders\/TP\d+N\d+$/;
+
+  /** From the Pay page, "pay" on the (only) notice: lands on its order page, hydrated. */
+  async openOrder(): Promise<void> {
+    await gotoHydrated(this.page, '/pay');
+    await this.payButton.click();
+    await this.page.waitForURL(Payment.ORDER_URL);
+    await waitForHydration(this.page);
+  }
+
+  /** "Pay on this phone", then the sandbox cashier's button: back on the order page, hydrated. */
+  async payOnThisPhone(): Promise<void> {
+    await this.payHere.click();
+    await this.page.waitForURL(/\/sandbox\/wechatpay\/cashier\//);
+    await this.page.getByTestId('sandbox-pay').click();
+    await this.page.waitForURL(Payment.ORDER_URL);
+    await waitForHydration(this.page);
+  }
+
+  /** What a phone scanning the open order's QR code opens (read from the order, as the QR holds it). */
+  async codeUrl(): Promise<string> {
+    const order = await this.page.request.post('/api/fees/order', { form: { out_trade_no: this.orderNumber() } });
+    return ((await order.json()) as { code_url: string }).code_url;
+  }
+
+  /** The order number, from the order page's address. */
+  orderNumber(): string {
+    return new URL(this.page.url()).pathname.split('/').pop() ?? '';
+  }
 
   get notice(): Locator {
     return this.page.getByTestId('fee-notice');
@@ -51,6 +83,10 @@ export class Payment {
 
   get payButton(): Locator {
     return this.page.getByTestId('pay-notice');
+  }
+
+  get order(): Locator {
+    return this.page.getByTestId('pay-order');
   }
 
   get amount(): Locator {

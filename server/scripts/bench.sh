@@ -30,3 +30,6 @@ done
 
 echo "== (c) server peak memory"
 awk '/VmHWM/ {printf "peak RSS %.1f MiB\n", $2/1024}' "/proc/$PID/status"
+
+echo "== (d) payment notifications: 15 copies of each of 1,000 orders' notifications at once"
+./target/release/server bench-notifications --orders 1000 --copies 15

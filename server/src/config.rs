@@ -33,6 +33,24 @@ pub struct Config {
     pub fee_rates: ProvinceRates,
     /// WeChat's JS-SDK, loaded by pages opened in the mini-program's web-view; None: not loaded.
     pub wechat_jssdk: Option<String>,
+    /// The court's WeChat Pay merchant account (used when sandboxes are off).
+    pub wechatpay: Option<WechatPayAccount>,
+}
+
+/// A WeChat Pay merchant account, as the merchant platform hands it out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WechatPayAccount {
+    pub mchid: String,
+    pub appid: String,
+    /// The serial number of the merchant's API certificate.
+    pub merchant_serial: String,
+    /// The merchant's API private key (PKCS#8 PEM, `apiclient_key.pem`).
+    pub merchant_key_file: PathBuf,
+    /// The WeChat Pay public key's id (`PUB_KEY_ID_…`) and the key itself (PEM).
+    pub platform_serial: String,
+    pub platform_key_file: PathBuf,
+    /// The APIv3 key (32 characters); it decrypts notifications.
+    pub api_v3_key: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -64,6 +82,13 @@ pub struct FileLayer {
     /// `fee_rates = { divorce = 100, personality = 300 }` (whole yuan).
     fee_rates: Option<BTreeMap<String, i64>>,
     wechat_jssdk: Option<String>,
+    wechatpay_mchid: Option<String>,
+    wechatpay_appid: Option<String>,
+    wechatpay_merchant_serial: Option<String>,
+    wechatpay_merchant_key_file: Option<PathBuf>,
+    wechatpay_platform_serial: Option<String>,
+    wechatpay_platform_key_file: Option<PathBuf>,
+    wechatpay_api_v3_key: Option<String>,
 }
 
 /// Every setting: (environment variable, file key, default, meaning). The README lists these.
@@ -86,6 +111,13 @@ pub const SETTINGS: &[(&str, &str, &str, &str)] = &[
     ("TIANPING_SHUTDOWN_GRACE_SECS", "shutdown_grace_secs", "20", "how long open requests may finish on SIGTERM"),
     ("TIANPING_FEE_RATES", "fee_rates", "(lowest of each range)", "the province's fixed court fees in whole yuan, e.g. divorce=100,personality=300 (names: divorce 50–300, personality 100–500, non_property 50–100, ip_without_amount 500–1000, jurisdiction_objection 50–100, enforcement_without_amount 50–500)"),
     ("TIANPING_WECHAT_JSSDK", "wechat_jssdk", WECHAT_JSSDK, "WeChat's JS-SDK for pages inside the mini-program (paying hands off to it); off: not loaded"),
+    ("TIANPING_WECHATPAY_MCHID", "wechatpay_mchid", "(none)", "the court's WeChat Pay merchant id; with the six below, payments go to WeChat Pay when sandboxes are off (all seven or none)"),
+    ("TIANPING_WECHATPAY_APPID", "wechatpay_appid", "(none)", "the mini-program's or official account's AppID bound to the merchant"),
+    ("TIANPING_WECHATPAY_MERCHANT_SERIAL", "wechatpay_merchant_serial", "(none)", "serial number of the merchant API certificate"),
+    ("TIANPING_WECHATPAY_MERCHANT_KEY_FILE", "wechatpay_merchant_key_file", "(none)", "the merchant API private key, PKCS#8 PEM (apiclient_key.pem)"),
+    ("TIANPING_WECHATPAY_PLATFORM_SERIAL", "wechatpay_platform_serial", "(none)", "the WeChat Pay public key id (PUB_KEY_ID_…)"),
+    ("TIANPING_WECHATPAY_PLATFORM_KEY_FILE", "wechatpay_platform_key_file", "(none)", "the WeChat Pay public key, PEM"),
+    ("TIANPING_WECHATPAY_API_V3_KEY", "wechatpay_api_v3_key", "(none)", "the APIv3 key, 32 characters (decrypts notifications)"),
     ("LEPTOS_SITE_ROOT", "-", "target/site", "the built client (cargo-leptos output)"),
 ];
 
@@ -120,6 +152,8 @@ impl Config {
     }
 
     pub fn from_layers(file: FileLayer, env: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        // Read before the other settings take their fields out of `file`.
+        let wechatpay = wechatpay_account(&env, &file)?;
         // Leptos' own variable is honoured so `cargo leptos serve` keeps working.
         let addr_raw = env("TIANPING_ADDR")
             .or(file.addr)
@@ -211,6 +245,7 @@ impl Config {
             site_root: env("LEPTOS_SITE_ROOT").map(PathBuf::from),
             fee_rates,
             wechat_jssdk,
+            wechatpay,
         })
     }
 }
@@ -242,6 +277,46 @@ fn fee_rates(env: Option<String>, file: Option<BTreeMap<String, i64>>) -> Result
         })?;
     }
     Ok(rates)
+}
+
+/// The merchant account: all seven settings or none, so a half-configured account is caught at
+/// start-up rather than at the first payment.
+fn wechatpay_account(env: &impl Fn(&str) -> Option<String>, file: &FileLayer) -> Result<Option<WechatPayAccount>, ConfigError> {
+    let mchid = env("TIANPING_WECHATPAY_MCHID").or_else(|| file.wechatpay_mchid.clone());
+    let appid = env("TIANPING_WECHATPAY_APPID").or_else(|| file.wechatpay_appid.clone());
+    let merchant_serial = env("TIANPING_WECHATPAY_MERCHANT_SERIAL").or_else(|| file.wechatpay_merchant_serial.clone());
+    let merchant_key_file = env("TIANPING_WECHATPAY_MERCHANT_KEY_FILE").map(PathBuf::from).or_else(|| file.wechatpay_merchant_key_file.clone());
+    let platform_serial = env("TIANPING_WECHATPAY_PLATFORM_SERIAL").or_else(|| file.wechatpay_platform_serial.clone());
+    let platform_key_file = env("TIANPING_WECHATPAY_PLATFORM_KEY_FILE").map(PathBuf::from).or_else(|| file.wechatpay_platform_key_file.clone());
+    let api_v3_key = env("TIANPING_WECHATPAY_API_V3_KEY").or_else(|| file.wechatpay_api_v3_key.clone());
+    let given = [
+        mchid.is_some(),
+        appid.is_some(),
+        merchant_serial.is_some(),
+        merchant_key_file.is_some(),
+        platform_serial.is_some(),
+        platform_key_file.is_some(),
+        api_v3_key.is_some(),
+    ];
+    let (Some(mchid), Some(appid), Some(merchant_serial), Some(merchant_key_file), Some(platform_serial), Some(platform_key_file), Some(api_v3_key)) =
+        (mchid, appid, merchant_serial, merchant_key_file, platform_serial, platform_key_file, api_v3_key)
+    else {
+        if given.iter().any(|g| *g) {
+            let missing = ["MCHID", "APPID", "MERCHANT_SERIAL", "MERCHANT_KEY_FILE", "PLATFORM_SERIAL", "PLATFORM_KEY_FILE", "API_V3_KEY"]
+                .iter()
+                .zip(given)
+                .filter(|(_, g)| !g)
+                .map(|(n, _)| format!("TIANPING_WECHATPAY_{n}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            return Err(ConfigError::Value("TIANPING_WECHATPAY_*", missing, "a WeChat Pay merchant account needs all seven settings; these are missing"));
+        }
+        return Ok(None);
+    };
+    if api_v3_key.len() != 32 || !api_v3_key.is_ascii() {
+        return Err(ConfigError::Value("TIANPING_WECHATPAY_API_V3_KEY", "(hidden)".into(), "must be the 32-character APIv3 key"));
+    }
+    Ok(Some(WechatPayAccount { mchid, appid, merchant_serial, merchant_key_file, platform_serial, platform_key_file, api_v3_key }))
 }
 
 fn bool_setting(name: &'static str, env: Option<String>, file: Option<bool>, default: bool) -> Result<bool, ConfigError> {
@@ -283,6 +358,28 @@ mod tests {
             let e = Config::from_layers(FileLayer::default(), env(&[("TIANPING_FEE_RATES", bad)])).unwrap_err();
             assert!(e.to_string().starts_with("TIANPING_FEE_RATES"), "{bad}: {e}");
         }
+    }
+
+    #[test]
+    fn a_wechat_pay_merchant_account_needs_all_seven_settings_and_a_32_character_apiv3_key() {
+        let full = [
+            ("TIANPING_WECHATPAY_MCHID", "1900000109"),
+            ("TIANPING_WECHATPAY_APPID", "wxd678efh567hg6787"),
+            ("TIANPING_WECHATPAY_MERCHANT_SERIAL", "5157F09EFDC096DE15EBE81A47057A72"),
+            ("TIANPING_WECHATPAY_MERCHANT_KEY_FILE", "/etc/tianping/apiclient_key.pem"),
+            ("TIANPING_WECHATPAY_PLATFORM_SERIAL", "PUB_KEY_ID_0119000001"),
+            ("TIANPING_WECHATPAY_PLATFORM_KEY_FILE", "/etc/tianping/pub_key.pem"),
+            ("TIANPING_WECHATPAY_API_V3_KEY", "0123456789abcdef0123456789abcdef"),
+        ];
+        let c = Config::from_layers(FileLayer::default(), env(&full)).unwrap();
+        assert_eq!(c.wechatpay.as_ref().map(|a| a.mchid.as_str()), Some("1900000109"));
+        assert_eq!(Config::from_layers(FileLayer::default(), env(&[])).unwrap().wechatpay, None, "none configured: none");
+        let e = Config::from_layers(FileLayer::default(), env(&full[..5])).unwrap_err().to_string();
+        assert!(e.contains("TIANPING_WECHATPAY_PLATFORM_KEY_FILE, TIANPING_WECHATPAY_API_V3_KEY"), "names what is missing: {e}");
+        let mut short = full;
+        short[6] = ("TIANPING_WECHATPAY_API_V3_KEY", "too-short");
+        let e = Config::from_layers(FileLayer::default(), env(&short)).unwrap_err().to_string();
+        assert!(e.starts_with("TIANPING_WECHATPAY_API_V3_KEY") && !e.contains("too-short"), "the key is not echoed: {e}");
     }
 
     #[test]

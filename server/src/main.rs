@@ -1,5 +1,5 @@
 //! The Tianping server binary: serves the app, and runs admin subcommands (migrate, seed,
-//! kiosk-link, admin create-staff, audit verify).
+//! kiosk-link, admin create-staff, audit verify, bench-notifications).
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -41,6 +41,13 @@ enum Command {
     Audit {
         #[command(subcommand)]
         action: AuditCommand,
+    },
+    /// The benchmark's notification storm on a throwaway server (make bench runs it).
+    BenchNotifications {
+        #[arg(long, default_value_t = 1000)]
+        orders: usize,
+        #[arg(long, default_value_t = 15)]
+        copies: usize,
     },
 }
 
@@ -86,6 +93,7 @@ async fn main() -> ExitCode {
             serve::create_staff(&config, &court, &role, &name).await.map(|link| println!("{link}"))
         }
         Command::Audit { action: AuditCommand::Verify } => serve::audit_verify(&config).await,
+        Command::BenchNotifications { orders, copies } => server::bench::notifications(orders, copies).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -53,6 +53,7 @@ pub fn router(state: ServerState) -> Router {
         .route("/sandbox/sms", get(sandbox_sms))
         .route("/api/filing/upload/{id}", axum::routing::put(upload_chunk))
         .route("/files/{id}", get(filing_file))
+        .route("/receipts/{no}/pdf", get(app::fees::receipts::receipt_pdf))
         .route(app::fees::pay::NOTIFY_PATH, post(payment_notification))
         .nest("/pkg", pkg)
         .leptos_routes_with_context(&state, routes, context.clone(), {

@@ -186,6 +186,8 @@ pub async fn build(config: &Config) -> Result<(Router, ServerState), String> {
         // The sandbox is our WeChat Pay client talking to the platform built into this server.
         let platform = Arc::new(SandboxPlatform::new(db.clone(), clock.clone(), config.public_url.clone())?);
         (Arc::new(platform.gateway()), Some(platform))
+    } else if let Some(account) = &config.wechatpay {
+        (Arc::new(wechat_pay(account, clock.clone())?), None)
     } else {
         // A court's merchant account is configured with its contract; until then paying says so.
         (Arc::new(NoGateway), None)
@@ -262,6 +264,29 @@ pub async fn serve_until_signal(listener: tokio::net::TcpListener, router: Route
             Ok(())
         }
     }
+}
+
+/// The court's WeChat Pay merchant account, its keys read and checked at start-up.
+fn wechat_pay(account: &crate::config::WechatPayAccount, clock: Clock) -> Result<app::ssr::wechatpay::WechatPay, String> {
+    use app::ssr::wechatpay::{self, WechatPay, WechatPayConfig};
+    let read = |path: &Path, what: &str| {
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read the WeChat Pay {what} {}: {e}", path.display()))
+    };
+    let merchant_key = wechatpay::private_key_from_pem(&read(&account.merchant_key_file, "merchant key")?)
+        .map_err(|e| format!("TIANPING_WECHATPAY_MERCHANT_KEY_FILE: {e}"))?;
+    let platform_key = wechatpay::public_key_from_pem(&read(&account.platform_key_file, "public key")?)
+        .map_err(|e| format!("TIANPING_WECHATPAY_PLATFORM_KEY_FILE: {e}"))?;
+    let config = WechatPayConfig {
+        api_base: wechatpay::API_BASE.into(),
+        mchid: account.mchid.clone(),
+        appid: account.appid.clone(),
+        merchant_serial: account.merchant_serial.clone(),
+        merchant_key,
+        platform_serial: account.platform_serial.clone(),
+        platform_key,
+        api_v3_key: wechatpay::api_v3_key(&account.api_v3_key)?,
+    };
+    WechatPay::new(config, clock)
 }
 
 /// Orders whose notification never came are asked about at the gateway, every half minute.

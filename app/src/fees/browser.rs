@@ -1,6 +1,6 @@
 //! The WeChat mini-program's JS-SDK inside its `<web-view>`: paying hands off to the
 //! mini-program's own pay page (`wx.miniProgram.navigateTo`), because a web-view cannot start
-//! WeChat Pay itself.
+//! WeChat Pay itself; and printing a receipt.
 use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -35,4 +35,10 @@ pub fn on_return(again: impl Fn() + Clone + 'static) {
         visible.remove();
         back.remove();
     });
+}
+
+/// Opens the browser's print dialog: a kiosk prints the receipt on its own printer, a phone
+/// saves it as PDF.
+pub fn print_page() -> Result<(), String> {
+    web_sys::window().ok_or("no window")?.print().map_err(|e| format!("print failed: {e:?}"))
 }

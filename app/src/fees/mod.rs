@@ -1,12 +1,14 @@
 //! Court fees: the statutory calculator (`model`), used by the public fee calculator page and
 //! by the filing wizard's estimate; fee notices, and paying them through the gateway (`pay`);
-//! receipts, refunds and relief follow.
+//! electronic receipts with their PDF and public check (`receipts`); refunds and relief follow.
 pub mod api;
 #[cfg(feature = "hydrate")]
 pub mod browser;
 pub mod model;
 pub mod pages;
 pub mod pay_pages;
+pub mod receipt_pages;
+pub mod receipts;
 #[cfg(feature = "ssr")]
 pub mod pay;
 #[cfg(feature = "ssr")]

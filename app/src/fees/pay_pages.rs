@@ -22,7 +22,10 @@ pub fn PayNotice(id: i64, amount: Fen, status: NoticeStatus, order_no: Option<St
     let i18n = use_i18n();
     if status == NoticeStatus::Paid {
         return receipt_no
-            .map(|r| view! { <p data-testid="fee-receipt-no">{move || t_string!(i18n, fee_receipt_no, number = r.clone()).to_string()}</p> })
+            .map(|r| {
+                let href = crate::fees::receipts::receipt_path(&r);
+                view! { <p data-testid="fee-receipt-no"><a href=href>{move || t_string!(i18n, fee_receipt_no, number = r.clone()).to_string()}</a></p> }
+            })
             .into_any();
     }
     let pay = ServerAction::<StartPayment>::new();
@@ -89,9 +92,10 @@ fn OrderCard(order: OrderView) -> impl IntoView {
         (OrderStatus::Paid, _) => {
             let paid_at = order.paid_at.map(|t| t.shanghai()).unwrap_or_default();
             let receipt = order.receipt_no.clone().unwrap_or_default();
+            let receipt_href = crate::fees::receipts::receipt_path(&receipt);
             view! {
                 <p class="pay-state paid" data-testid="pay-state" data-state="paid"><strong>{move || t_string!(i18n, pay_paid)}</strong></p>
-                <p data-testid="pay-receipt-no">{move || t_string!(i18n, fee_receipt_no, number = receipt.clone()).to_string()}</p>
+                <p data-testid="pay-receipt-no"><a href=receipt_href>{move || t_string!(i18n, fee_receipt_no, number = receipt.clone()).to_string()}</a></p>
                 <p>{move || t_string!(i18n, pay_paid_at, time = paid_at.clone()).to_string()}</p>
             }
             .into_any()
@@ -123,7 +127,7 @@ fn OrderCard(order: OrderView) -> impl IntoView {
             let open_here = order.code_url.clone().filter(|_| !kiosk).map(|url| {
                 let sep = if url.contains('?') { '&' } else { '?' };
                 let href = format!("{url}{sep}return={}", crate::identity::pages::encode(&here));
-                view! { <p><a class="button" href=href data-testid="pay-here">{move || t_string!(i18n, pay_on_this_phone)}</a></p> }
+                view! { <p><a class="button" href=href rel="external" data-testid="pay-here">{move || t_string!(i18n, pay_on_this_phone)}</a></p> }
             });
             let here = here.clone();
             view! {

@@ -6,11 +6,13 @@ use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::Sha256;
 
-/// Two keys derived from the one configured secret, so encryption and look-up never share a key.
+/// Keys derived from the one configured secret, so encryption, look-up and receipt check codes
+/// never share a key.
 #[derive(Clone)]
 pub struct IdentityKey {
     enc: [u8; 32],
     lookup: [u8; 32],
+    receipts: [u8; 32],
 }
 
 // Keys never appear in logs.
@@ -37,7 +39,17 @@ fn derive(secret: &[u8], label: &str) -> [u8; 32] {
 
 impl IdentityKey {
     pub fn from_secret(secret: &[u8]) -> IdentityKey {
-        IdentityKey { enc: derive(secret, "tianping/id/encrypt/v1"), lookup: derive(secret, "tianping/id/lookup/v1") }
+        IdentityKey {
+            enc: derive(secret, "tianping/id/encrypt/v1"),
+            lookup: derive(secret, "tianping/id/lookup/v1"),
+            receipts: derive(secret, "tianping/receipt/verify/v1"),
+        }
+    }
+
+    /// The key of receipts' check codes: lasting as the identity key does (a printed receipt's
+    /// QR code must verify for years), unlike the kiosk secret, which may be rotated.
+    pub fn receipt_key(&self) -> &[u8] {
+        &self.receipts
     }
 
     /// The keyed hash used as the unique look-up column.
