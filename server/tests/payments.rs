@@ -91,6 +91,63 @@ async fn a_litigant_pays_a_notice_at_the_sandbox_cashier_and_the_notice_shows_pa
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn taps_at_once_open_one_order_and_its_code() {
+    let app = start(&[]).await;
+    let (litigant, notice) = litigant_with_notice(&app, "13800138000", "张三").await;
+    let taps: Vec<_> = (0..6)
+        .map(|_| {
+            let (base, b) = (app.base.clone(), litigant.clone());
+            tokio::spawn(async move {
+                let res = b.post(format!("{base}/api/fees/pay")).form(&[("notice_id", notice.to_string())]).send().await.expect("tap");
+                (res.status(), res.text().await.expect("body"))
+            })
+        })
+        .collect();
+    let mut numbers = Vec::new();
+    for t in taps {
+        let (status, body) = t.await.expect("task");
+        assert_eq!(status, StatusCode::OK, "{body}");
+        numbers.push(body);
+    }
+    numbers.dedup();
+    assert_eq!(numbers.len(), 1, "every tap answers the same order: {numbers:?}");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM payment_orders").await, 1, "one order made");
+    let number: String = serde_json::from_str(&numbers[0]).expect("order number");
+    let (_, opened) = order(&app, &litigant, &number).await;
+    assert_eq!(opened["status"], "Pending", "{opened}");
+    assert!(opened["code_url"].is_string(), "its code was made: {opened}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tap_while_another_is_still_creating_the_order_answers_that_order_instead_of_closing_it() {
+    let app = start(&[]).await;
+    let (litigant, notice) = litigant_with_notice(&app, "13800138000", "张三").await;
+    // The first tap's order is written, and its creation at the gateway has not answered yet.
+    let now = app.state.app.clock.now().0;
+    let in_flight = app::fees::model::out_trade_no(notice, 1);
+    sqlx::query(
+        "INSERT INTO payment_orders (id, notice_id, out_trade_no, amount_fen, created_by, created_at, expires_at)
+         VALUES (1, ?, ?, 270001, (SELECT id FROM people WHERE mobile = '13800138000'), ?, ?)",
+    )
+    .bind(notice)
+    .bind(&in_flight)
+    .bind(now)
+    .bind(now + app::fees::model::ORDER_VALIDITY_SECS)
+    .execute(&app.state.app.db)
+    .await
+    .expect("an order being created");
+    assert_eq!(open_order(&app, &litigant, notice).await, in_flight, "the second tap waits for the first one's code");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM payment_orders WHERE status = 'pending'").await, 1);
+
+    // A creation that never answered is given up after a minute, and the next tap starts afresh.
+    advance(&app, app::fees::model::RECONCILE_AFTER_SECS + 1);
+    let fresh = open_order(&app, &litigant, notice).await;
+    assert_ne!(fresh, in_flight);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM payment_orders WHERE status = 'closed'").await, 1);
+    assert!(order(&app, &litigant, &fresh).await.1["code_url"].is_string());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fifteen_copies_of_each_notification_at_once_and_out_of_order_change_each_order_once() {
     let app = start(&[]).await;
     let mut storm = Vec::new();

@@ -27,6 +27,10 @@ pub async fn order_for(state: &AppState, person_id: i64, notice_id: i64) -> Resu
         if now.0 < open.expires_at && open.code_url.is_some() {
             return Ok(open.out_trade_no);
         }
+        // Another tap is creating it at the gateway this moment: its page shows the code once made.
+        if open.code_url.is_none() && now.0 < open.created_at + RECONCILE_AFTER_SECS {
+            return Ok(open.out_trade_no);
+        }
         // Expired (or its creation failed half-way): ask first, so a payment made at the last
         // moment is kept rather than closed over.
         reconcile_one(state, &open.out_trade_no).await?;
@@ -117,9 +121,12 @@ pub async fn reconcile_one(state: &AppState, out_trade_no: &str) -> Result<(), A
     if order.status != "pending" {
         return Ok(());
     }
-    if order.code_url.is_none() && now.0 >= order.created_at + RECONCILE_AFTER_SECS {
-        // Never created at the gateway (the creating request died half-way).
-        store::close_order(&state.db, out_trade_no, now).await.map_err(|e| internal("payment order", e))?;
+    if order.code_url.is_none() {
+        // Still being created at the gateway, or never created there (the creating request died
+        // half-way): asking now would close an order a moment before its code arrives.
+        if now.0 >= order.created_at + RECONCILE_AFTER_SECS {
+            store::close_order(&state.db, out_trade_no, now).await.map_err(|e| internal("payment order", e))?;
+        }
         return Ok(());
     }
     let transaction = match state.payments.query(out_trade_no).await {
