@@ -356,12 +356,7 @@ async fn a_clerk_of_another_court_and_other_staff_cannot_review_the_filing() {
 #[tokio::test]
 async fn a_lawyer_files_for_a_client_only_with_the_clients_grant_and_power_of_attorney() {
     let app = start(&[]).await;
-    let lawyer = verified_browser(&app, "13800138009", "梁静怡").await;
-    let (_, profile, _) = call(&app, &lawyer, "apply_as_lawyer", &[("licence", "11101200910123456"), ("firm", "北京市天平律师事务所"), ("region", "京")]).await;
-    let clerk = staff_browser(&app, "京0105", "clerk").await;
-    call(&app, &clerk, "decide_lawyer", &[("person_id", &profile["person_id"].to_string()), ("verify", "true")]).await;
-    let client = verified_browser(&app, "13800138010", "黄秀英").await;
-    let client_id: i64 = count(&app, "SELECT id FROM people WHERE mobile = '13800138010'").await;
+    let (lawyer, _clerk, client, client_id) = lawyer_and_client(&app).await;
 
     let (id, _) = complete_civil_draft(&app, &lawyer).await;
     let sid = id.to_string();

@@ -173,12 +173,7 @@ async fn checking_receipts_is_limited_per_ip_address() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_receipt_for_a_case_a_lawyer_filed_names_the_client_and_both_may_read_it() {
     let app = start(&[]).await;
-    let lawyer = verified_browser(&app, "13800138009", "梁静怡").await;
-    let (_, profile, _) = call(&app, &lawyer, "apply_as_lawyer", &[("licence", "11101200910123456"), ("firm", "北京市天平律师事务所"), ("region", "京")]).await;
-    let clerk = staff_browser(&app, "京0105", "clerk").await;
-    call(&app, &clerk, "decide_lawyer", &[("person_id", &profile["person_id"].to_string()), ("verify", "true")]).await;
-    let client = verified_browser(&app, "13800138010", "黄秀英").await;
-    let client_id: i64 = sqlx::query_scalar("SELECT id FROM people WHERE mobile = '13800138010'").fetch_one(&app.state.app.db).await.expect("client");
+    let (lawyer, clerk, client, client_id) = lawyer_and_client(&app).await;
 
     let (id, _) = complete_civil_draft(&app, &lawyer).await;
     let sid = id.to_string();

@@ -268,22 +268,19 @@ mod server {
 }
 
 /// The check code of a receipt number: the first 10 bytes of HMAC-SHA256(receipt number), in
-/// base32, under a key derived from the server's secret with a label of its own (so it is not
-/// the key that signs kiosk cookies).
+/// base32, under the receipts' key derived from the identity key (`IdentityKey::receipt_key`):
+/// as lasting as the receipts, and shared with nothing else.
 #[cfg(feature = "ssr")]
 pub mod check {
     use hmac::{Hmac, Mac};
     use sha2::Sha256;
 
-    const LABEL: &[u8] = b"tianping/receipt/verify/v1";
     const CODE_BYTES: usize = 10;
     const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
-    fn mac(secret: &[u8], receipt_no: &str) -> Option<Hmac<Sha256>> {
-        let mut derive = <Hmac<Sha256> as Mac>::new_from_slice(secret).ok()?;
-        derive.update(LABEL);
-        let key = derive.finalize().into_bytes();
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&key).ok()?;
+    /// `key` is already the receipts' own (`IdentityKey::receipt_key`, derived with its label).
+    fn mac(key: &[u8], receipt_no: &str) -> Option<Hmac<Sha256>> {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).ok()?;
         mac.update(receipt_no.as_bytes());
         Some(mac)
     }

@@ -140,3 +140,15 @@ pub async fn accepted_case(app: &App, litigant: &reqwest::Client, key: &str) -> 
     assert_eq!(status, 200, "{number}");
     (number.as_str().expect("case number").to_string(), clerk)
 }
+
+/// A verified lawyer (梁静怡, licence 11101200910123456, verified by a clerk of 京0105) and a
+/// verified client (黄秀英) who has not granted anything yet: the browsers and the client's id.
+pub async fn lawyer_and_client(app: &App) -> (reqwest::Client, reqwest::Client, reqwest::Client, i64) {
+    let lawyer = verified_browser(app, "13800138009", "梁静怡").await;
+    let (_, profile, _) = call(app, &lawyer, "apply_as_lawyer", &[("licence", "11101200910123456"), ("firm", "北京市天平律师事务所"), ("region", "京")]).await;
+    let clerk = staff_browser(app, "京0105", "clerk").await;
+    call(app, &clerk, "decide_lawyer", &[("person_id", &profile["person_id"].to_string()), ("verify", "true")]).await;
+    let client = verified_browser(app, "13800138010", "黄秀英").await;
+    let client_id: i64 = sqlx::query_scalar("SELECT id FROM people WHERE mobile = '13800138010'").fetch_one(&app.state.app.db).await.expect("client");
+    (lawyer, clerk, client, client_id)
+}
