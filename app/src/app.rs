@@ -95,6 +95,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/signin/code") ssr=SsrMode::Async view={Lazy::<CodeRoute>::new()}/>
                         <Route path=path!("/handoff") ssr=SsrMode::Async view={Lazy::<HandoffRoute>::new()}/>
                         <Route path=path!("/staff") ssr=SsrMode::Async view={Lazy::<StaffRoute>::new()}/>
+                        <Route path=path!("/staff/cases") ssr=SsrMode::Async view={Lazy::<StaffCasesRoute>::new()}/>
+                        <Route path=path!("/staff/refunds") ssr=SsrMode::Async view={Lazy::<StaffRefundsRoute>::new()}/>
                         <Route path=path!("/staff/enrol") ssr=SsrMode::Async view={Lazy::<StaffEnrolRoute>::new()}/>
                     </Routes>
                 </Layout>
@@ -133,6 +135,8 @@ lazy_page!(CodeRoute, CodePage);
 lazy_page!(HandoffRoute, HandoffPage);
 lazy_page!(StaffRoute, StaffPage);
 lazy_page!(StaffEnrolRoute, StaffEnrolPage);
+lazy_page!(StaffCasesRoute, view! { <crate::cases::pages::CourtCasesPage/> });
+lazy_page!(StaffRefundsRoute, view! { <crate::fees::refund_pages::RefundQueuePage/> });
 lazy_page!(FileRoute, FileHomePage);
 lazy_page!(WizardRoute, WizardPage);
 lazy_page!(FilingRoute, FilingPage);

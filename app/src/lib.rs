@@ -3,6 +3,7 @@
 #![recursion_limit = "256"]
 
 pub mod app;
+pub mod cases;
 pub mod courts;
 pub mod error;
 pub mod fees;

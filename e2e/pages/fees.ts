@@ -113,3 +113,37 @@ export class Payment {
     return this.page.getByTestId('pay-receipt-no');
   }
 }
+
+/** Refunds: a notice's refunds on the Pay page, and the staff pages that end cases and approve. */
+export class Refunds {
+  constructor(readonly page: Page) {}
+
+  /** The payer's first refund on the Pay page. */
+  get refund(): Locator {
+    return this.page.getByTestId('refund').first();
+  }
+
+  /** A case's row on `/staff/cases`. */
+  caseRow(caseNumber: string): Locator {
+    return this.page.locator(`[data-testid="court-case"][data-case="${caseNumber}"]`);
+  }
+
+  /** Records how a case ended, confirming as the page asks. */
+  async endCase(caseNumber: string, ending: string): Promise<void> {
+    const row = this.caseRow(caseNumber);
+    await row.getByTestId('end-case-open').click();
+    await row.getByLabel('结案方式').selectOption(ending);
+    await row.getByTestId('end-case-confirm').click();
+  }
+
+  /** A refund's row on `/staff/refunds`, by its case number. */
+  refundRow(caseNumber: string): Locator {
+    return this.page.getByTestId('refund-row').filter({ hasText: caseNumber });
+  }
+
+  async approve(caseNumber: string): Promise<void> {
+    const row = this.refundRow(caseNumber);
+    await row.getByTestId('refund-approve-open').click();
+    await row.getByTestId('refund-approve').click();
+  }
+}

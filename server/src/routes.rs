@@ -55,6 +55,7 @@ pub fn router(state: ServerState) -> Router {
         .route("/files/{id}", get(filing_file))
         .route("/receipts/{no}/pdf", get(app::fees::receipts::receipt_pdf))
         .route(app::fees::pay::NOTIFY_PATH, post(payment_notification))
+        .route(app::fees::refunds::REFUND_NOTIFY_PATH, post(refund_notification))
         .nest("/pkg", pkg)
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let leptos = leptos.clone();
@@ -361,6 +362,11 @@ async fn filing_file(State(state): State<AppState>, axum::extract::Path(id): axu
 /// The payment gateway's notifications: verified, applied once, answered so it stops resending.
 async fn payment_notification(State(state): State<AppState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
     let (status, body) = app::fees::pay::take_notification(&state, &headers, &body).await;
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+async fn refund_notification(State(state): State<AppState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+    let (status, body) = app::fees::refunds::take_refund_notification(&state, &headers, &body).await;
     (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 

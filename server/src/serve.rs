@@ -289,7 +289,8 @@ fn wechat_pay(account: &crate::config::WechatPayAccount, clock: Clock) -> Result
     WechatPay::new(config, clock)
 }
 
-/// Orders whose notification never came are asked about at the gateway, every half minute.
+/// Orders and refunds whose notification never came are asked about at the gateway, every half
+/// minute.
 async fn reconcile_payments(state: AppState) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(30));
     loop {
@@ -298,6 +299,11 @@ async fn reconcile_payments(state: AppState) {
             Ok(0) => {}
             Ok(n) => tracing::info!(orders = n, "reconciled pending payment orders"),
             Err(e) => tracing::warn!(error = %e, "reconciling payment orders failed"),
+        }
+        match app::fees::refunds::reconcile_refunds(&state).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(refunds = n, "reconciled processing refunds"),
+            Err(e) => tracing::warn!(error = %e, "reconciling refunds failed"),
         }
     }
 }

@@ -253,6 +253,25 @@ async fn an_order_whose_notification_never_came_is_reconciled_by_asking_the_gate
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_order_page_polling_every_two_seconds_asks_the_gateway_at_most_once_in_fifteen() {
+    let app = start(&[]).await;
+    let (litigant, notice) = litigant_with_notice(&app, "13800138000", "张三").await;
+    let number = open_order(&app, &litigant, notice).await;
+    let queries = "SELECT COUNT(*) FROM payment_events WHERE source = 'query'";
+    advance(&app, app::fees::model::RECONCILE_AFTER_SECS + 1);
+    for _ in 0..5 {
+        assert_eq!(order(&app, &litigant, &number).await.1["status"], "Pending");
+        advance(&app, 2);
+    }
+    assert_eq!(count(&app, queries).await, 1, "asked once in the first ten seconds");
+    advance(&app, app::fees::model::QUERY_INTERVAL_SECS);
+    // Paid meanwhile without a notification: the next question finds it.
+    platform(&app).pay_without_notifying(&number).await.expect("paid at the platform");
+    assert_eq!(order(&app, &litigant, &number).await.1["status"], "Paid");
+    assert_eq!(count(&app, queries).await, 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_expired_order_cannot_be_paid_and_a_new_code_replaces_it() {
     let app = start(&[]).await;
     let (litigant, notice) = litigant_with_notice(&app, "13800138000", "张三").await;

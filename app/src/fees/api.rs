@@ -1,7 +1,7 @@
 //! Fee server functions. The calculator itself runs in the browser and on the server alike
 //! (`model`); what only the server knows is the province's figures and the notices issued.
 use crate::error::AppError;
-use crate::fees::model::{NoticeStatus, OrderStatus, ProvinceRates, Working};
+use crate::fees::model::{NoticeStatus, OrderStatus, ProvinceRates, RefundReason, RefundStatus, Working};
 use crate::filing::model::Fen;
 use crate::identity::model::UnixTime;
 use leptos::prelude::*;
@@ -24,6 +24,46 @@ pub struct NoticeView {
     /// The order being paid, or paid.
     pub order_no: Option<String>,
     pub receipt_no: Option<String>,
+    /// Money going back, or gone back, on this notice.
+    pub refunds: Vec<RefundView>,
+    /// Fee relief granted at acceptance (arts. 44–47).
+    pub relief: Option<super::relief::NoticeRelief>,
+}
+
+/// A refund as the payer and staff see it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RefundView {
+    pub out_refund_no: String,
+    pub case_number: String,
+    pub reason: RefundReason,
+    pub amount: Fen,
+    pub status: RefundStatus,
+    pub created_at: UnixTime,
+    /// Art. 53: returned within 15 days.
+    pub deadline: UnixTime,
+    /// Not back with the payer and past its deadline.
+    pub overdue: bool,
+    pub refunded_at: Option<UnixTime>,
+    /// Why the gateway could not pay it out (staff only).
+    pub failure: Option<String>,
+}
+
+#[cfg(feature = "ssr")]
+fn refund_view(r: super::store::RefundRow, now: UnixTime, staff: bool) -> Result<RefundView, AppError> {
+    use crate::ssr::cx::internal;
+    let status = RefundStatus::parse(&r.status).ok_or_else(|| internal("refund status", &r.status))?;
+    Ok(RefundView {
+        reason: RefundReason::parse(&r.reason).ok_or_else(|| internal("refund reason", &r.reason))?,
+        out_refund_no: r.out_refund_no,
+        case_number: r.case_number,
+        amount: Fen(r.amount_fen),
+        status,
+        created_at: UnixTime(r.created_at),
+        deadline: UnixTime(r.deadline),
+        overdue: status != RefundStatus::Refunded && now >= UnixTime(r.deadline),
+        refunded_at: r.refunded_at.map(UnixTime),
+        failure: r.failure.filter(|_| staff),
+    })
 }
 
 /// The province's fixed fees, for the public calculator.
@@ -42,8 +82,12 @@ pub async fn my_fee_notices() -> Result<Vec<NoticeView>, AppError> {
     let me = cx.require_verified().await?;
     let now = cx.now();
     let rows = super::store::notices_of(cx.db(), me.person_id).await.map_err(|e| internal("fee store", e))?;
+    let mut refunds = super::store::refunds_for_payer(cx.db(), me.person_id).await.map_err(|e| internal("fee store", e))?;
     rows.into_iter()
         .map(|r| {
+            let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut refunds).into_iter().partition(|f| f.notice_id == r.id);
+            refunds = rest;
+            let refunds = mine.into_iter().map(|f| refund_view(f, now, false)).collect::<Result<Vec<_>, _>>()?;
             let working: Working = serde_json::from_str(&r.working).map_err(|e| internal("fee notice working", e))?;
             let status = NoticeStatus::parse(&r.status).ok_or_else(|| internal("fee notice status", &r.status))?;
             Ok(NoticeView {
@@ -55,9 +99,15 @@ pub async fn my_fee_notices() -> Result<Vec<NoticeView>, AppError> {
                 issued_at: UnixTime(r.issued_at),
                 deadline: UnixTime(r.deadline),
                 status,
-                overdue: status == NoticeStatus::Unpaid && now >= UnixTime(r.deadline),
+                // A notice for nothing (waived; dismissed unpaid) is never overdue.
+                overdue: status == NoticeStatus::Unpaid && r.amount_fen > 0 && now >= UnixTime(r.deadline),
                 order_no: r.order_no,
                 receipt_no: r.receipt_no,
+                refunds,
+                relief: match r.relief.as_deref() {
+                    Some(raw) => Some(serde_json::from_str(raw).map_err(|e| internal("fee notice relief", e))?),
+                    None => None,
+                },
             })
         })
         .collect()
@@ -108,7 +158,13 @@ pub async fn payment_order(out_trade_no: String) -> Result<OrderView, AppError> 
     let read = || super::store::order_for_payer(cx.db(), me.person_id, &out_trade_no);
     let mut row = read().await.map_err(|e| internal("payment order", e))?.ok_or(AppError::NotFound)?;
     let now = cx.now();
-    if row.status == "pending" && (now.0 >= row.created_at + super::model::RECONCILE_AFTER_SECS || now.0 >= row.expires_at) {
+    let due = now.0 >= row.created_at + super::model::RECONCILE_AFTER_SECS || now.0 >= row.expires_at;
+    // The page polls every 2 s; the gateway is asked at most once per QUERY_INTERVAL_SECS an order.
+    let asked_lately = || async {
+        let last = super::store::last_query_at(cx.db(), &out_trade_no).await.map_err(|e| internal("payment order", e))?;
+        Ok::<bool, AppError>(last.is_some_and(|at| now.0 < at + super::model::QUERY_INTERVAL_SECS))
+    };
+    if row.status == "pending" && due && !asked_lately().await? {
         super::pay::reconcile_one(&cx.state, &out_trade_no).await?;
         row = read().await.map_err(|e| internal("payment order", e))?.ok_or(AppError::NotFound)?;
     }
@@ -136,3 +192,36 @@ pub async fn payment_order(out_trade_no: String) -> Result<OrderView, AppError> 
 
 /// Where an order's page lives: `/pay/orders/<out_trade_no>`.
 pub const ORDERS_PATH: &str = "/pay/orders";
+
+// ---------------------------------------------------------------------------------------------
+// Refunds: staff
+
+/// The staff who approve refunds: the court's clerks and administrators.
+#[cfg(feature = "ssr")]
+async fn require_refund_staff(cx: &crate::ssr::cx::Cx) -> Result<(crate::ssr::cx::Caller, String), AppError> {
+    use crate::identity::model::StaffRole;
+    let (caller, court, role) = cx.require_staff().await?;
+    if matches!(role, StaffRole::Clerk | StaffRole::Admin) { Ok((caller, court.as_str().to_string())) } else { Err(AppError::Forbidden) }
+}
+
+/// The refunds of the caller's court, those waiting for approval first.
+#[server(prefix = "/api", endpoint = "fees/refunds")]
+pub async fn court_refunds() -> Result<Vec<RefundView>, AppError> {
+    use crate::ssr::cx::{Cx, internal};
+    let cx = Cx::get()?;
+    let (_, court) = require_refund_staff(&cx).await?;
+    let now = cx.now();
+    let rows = super::store::refunds_of_court(cx.db(), &court).await.map_err(|e| internal("fee store", e))?;
+    rows.into_iter().map(|r| refund_view(r, now, true)).collect()
+}
+
+/// Approves a refund of the caller's court: it goes back to the payer through the gateway.
+#[server(prefix = "/api", endpoint = "fees/approve_refund")]
+pub async fn approve_refund(out_refund_no: String) -> Result<(), AppError> {
+    let cx = crate::ssr::cx::Cx::get()?;
+    let (me, court) = require_refund_staff(&cx).await?;
+    if !super::model::is_out_refund_no(&out_refund_no) {
+        return Err(AppError::NotFound);
+    }
+    super::refunds::approve(&cx.state, &court, &out_refund_no, me.person_id).await
+}

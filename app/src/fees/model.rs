@@ -621,6 +621,10 @@ pub const ORDER_VALIDITY_SECS: i64 = 30 * 60;
 /// A pending order with no notification after this long is asked about (reconciliation).
 pub const RECONCILE_AFTER_SECS: i64 = 60;
 
+/// The least time between two questions to the gateway about one order from its polling page,
+/// so a page left open (or many) cannot flood the gateway's rate limits.
+pub const QUERY_INTERVAL_SECS: i64 = 15;
+
 /// A trade's state as the gateway reports it (WeChat Pay's `trade_state` values).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TradeState {
@@ -863,6 +867,296 @@ pub fn capital_yuan(amount: Fen) -> String {
         }
     }
     out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Refunds (退费): what goes back, why, and how a refund moves from staff approval to the payer
+
+/// Days the court has to return money once the decision is in force (art. 53: 十五日内退还).
+pub const REFUND_DAYS: i64 = 15;
+
+/// The end of the time to refund: 24:00 Beijing time of the 15th day (moved past rest days, as
+/// every statutory period is).
+pub fn refund_deadline(from: UnixTime) -> UnixTime {
+    let last_day = crate::courts::calendar::period_end(from.beijing_day().saturating_add(REFUND_DAYS));
+    UnixTime::beijing_midnight(last_day.saturating_add(1))
+}
+
+/// How a case ended, as far as its fee is concerned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum CaseEnding {
+    /// 判决: the fee stands (who bears it is for the judgment).
+    Judgment,
+    /// 调解结案 (art. 15): half the case fee.
+    Mediation,
+    /// 撤诉 (art. 15): half the case fee.
+    Withdrawal,
+    /// 裁定不予受理 / 驳回起诉 after acceptance (art. 8(二)): no case fee at all.
+    Dismissed,
+}
+
+impl CaseEnding {
+    pub const ALL: [CaseEnding; 4] = [CaseEnding::Judgment, CaseEnding::Mediation, CaseEnding::Withdrawal, CaseEnding::Dismissed];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseEnding::Judgment => "judgment",
+            CaseEnding::Mediation => "mediation",
+            CaseEnding::Withdrawal => "withdrawal",
+            CaseEnding::Dismissed => "dismissed",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<CaseEnding> {
+        CaseEnding::ALL.into_iter().find(|e| e.as_str() == raw.trim())
+    }
+}
+
+/// Why money goes back to the payer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum RefundReason {
+    /// Ended by mediation: the half of the case fee not owed (art. 15).
+    Mediation,
+    /// Withdrawn: the half of the case fee not owed (art. 15).
+    Withdrawal,
+    /// Dismissed or refused after acceptance: the whole case fee (art. 8(二)).
+    Dismissed,
+    /// The gateway took money for an order already closed here: all of it goes back.
+    PaidAfterClose,
+}
+
+impl RefundReason {
+    pub const ALL: [RefundReason; 4] = [RefundReason::Mediation, RefundReason::Withdrawal, RefundReason::Dismissed, RefundReason::PaidAfterClose];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RefundReason::Mediation => "mediation",
+            RefundReason::Withdrawal => "withdrawal",
+            RefundReason::Dismissed => "dismissed",
+            RefundReason::PaidAfterClose => "paid_after_close",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<RefundReason> {
+        RefundReason::ALL.into_iter().find(|r| r.as_str() == raw.trim())
+    }
+
+    /// What the payer's payment app shows beside the refund (WeChat Pay's `reason`, ≤ 80 chars).
+    pub fn gateway_text(self) -> &'static str {
+        match self {
+            RefundReason::Mediation => "调解结案，减半收取案件受理费",
+            RefundReason::Withdrawal => "撤诉，减半收取案件受理费",
+            RefundReason::Dismissed => "裁定不予受理或驳回起诉，不收取案件受理费",
+            RefundReason::PaidAfterClose => "订单关闭后到账，全额退回",
+        }
+    }
+}
+
+/// Rounds half up to the fen a whole number of fen divided by two.
+fn half_up(fen: Fen) -> Fen {
+    Fen((fen.0 + 1) / 2)
+}
+
+/// The case fee owed once a case has ended this way, when the ending changes it: halved for
+/// mediation or withdrawal (art. 15), nothing for dismissal (art. 8(二)); None when it stands
+/// (a judgment; an application fee; a fee already halved, since halving applies once).
+///
+/// The halved figure is worked out again from the exact amount, as the calculator does; if the
+/// province's figures have changed since the notice, half of the fee as issued is used instead,
+/// so the payer never loses by the change.
+pub fn fee_after_ending(ending: CaseEnding, issued: &Working, rates: &ProvinceRates) -> Option<Working> {
+    if !issued.kind.is_case_fee() {
+        return None;
+    }
+    let with = |line: Line, total: Fen| {
+        let mut lines = issued.lines.clone();
+        lines.push(line);
+        Working { lines, total, ..issued.clone() }
+    };
+    let halving = match ending {
+        CaseEnding::Judgment => return None,
+        CaseEnding::Dismissed => return Some(with(Line::NoFee, Fen(0))),
+        CaseEnding::Mediation => Halving::Mediation,
+        CaseEnding::Withdrawal => Halving::Withdrawal,
+    };
+    if issued.lines.iter().any(|l| matches!(l, Line::Halved { .. })) {
+        return None;
+    }
+    let mut owed = match calculate(issued.kind, issued.amount, &[halving], rates) {
+        Ok(again) if again.full == issued.full => again,
+        _ => with(Line::Halved { reasons: vec![halving] }, half_up(issued.full)),
+    };
+    // Relief granted at acceptance (a reduction) lowered the notice below the full fee: the
+    // halved fee is lowered in the same proportion, so the party keeps both.
+    if issued.total < issued.full && issued.full.0 > 0 {
+        let (owed_fen, due, full) = (i128::from(owed.total.0), i128::from(issued.total.0), i128::from(issued.full.0));
+        owed.total = Fen(i64::try_from((owed_fen * due * 2 + full) / (full * 2)).unwrap_or(i64::MAX));
+    }
+    Some(owed)
+}
+
+/// What an ending gives back of a paid fee, and why; None when nothing goes back.
+pub fn ending_refund(ending: CaseEnding, issued: &Working, paid: Fen, rates: &ProvinceRates) -> Option<(RefundReason, Fen)> {
+    let owed = fee_after_ending(ending, issued, rates)?;
+    let reason = match ending {
+        CaseEnding::Mediation => RefundReason::Mediation,
+        CaseEnding::Withdrawal => RefundReason::Withdrawal,
+        CaseEnding::Dismissed | CaseEnding::Judgment => RefundReason::Dismissed,
+    };
+    let back = Fen(paid.0 - owed.total.0);
+    (back.0 > 0).then_some((reason, back))
+}
+
+/// A refund's state as the gateway reports it (WeChat Pay's refund `status`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RefundState {
+    Success,
+    Processing,
+    /// Closed by the gateway without paying out.
+    Closed,
+    /// The payer's account could not take it back (e.g. a closed card): staff act offline.
+    Abnormal,
+}
+
+impl RefundState {
+    pub const ALL: [RefundState; 4] = [RefundState::Success, RefundState::Processing, RefundState::Closed, RefundState::Abnormal];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RefundState::Success => "SUCCESS",
+            RefundState::Processing => "PROCESSING",
+            RefundState::Closed => "CLOSED",
+            RefundState::Abnormal => "ABNORMAL",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<RefundState> {
+        RefundState::ALL.into_iter().find(|s| s.as_str() == raw)
+    }
+}
+
+/// What a gateway says about one refund, from its answer, a query or a verified notification.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefundReport {
+    pub out_refund_no: String,
+    pub out_trade_no: String,
+    /// The gateway's own id of the refund.
+    pub refund_id: Option<String>,
+    pub state: RefundState,
+    /// What goes back, in fen.
+    pub refund_fen: i64,
+    /// The order's whole amount, in fen.
+    pub total_fen: i64,
+    pub currency: String,
+}
+
+/// Where a refund stands on our side.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RefundStatus {
+    /// Created by the rules; waits for staff.
+    AwaitingApproval,
+    /// Approved and sent to the gateway.
+    Processing,
+    /// Back with the payer.
+    Refunded,
+    /// The gateway closed it or could not pay out: staff must act.
+    Failed,
+}
+
+impl RefundStatus {
+    pub const ALL: [RefundStatus; 4] = [RefundStatus::AwaitingApproval, RefundStatus::Processing, RefundStatus::Refunded, RefundStatus::Failed];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RefundStatus::AwaitingApproval => "awaiting_approval",
+            RefundStatus::Processing => "processing",
+            RefundStatus::Refunded => "refunded",
+            RefundStatus::Failed => "failed",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<RefundStatus> {
+        RefundStatus::ALL.into_iter().find(|s| s.as_str() == raw)
+    }
+}
+
+/// One refund as the rules need it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refund {
+    pub out_refund_no: String,
+    pub out_trade_no: String,
+    pub status: RefundStatus,
+    pub amount: Fen,
+}
+
+/// What a gateway's report does to a refund.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RefundSettlement {
+    Refunded { refund_id: String },
+    AlreadyRefunded,
+    StillProcessing,
+    Failed,
+}
+
+/// A refund step that must not happen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RefundError {
+    #[error("only a refund awaiting approval can be approved")]
+    NotAwaitingApproval,
+    #[error("the report is about another refund or order")]
+    WrongRefund,
+    #[error("the amount refunded is not the amount approved")]
+    WrongAmount,
+    #[error("the currency is not CNY")]
+    WrongCurrency,
+    #[error("a report for a refund that was never sent to the gateway")]
+    NotSent,
+}
+
+impl Refund {
+    /// Staff approval: the refund goes to the gateway once.
+    pub fn approve(&self) -> Result<RefundStatus, RefundError> {
+        match self.status {
+            RefundStatus::AwaitingApproval => Ok(RefundStatus::Processing),
+            _ => Err(RefundError::NotAwaitingApproval),
+        }
+    }
+
+    /// Applies a gateway's report: checked to be this refund, of this order, in CNY, for exactly
+    /// the amount approved; a success then refunds once, and a duplicate changes nothing.
+    pub fn settle(&self, r: &RefundReport) -> Result<RefundSettlement, RefundError> {
+        if r.out_refund_no != self.out_refund_no || r.out_trade_no != self.out_trade_no {
+            return Err(RefundError::WrongRefund);
+        }
+        if r.currency != CURRENCY {
+            return Err(RefundError::WrongCurrency);
+        }
+        if r.refund_fen != self.amount.0 {
+            return Err(RefundError::WrongAmount);
+        }
+        match (self.status, r.state) {
+            (RefundStatus::AwaitingApproval, _) => Err(RefundError::NotSent),
+            (RefundStatus::Refunded, _) => Ok(RefundSettlement::AlreadyRefunded),
+            (RefundStatus::Failed, _) => Ok(RefundSettlement::Failed),
+            (RefundStatus::Processing, RefundState::Processing) => Ok(RefundSettlement::StillProcessing),
+            (RefundStatus::Processing, RefundState::Closed | RefundState::Abnormal) => Ok(RefundSettlement::Failed),
+            (RefundStatus::Processing, RefundState::Success) => match r.refund_id.as_deref().map(str::trim) {
+                Some(id) if !id.is_empty() => Ok(RefundSettlement::Refunded { refund_id: id.to_string() }),
+                _ => Err(RefundError::WrongRefund),
+            },
+        }
+    }
+}
+
+/// Our refund number at the gateway (`out_refund_no`, ≤ 64 of `[A-Za-z0-9_-|*@]`): `RF`, the
+/// order refunded and the refund's own row id.
+pub fn out_refund_no(order_id: i64, refund_id: i64) -> String {
+    format!("RF{order_id:08}N{refund_id:08}")
+}
+
+/// Whether a string is shaped like one of our refund numbers (checked before any look-up).
+pub fn is_out_refund_no(raw: &str) -> bool {
+    (6..=64).contains(&raw.len()) && raw.starts_with("RF") && raw.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 #[cfg(test)]
@@ -1302,6 +1596,163 @@ mod tests {
             (2_000_030_000, "贰仟万零叁佰元整"),
         ] {
             assert_eq!(capital_yuan(Fen(fen)), words, "{fen} fen");
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Refunds
+
+    fn issued(kind: FeeKind, amount: Option<&str>, halving: &[Halving]) -> Working {
+        calculate(kind, amount.map(y), halving, &ProvinceRates::default()).unwrap()
+    }
+
+    #[test]
+    fn mediation_and_withdrawal_give_back_the_half_of_a_case_fee_not_owed() {
+        let w = issued(FeeKind::Property, Some("100000"), &[]);
+        assert_eq!(w.total, y("2300"));
+        for (ending, reason) in [(CaseEnding::Mediation, RefundReason::Mediation), (CaseEnding::Withdrawal, RefundReason::Withdrawal)] {
+            assert_eq!(ending_refund(ending, &w, w.total, &ProvinceRates::default()), Some((reason, y("1150"))));
+        }
+    }
+
+    #[test]
+    fn the_half_given_back_is_worked_out_from_the_exact_fee_and_rounded_once() {
+        // 10,000.20 yuan: 50 + 0.20 × 2.5% = 50.005 yuan, charged 50.01; half the exact fee is
+        // 25.0025, owed 25.00, so 25.01 goes back (not half of the rounded 50.01).
+        let w = issued(FeeKind::Property, Some("10000.20"), &[]);
+        assert_eq!(w.total, y("50.01"));
+        assert_eq!(ending_refund(CaseEnding::Mediation, &w, w.total, &ProvinceRates::default()), Some((RefundReason::Mediation, y("25.01"))));
+    }
+
+    #[test]
+    fn dismissal_gives_back_everything_paid_and_a_judgment_nothing() {
+        let w = issued(FeeKind::Property, Some("150000"), &[]);
+        assert_eq!(ending_refund(CaseEnding::Dismissed, &w, w.total, &ProvinceRates::default()), Some((RefundReason::Dismissed, y("3300"))));
+        assert_eq!(ending_refund(CaseEnding::Judgment, &w, w.total, &ProvinceRates::default()), None);
+    }
+
+    #[test]
+    fn a_fee_already_halved_is_not_halved_again_and_application_fees_are_never_halved() {
+        let simplified = issued(FeeKind::Property, Some("100000"), &[Halving::SimplifiedProcedure]);
+        assert_eq!(ending_refund(CaseEnding::Mediation, &simplified, simplified.total, &ProvinceRates::default()), None);
+        let enforcement = issued(FeeKind::Enforcement, Some("1000000"), &[]);
+        assert_eq!(ending_refund(CaseEnding::Withdrawal, &enforcement, enforcement.total, &ProvinceRates::default()), None);
+        assert_eq!(ending_refund(CaseEnding::Dismissed, &enforcement, enforcement.total, &ProvinceRates::default()), None);
+    }
+
+    #[test]
+    fn an_unpaid_case_fee_drops_to_half_or_to_nothing_when_the_case_ends_that_way() {
+        let rates = ProvinceRates::default();
+        let w = issued(FeeKind::Property, Some("100000"), &[]);
+        let mediated = fee_after_ending(CaseEnding::Mediation, &w, &rates).unwrap();
+        assert_eq!((mediated.full, mediated.total), (y("2300"), y("1150")));
+        assert!(mediated.lines.iter().any(|l| matches!(l, Line::Halved { .. })), "the working says why");
+        let dismissed = fee_after_ending(CaseEnding::Dismissed, &w, &rates).unwrap();
+        assert_eq!(dismissed.total, Fen(0));
+        assert_eq!(dismissed.lines.last(), Some(&Line::NoFee));
+        assert_eq!(fee_after_ending(CaseEnding::Judgment, &w, &rates), None);
+    }
+
+    #[test]
+    fn a_fee_reduced_by_relief_is_halved_in_proportion_and_a_waived_one_gives_nothing_back() {
+        let rates = ProvinceRates::default();
+        // 2,300 reduced by 40% to 1,380; mediation halves it to 690, so 690 goes back.
+        let mut reduced = issued(FeeKind::Property, Some("100000"), &[]);
+        reduced.total = y("1380");
+        assert_eq!(ending_refund(CaseEnding::Mediation, &reduced, y("1380"), &rates), Some((RefundReason::Mediation, y("690"))));
+        assert_eq!(ending_refund(CaseEnding::Dismissed, &reduced, y("1380"), &rates), Some((RefundReason::Dismissed, y("1380"))));
+        let mut waived = reduced.clone();
+        waived.total = Fen(0);
+        assert_eq!(ending_refund(CaseEnding::Mediation, &waived, Fen(0), &rates), None);
+        assert_eq!(fee_after_ending(CaseEnding::Mediation, &waived, &rates).map(|w| w.total), Some(Fen(0)));
+    }
+
+    #[test]
+    fn an_unpaid_fee_gives_nothing_back() {
+        let w = issued(FeeKind::Property, Some("100000"), &[]);
+        assert_eq!(ending_refund(CaseEnding::Dismissed, &w, Fen(0), &ProvinceRates::default()), None);
+    }
+
+    #[test]
+    fn a_changed_provincial_figure_gives_back_half_of_the_fee_as_issued() {
+        let w = issued(FeeKind::OtherNonProperty, None, &[]);
+        let mut changed = ProvinceRates::default();
+        changed.set("non_property", 80).unwrap();
+        let back = ending_refund(CaseEnding::Mediation, &w, w.total, &changed).map(|(_, f)| f);
+        assert_eq!(back, Some(Fen(w.total.0 - (w.total.0 + 1) / 2)));
+    }
+
+    #[test]
+    fn a_refund_is_due_back_within_fifteen_days_moved_past_rest_days() {
+        // Decided Tuesday 2026-12-01: the 15th day is Wednesday 2026-12-16, so 24:00 that day.
+        let decided = bj(2026, 12, 1, 10);
+        assert_eq!(refund_deadline(decided), bj(2026, 12, 17, 0));
+        // Decided Saturday 2026-09-19: the 15th day is Sunday 2026-10-04, inside the National Day
+        // holiday; the period runs to the first working day after it.
+        assert_eq!(refund_deadline(bj(2026, 9, 19, 10)), bj(2026, 10, 9, 0));
+    }
+
+    fn refund(status: RefundStatus) -> Refund {
+        Refund { out_refund_no: "RF00000001N00000001".into(), out_trade_no: "TP00000001N00000001".into(), status, amount: Fen(1150_00) }
+    }
+
+    fn refund_report(state: RefundState, refund_fen: i64) -> RefundReport {
+        RefundReport {
+            out_refund_no: "RF00000001N00000001".into(),
+            out_trade_no: "TP00000001N00000001".into(),
+            refund_id: Some("50300000000000001".into()),
+            state,
+            refund_fen,
+            total_fen: 2300_00,
+            currency: CURRENCY.into(),
+        }
+    }
+
+    #[test]
+    fn a_refund_is_approved_once() {
+        assert_eq!(refund(RefundStatus::AwaitingApproval).approve(), Ok(RefundStatus::Processing));
+        for s in [RefundStatus::Processing, RefundStatus::Refunded, RefundStatus::Failed] {
+            assert_eq!(refund(s).approve(), Err(RefundError::NotAwaitingApproval));
+        }
+    }
+
+    #[test]
+    fn a_success_for_the_approved_amount_refunds_once_and_a_duplicate_changes_nothing() {
+        let r = refund(RefundStatus::Processing);
+        assert_eq!(r.settle(&refund_report(RefundState::Success, 1150_00)), Ok(RefundSettlement::Refunded { refund_id: "50300000000000001".into() }));
+        assert_eq!(refund(RefundStatus::Refunded).settle(&refund_report(RefundState::Success, 1150_00)), Ok(RefundSettlement::AlreadyRefunded));
+        assert_eq!(r.settle(&refund_report(RefundState::Processing, 1150_00)), Ok(RefundSettlement::StillProcessing));
+        assert_eq!(r.settle(&refund_report(RefundState::Abnormal, 1150_00)), Ok(RefundSettlement::Failed));
+        assert_eq!(r.settle(&refund_report(RefundState::Closed, 1150_00)), Ok(RefundSettlement::Failed));
+    }
+
+    #[test]
+    fn a_refund_report_for_another_refund_amount_or_currency_or_one_never_sent_is_refused() {
+        let r = refund(RefundStatus::Processing);
+        assert_eq!(r.settle(&refund_report(RefundState::Success, 1150_01)), Err(RefundError::WrongAmount));
+        assert_eq!(r.settle(&RefundReport { currency: "USD".into(), ..refund_report(RefundState::Success, 1150_00) }), Err(RefundError::WrongCurrency));
+        assert_eq!(r.settle(&RefundReport { out_trade_no: "TP00000002N00000002".into(), ..refund_report(RefundState::Success, 1150_00) }), Err(RefundError::WrongRefund));
+        assert_eq!(r.settle(&RefundReport { refund_id: None, ..refund_report(RefundState::Success, 1150_00) }), Err(RefundError::WrongRefund));
+        assert_eq!(refund(RefundStatus::AwaitingApproval).settle(&refund_report(RefundState::Success, 1150_00)), Err(RefundError::NotSent));
+    }
+
+    #[test]
+    fn refund_numbers_fit_the_gateway_and_states_read_back_from_their_names() {
+        let n = out_refund_no(12, 3);
+        assert_eq!(n, "RF00000012N00000003");
+        assert!(is_out_refund_no(&n) && !is_out_refund_no("TP00000012N00000003") && !is_out_refund_no("RF-1"));
+        for s in RefundStatus::ALL {
+            assert_eq!(RefundStatus::parse(s.as_str()), Some(s));
+        }
+        for s in RefundState::ALL {
+            assert_eq!(RefundState::parse(s.as_str()), Some(s));
+        }
+        for r in RefundReason::ALL {
+            assert_eq!(RefundReason::parse(r.as_str()), Some(r));
+            assert!(r.gateway_text().chars().count() <= 80);
+        }
+        for e in CaseEnding::ALL {
+            assert_eq!(CaseEnding::parse(e.as_str()), Some(e));
         }
     }
 }

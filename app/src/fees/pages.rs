@@ -292,7 +292,8 @@ pub fn WorkingView(working: Working) -> impl IntoView {
         })
         .collect_view();
     let kind = working.kind;
-    let halved = working.total != working.full;
+    // Relief lowers the total too, and says so itself: only halving is "before halving".
+    let halved = working.lines.iter().any(|l| matches!(l, crate::fees::model::Line::Halved { .. }));
     let (full, total) = (working.full, working.total);
     view! {
         <p class="fee-total">
@@ -366,12 +367,27 @@ fn NoticeCard(notice: NoticeView) -> impl IntoView {
                 {move || t_string!(i18n, fee_notice_due, date = due.clone()).to_string()}</p>
             <crate::fees::pay_pages::PayNotice id=notice.id amount status=notice.status order_no=notice.order_no.clone()
                 receipt_no=notice.receipt_no.clone()/>
+            {notice.relief.clone().map(|r| view! { <NoticeReliefLine relief=r/> })}
+            <crate::fees::refund_pages::NoticeRefunds refunds=notice.refunds.clone()/>
             <details>
                 <summary>{move || t_string!(i18n, fee_notice_working)}</summary>
                 <WorkingView working=notice.working.clone()/>
             </details>
         </article>
     }
+}
+
+/// The fee relief a notice carries: what was granted and what it leaves to pay.
+#[component]
+fn NoticeReliefLine(relief: crate::fees::relief::NoticeRelief) -> impl IntoView {
+    let i18n = use_i18n();
+    let (original, due) = (relief.original.yuan(), relief.due.yuan());
+    let text = move || match relief.decision.as_str() {
+        "reduce" => t_string!(i18n, fee_notice_relief_reduce, percent = relief.percent.unwrap_or_default(), original = original.clone(), due = due.clone()).to_string(),
+        "waive" => t_string!(i18n, fee_notice_relief_waive, original = original.clone()).to_string(),
+        _ => t_string!(i18n, fee_notice_relief_defer, date = last_day(relief.deadline)).to_string(),
+    };
+    view! { <p class="fee-relief" data-testid="fee-notice-relief">{text}</p> }
 }
 
 #[cfg(test)]

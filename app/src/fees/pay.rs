@@ -20,6 +20,9 @@ pub async fn order_for(state: &AppState, person_id: i64, notice_id: i64) -> Resu
     if notice.status == "paid" {
         return Err(AppError::Conflict("error_notice_paid".into()));
     }
+    if notice.amount_fen <= 0 {
+        return Err(AppError::Conflict("error_nothing_to_pay".into()));
+    }
     if let Some(open) = store::open_order_of(db, notice_id).await.map_err(|e| internal("payment order", e))? {
         if open.status == "paid" {
             return Err(AppError::Conflict("error_notice_paid".into()));
@@ -107,7 +110,8 @@ pub async fn take_notification(state: &AppState, headers: &http::HeaderMap, body
     }
 }
 
-fn fail(status: http::StatusCode, message: &str) -> (http::StatusCode, String) {
+/// The answer the gateway expects when a notification is not accepted (it sends it again).
+pub(super) fn fail(status: http::StatusCode, message: &str) -> (http::StatusCode, String) {
     (status, serde_json::json!({ "code": "FAIL", "message": message }).to_string())
 }
 

@@ -28,6 +28,10 @@ pub fn PayNotice(id: i64, amount: Fen, status: NoticeStatus, order_no: Option<St
             })
             .into_any();
     }
+    if amount.0 <= 0 {
+        // Waived, or a case dismissed before it was paid: there is nothing to pay.
+        return view! { <p data-testid="fee-nothing-to-pay">{move || t_string!(i18n, fee_nothing_to_pay)}</p> }.into_any();
+    }
     let pay = ServerAction::<StartPayment>::new();
     let error = last_error(pay.value());
     view! {

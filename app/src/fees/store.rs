@@ -43,13 +43,15 @@ pub struct NoticeRow {
     /// The open (pending or paid) payment order, if any.
     pub order_no: Option<String>,
     pub receipt_no: Option<String>,
+    /// Granted fee relief (JSON of `relief::NoticeRelief`), if any.
+    pub relief: Option<String>,
 }
 
 /// The notices a person may see and pay: of cases they filed, or that were filed for them.
 pub async fn notices_of(db: &SqlitePool, person_id: i64) -> Result<Vec<NoticeRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT n.id, c.case_number, COALESCE(ct.name, c.court_code) AS court_name, c.filing_id, n.kind, n.amount_fen,
-                n.working, n.issued_at, n.deadline, n.status, o.out_trade_no AS order_no, o.receipt_no
+                n.working, n.issued_at, n.deadline, n.status, o.out_trade_no AS order_no, o.receipt_no, n.relief
          FROM fee_notices n
          JOIN cases c ON c.id = n.case_id
          JOIN filings f ON f.id = c.filing_id
@@ -202,6 +204,11 @@ pub async fn pending_before(db: &SqlitePool, before: UnixTime, limit: i64) -> Re
     .await
 }
 
+/// When the gateway was last asked about an order (its last logged query answer).
+pub async fn last_query_at(db: &SqlitePool, out_trade_no: &str) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT MAX(at) FROM payment_events WHERE out_trade_no = ? AND source = 'query'").bind(out_trade_no).fetch_one(db).await
+}
+
 /// What one report did, for the log and the answer to the gateway.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Applied {
@@ -261,7 +268,28 @@ pub async fn apply_report(
                 Err(e) => Applied::Refused(e),
                 Ok(Settlement::AlreadyPaid) => Applied::AlreadyPaid,
                 Ok(Settlement::StillPending) => Applied::StillPending,
-                Ok(Settlement::PaidAfterClose { .. }) => Applied::PaidAfterClose,
+                Ok(Settlement::PaidAfterClose { transaction_id }) => {
+                    // The money is the payer's: record which transaction took it, and queue it
+                    // for staff to send back (once, however often the gateway reports it).
+                    sqlx::query("UPDATE payment_orders SET transaction_id = ? WHERE id = ? AND transaction_id IS NULL")
+                        .bind(&transaction_id)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                    let created = create_refund_in(&mut tx, notice_id, id, super::model::RefundReason::PaidAfterClose, t.amount_fen, now).await?;
+                    if let Some(number) = created {
+                        crate::ssr::audit::append_in(
+                            &mut tx,
+                            now.0,
+                            "gateway",
+                            "fees.refund_created",
+                            &format!("refund:{number}"),
+                            &serde_json::json!({ "order": t.out_trade_no, "transaction": transaction_id, "amount_fen": t.amount_fen, "reason": "paid_after_close" }),
+                        )
+                        .await?;
+                    }
+                    Applied::PaidAfterClose
+                }
                 Ok(Settlement::Closed) => {
                     sqlx::query("UPDATE payment_orders SET status = 'closed', closed_at = ? WHERE id = ? AND status = 'pending'")
                         .bind(now.0)
@@ -315,10 +343,25 @@ async fn log_event_in(
     outcome: &str,
     detail: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO payment_events (at, source, out_trade_no, notification_id, outcome, detail) VALUES (?, ?, ?, ?, ?, ?)")
+    log_in(conn, "INSERT INTO payment_events (at, source, out_trade_no, notification_id, outcome, detail) VALUES (?, ?, ?, ?, ?, ?)", now, source, out_trade_no, notification_id, outcome, detail).await
+}
+
+/// One gateway report in a log (`payment_events` or `refund_events`, which share their columns).
+#[allow(clippy::too_many_arguments)]
+async fn log_in(
+    conn: &mut SqliteConnection,
+    insert: &'static str,
+    now: UnixTime,
+    source: &str,
+    number: Option<&str>,
+    notification_id: Option<&str>,
+    outcome: &str,
+    detail: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(insert)
         .bind(now.0)
         .bind(source)
-        .bind(out_trade_no)
+        .bind(number)
         .bind(notification_id)
         .bind(outcome)
         .bind(detail)
@@ -331,4 +374,267 @@ async fn log_event_in(
 pub async fn log_refused(db: &SqlitePool, now: UnixTime, why: &str) -> Result<(), sqlx::Error> {
     let mut conn = db.acquire().await?;
     log_event_in(&mut conn, now, "notification", None, None, "refused", why).await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Refunds
+
+/// Creates a refund awaiting approval on the caller's transaction, unless this order already has
+/// one for this reason (then None: an ending recorded twice, a duplicate notification).
+pub async fn create_refund_in(
+    conn: &mut SqliteConnection,
+    notice_id: i64,
+    order_id: i64,
+    reason: super::model::RefundReason,
+    amount_fen: i64,
+    now: UnixTime,
+) -> Result<Option<String>, sqlx::Error> {
+    let id: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO fee_refunds (notice_id, order_id, reason, amount_fen, created_at, deadline) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (order_id, reason) DO NOTHING RETURNING id",
+    )
+    .bind(notice_id)
+    .bind(order_id)
+    .bind(reason.as_str())
+    .bind(amount_fen)
+    .bind(now.0)
+    .bind(super::model::refund_deadline(now).0)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(id) = id else { return Ok(None) };
+    let number = super::model::out_refund_no(order_id, id);
+    sqlx::query("UPDATE fee_refunds SET out_refund_no = ? WHERE id = ?").bind(&number).bind(id).execute(&mut *conn).await?;
+    Ok(Some(number))
+}
+
+/// A refund with its order and case.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct RefundRow {
+    pub id: i64,
+    pub notice_id: i64,
+    pub out_refund_no: String,
+    pub out_trade_no: String,
+    /// The order's whole amount (the gateway checks the refund against it).
+    pub order_amount_fen: i64,
+    pub reason: String,
+    pub amount_fen: i64,
+    pub status: String,
+    pub created_at: i64,
+    pub deadline: i64,
+    pub approved_at: Option<i64>,
+    pub refunded_at: Option<i64>,
+    pub failure: Option<String>,
+    pub case_number: String,
+    pub court_code: String,
+}
+
+const REFUND_SELECT: &str = "SELECT r.id, r.notice_id, r.out_refund_no, o.out_trade_no, o.amount_fen AS order_amount_fen, r.reason,
+        r.amount_fen, r.status, r.created_at, r.deadline, r.approved_at, r.refunded_at, r.failure, c.case_number, c.court_code
+     FROM fee_refunds r
+     JOIN payment_orders o ON o.id = r.order_id
+     JOIN fee_notices n ON n.id = r.notice_id
+     JOIN cases c ON c.id = n.case_id
+     JOIN filings f ON f.id = c.filing_id";
+
+/// The refunds of the notices this person may pay, newest first.
+pub async fn refunds_for_payer(db: &SqlitePool, person_id: i64) -> Result<Vec<RefundRow>, sqlx::Error> {
+    sqlx::query_as(&format!("{REFUND_SELECT} WHERE {PAYER_CLAUSE} ORDER BY r.created_at DESC, r.id DESC"))
+        .bind(person_id)
+        .fetch_all(db)
+        .await
+}
+
+/// A court's refunds: those waiting for approval first, then the oldest open ones, then the rest.
+pub async fn refunds_of_court(db: &SqlitePool, court: &str) -> Result<Vec<RefundRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{REFUND_SELECT} WHERE c.court_code = ?1
+         ORDER BY CASE r.status WHEN 'awaiting_approval' THEN 0 WHEN 'failed' THEN 1 WHEN 'processing' THEN 2 ELSE 3 END,
+                  r.created_at, r.id LIMIT 500"
+    ))
+    .bind(court)
+    .fetch_all(db)
+    .await
+}
+
+pub async fn refund_by_number(db: &SqlitePool, out_refund_no: &str) -> Result<Option<RefundRow>, sqlx::Error> {
+    sqlx::query_as(&format!("{REFUND_SELECT} WHERE r.out_refund_no = ?1")).bind(out_refund_no).fetch_optional(db).await
+}
+
+/// Marks a refund approved (awaiting → processing) by a staff member, with its audit entry.
+/// False when it was no longer awaiting approval (a second click, another clerk).
+pub async fn approve_refund(db: &SqlitePool, out_refund_no: &str, staff_id: i64, now: UnixTime) -> Result<bool, sqlx::Error> {
+    let mut tx = crate::ssr::db::write_tx(db).await?;
+    let done = sqlx::query(
+        "UPDATE fee_refunds SET status = 'processing', approved_by = ?, approved_at = ? WHERE out_refund_no = ? AND status = 'awaiting_approval'",
+    )
+    .bind(staff_id)
+    .bind(now.0)
+    .bind(out_refund_no)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    crate::ssr::audit::append_in(&mut tx, now.0, &format!("person:{staff_id}"), "fees.refund_approved", &format!("refund:{out_refund_no}"), &serde_json::json!({})).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// What one refund report did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RefundApplied {
+    Refunded,
+    AlreadyRefunded,
+    StillProcessing,
+    Failed,
+    UnknownRefund,
+    Refused(super::model::RefundError),
+}
+
+impl RefundApplied {
+    fn outcome(&self) -> String {
+        match self {
+            RefundApplied::Refunded => "refunded".into(),
+            RefundApplied::AlreadyRefunded => "already_refunded".into(),
+            RefundApplied::StillProcessing => "still_processing".into(),
+            RefundApplied::Failed => "failed".into(),
+            RefundApplied::UnknownRefund => "unknown_refund".into(),
+            RefundApplied::Refused(e) => format!("refused: {e}"),
+        }
+    }
+}
+
+/// Applies a gateway's refund report in one write transaction (refund, audit entry, event log),
+/// so a storm of duplicates refunds once. The payer is told in-app when the money is back.
+pub async fn apply_refund_report(
+    db: &SqlitePool,
+    r: &super::model::RefundReport,
+    source: &str,
+    notification_id: Option<&str>,
+    now: UnixTime,
+) -> Result<RefundApplied, sqlx::Error> {
+    use super::model::{Refund, RefundSettlement, RefundStatus};
+    let mut tx = crate::ssr::db::write_tx(db).await?;
+    let row: Option<(i64, String, String, i64, i64, String)> = sqlx::query_as(
+        "SELECT r.id, r.status, o.out_trade_no, r.amount_fen, n.case_id, c.case_number FROM fee_refunds r
+         JOIN payment_orders o ON o.id = r.order_id JOIN fee_notices n ON n.id = r.notice_id JOIN cases c ON c.id = n.case_id
+         WHERE r.out_refund_no = ?",
+    )
+    .bind(&r.out_refund_no)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let applied = match row {
+        None => RefundApplied::UnknownRefund,
+        Some((id, status, out_trade_no, amount, case_id, case_number)) => {
+            let refund = Refund {
+                out_refund_no: r.out_refund_no.clone(),
+                out_trade_no,
+                status: RefundStatus::parse(&status).unwrap_or(RefundStatus::Failed),
+                amount: crate::filing::model::Fen(amount),
+            };
+            match refund.settle(r) {
+                Err(e) => RefundApplied::Refused(e),
+                Ok(RefundSettlement::AlreadyRefunded) => RefundApplied::AlreadyRefunded,
+                Ok(RefundSettlement::StillProcessing) => RefundApplied::StillProcessing,
+                Ok(RefundSettlement::Failed) => {
+                    let changed = sqlx::query("UPDATE fee_refunds SET status = 'failed', failure = ? WHERE id = ? AND status = 'processing'")
+                        .bind(r.state.as_str())
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                    if changed.rows_affected() == 1 {
+                        crate::ssr::audit::append_in(&mut tx, now.0, "gateway", "fees.refund_failed", &format!("refund:{}", r.out_refund_no), &serde_json::json!({ "state": r.state.as_str() })).await?;
+                    }
+                    RefundApplied::Failed
+                }
+                Ok(RefundSettlement::Refunded { refund_id }) => {
+                    sqlx::query("UPDATE fee_refunds SET status = 'refunded', refund_id = ?, refunded_at = ? WHERE id = ? AND status = 'processing'")
+                        .bind(&refund_id)
+                        .bind(now.0)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                    crate::ssr::audit::append_in(
+                        &mut tx,
+                        now.0,
+                        "gateway",
+                        "fees.refunded",
+                        &format!("refund:{}", r.out_refund_no),
+                        &serde_json::json!({ "refund_id": refund_id, "amount_fen": amount, "via": source }),
+                    )
+                    .await?;
+                    notify_payers_in(&mut tx, case_id, now, "notice_refund_done", &serde_json::json!({ "case_number": case_number, "amount": crate::filing::model::Fen(amount).yuan() })).await?;
+                    RefundApplied::Refunded
+                }
+            }
+        }
+    };
+    log_refund_event_in(&mut tx, now, source, Some(&r.out_refund_no), notification_id, &applied.outcome(), r.state.as_str()).await?;
+    tx.commit().await?;
+    Ok(applied)
+}
+
+/// Marks a sent refund failed for a reason the gateway gave when asked (e.g. `NOT_ENOUGH`).
+pub async fn fail_refund(db: &SqlitePool, out_refund_no: &str, why: &str, now: UnixTime) -> Result<(), sqlx::Error> {
+    let mut tx = crate::ssr::db::write_tx(db).await?;
+    let changed = sqlx::query("UPDATE fee_refunds SET status = 'failed', failure = ? WHERE out_refund_no = ? AND status = 'processing'")
+        .bind(why)
+        .bind(out_refund_no)
+        .execute(&mut *tx)
+        .await?;
+    if changed.rows_affected() == 1 {
+        crate::ssr::audit::append_in(&mut tx, now.0, "gateway", "fees.refund_failed", &format!("refund:{out_refund_no}"), &serde_json::json!({ "code": why })).await?;
+    }
+    log_refund_event_in(&mut tx, now, "answer", Some(out_refund_no), None, "failed", why).await?;
+    tx.commit().await
+}
+
+/// Approved refunds still processing since before `before`: the ones to ask the gateway about.
+pub async fn processing_refunds(db: &SqlitePool, before: UnixTime, limit: i64) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT out_refund_no FROM fee_refunds WHERE status = 'processing' AND approved_at < ? AND out_refund_no IS NOT NULL
+         ORDER BY approved_at LIMIT ?",
+    )
+    .bind(before.0)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
+/// Tells the people who may pay a case's fees (its filer, and the client filed for) something
+/// about them, in-app.
+pub async fn notify_payers_in(conn: &mut SqliteConnection, case_id: i64, now: UnixTime, message: &str, params: &serde_json::Value) -> Result<(), sqlx::Error> {
+    let people: Option<(i64, Option<i64>)> = sqlx::query_as("SELECT f.filer_id, f.client_id FROM cases c JOIN filings f ON f.id = c.filing_id WHERE c.id = ?")
+        .bind(case_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some((filer, client)) = people else { return Ok(()) };
+    for person in std::iter::once(filer).chain(client) {
+        sqlx::query("INSERT INTO notifications (person_id, at, message, params, link) VALUES (?, ?, ?, ?, '/pay')")
+            .bind(person)
+            .bind(now.0)
+            .bind(message)
+            .bind(params.to_string())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn log_refund_event_in(
+    conn: &mut SqliteConnection,
+    now: UnixTime,
+    source: &str,
+    out_refund_no: Option<&str>,
+    notification_id: Option<&str>,
+    outcome: &str,
+    detail: &str,
+) -> Result<(), sqlx::Error> {
+    log_in(conn, "INSERT INTO refund_events (at, source, out_refund_no, notification_id, outcome, detail) VALUES (?, ?, ?, ?, ?, ?)", now, source, out_refund_no, notification_id, outcome, detail).await
+}
+
+/// Logs a refund notification refused before it could be trusted.
+pub async fn log_refund_refused(db: &SqlitePool, now: UnixTime, why: &str) -> Result<(), sqlx::Error> {
+    let mut conn = db.acquire().await?;
+    log_refund_event_in(&mut conn, now, "notification", None, None, "refused", why).await
 }

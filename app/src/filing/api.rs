@@ -114,8 +114,38 @@ pub struct FilingDetail {
     pub events: Vec<EventView>,
     pub returned: Vec<ReturnReason>,
     pub refusal: Option<String>,
+    /// The decision on the fee relief applied for, once accepted.
+    pub relief: Option<ReliefView>,
     /// The caller may edit (their own draft or returned filing).
     pub may_edit: bool,
+}
+
+/// The court's decision on a fee relief application, as the filer and the clerk see it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReliefView {
+    /// `defer` | `reduce` | `waive` | `refuse`.
+    pub decision: String,
+    pub percent: Option<i64>,
+    /// Deferrals: the new deadline.
+    pub deferred_until: Option<UnixTime>,
+    /// Refusals: why, in writing (art. 49).
+    pub reason: Option<String>,
+    /// The fee worked out at acceptance, and what the notice asks for after the decision.
+    pub original: Fen,
+    pub due: Fen,
+    pub decided_at: UnixTime,
+}
+
+/// The clerk's decision on a relief application, as posted with the acceptance
+/// (`relief[decision]` = `defer` | `reduce` | `waive` | `refuse`, with `relief[until]`
+/// `YYYY-MM-DD`, `relief[percent]` or `relief[reason]`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ReliefDecisionForm {
+    pub decision: String,
+    pub percent: String,
+    pub until: String,
+    pub reason: String,
 }
 
 /// A filing in a clerk's queue.
@@ -142,6 +172,12 @@ pub struct ReviewView {
     pub client_name: Option<String>,
     pub events: Vec<EventView>,
     pub case_number: Option<String>,
+    /// The fee the notice will ask for before any relief, and the deadline it would have if
+    /// accepted now (a deferral must go past it).
+    pub fee: Option<Fen>,
+    pub normal_deadline: UnixTime,
+    /// The decision on the fee relief applied for, once accepted.
+    pub relief: Option<ReliefView>,
 }
 
 /// An upload the server is ready to receive.
@@ -408,6 +444,7 @@ pub async fn get_filing(id: i64) -> Result<FilingDetail, AppError> {
         events,
         returned,
         refusal,
+        relief: relief_view(&cx, id).await?,
         may_edit: is_filer && status.editable(),
     })
 }
@@ -493,20 +530,30 @@ pub async fn review_filing(id: i64) -> Result<ReviewView, AppError> {
         Some(c) => store::person_name(cx.db(), c).await.map_err(db)?,
         None => None,
     };
+    let draft = open(&cx, &content)?;
+    let fee = draft
+        .case_type()
+        .and_then(|t| crate::fees::model::notice_for_filing(t, draft.total_claimed(), &cx.state.site.fee_rates).ok())
+        .map(|w| w.total);
     Ok(ReviewView {
         item: queue_item(&cx, &row)?,
         status: status_of(&row)?,
-        draft: open(&cx, &content)?,
+        draft,
         court_name: store::court_name(cx.db(), court.as_str()).await.map_err(db)?.unwrap_or_default(),
         client_name,
         events: events(&cx, id).await?,
         case_number: row.case_number.clone(),
+        fee,
+        normal_deadline: crate::fees::model::payment_deadline(cx.now()),
+        relief: relief_view(&cx, id).await?,
     })
 }
 
-/// Accepts a filing: it gets the court's next case number and becomes a case record.
+/// Accepts a filing: it gets the court's next case number and becomes a case record, and its
+/// fee notice goes out as the decision on any fee relief applied for leaves it (a filing that
+/// applied for relief is not accepted without that decision).
 #[server(prefix = "/api", endpoint = "filing/accept")]
-pub async fn accept_filing(id: i64) -> Result<String, AppError> {
+pub async fn accept_filing(id: i64, #[server(default)] relief: ReliefDecisionForm) -> Result<String, AppError> {
     let cx = Cx::get()?;
     let (clerk, court) = require_reviewer(&cx).await?;
     let row = court_filing(&cx, court.as_str(), id).await?;
@@ -516,15 +563,9 @@ pub async fn accept_filing(id: i64) -> Result<String, AppError> {
     let case_type = draft.case_type().ok_or_else(|| internal("accepting a filing", "submitted content without a case type"))?;
     let now = cx.now();
     let year = beijing_year(now);
-    // The fee notice goes out with the acceptance, in the same transaction.
-    let fee = crate::fees::model::notice_for_filing(case_type, draft.total_claimed(), &cx.state.site.fee_rates)
-        .map_err(|e| internal("working out the fee of an accepted filing", e))?;
-    let fee = crate::fees::store::NewNotice {
-        kind: fee.kind.as_str(),
-        amount_fen: fee.total.0,
-        working: serde_json::to_string(&fee).map_err(|e| internal("fee working", e))?,
-        deadline: crate::fees::model::payment_deadline(now),
-    };
+    // The fee notice goes out with the acceptance, in the same transaction, as the decision on
+    // any relief applied for leaves it.
+    let (fee, relief) = notice_and_relief(&cx, &draft, case_type, &relief, now)?;
     let link = format!("/filings/{id}");
     let mut notices = vec![(row.filer_id, "notice_filing_accepted", link.clone())];
     if let Some(client) = row.client_id {
@@ -555,6 +596,7 @@ pub async fn accept_filing(id: i64) -> Result<String, AppError> {
         agent: row.client_id.map(|client| (row.filer_id, client)),
         notices,
         fee,
+        relief,
     };
     let court_code = court.clone();
     let number = store::accept(cx.db(), new_case, |seq| {
@@ -863,6 +905,94 @@ async fn case_parties(draft: &Draft, principal: i64, cx: &Cx) -> Result<Vec<stor
             }
         })
         .collect())
+}
+
+/// The fee notice of an accepted filing and the relief decision that shaped it. The notice asks
+/// for what is due after the relief (`amount_fen` and the working's `total`; the working's
+/// `full` and lines stay the fee in full), with the deadline as moved; the relief column on the
+/// notice says how one became the other.
+#[cfg(feature = "ssr")]
+fn notice_and_relief(
+    cx: &Cx,
+    draft: &Draft,
+    case_type: CaseType,
+    form: &ReliefDecisionForm,
+    now: UnixTime,
+) -> Result<(crate::fees::store::NewNotice, Option<store::NewRelief>), AppError> {
+    use crate::fees::relief::ReliefDecision;
+    let mut working = crate::fees::model::notice_for_filing(case_type, draft.total_claimed(), &cx.state.site.fee_rates)
+        .map_err(|e| internal("working out the fee of an accepted filing", e))?;
+    let normal_deadline = crate::fees::model::payment_deadline(now);
+    let decided = relief_decision(draft, form, working.total, normal_deadline)?;
+    let original = working.total;
+    let granted = decided.as_ref().and_then(|(_, _, on_notice)| on_notice.clone());
+    if let Some(g) = &granted {
+        working.total = g.due;
+    }
+    let notice = crate::fees::store::NewNotice {
+        kind: working.kind.as_str(),
+        amount_fen: working.total.0,
+        working: serde_json::to_string(&working).map_err(|e| internal("fee working", e))?,
+        deadline: granted.as_ref().map_or(normal_deadline, |g| g.deadline),
+    };
+    let relief = match decided {
+        None => None,
+        Some((applied, decision, _)) => Some(store::NewRelief {
+            applied_kind: applied.kind.as_str(),
+            ground: applied.ground.as_str(),
+            decision: decision.as_str(),
+            percent: match decision {
+                ReliefDecision::Reduce { percent } => Some(percent),
+                _ => None,
+            },
+            deferred_until: granted.as_ref().filter(|_| matches!(decision, ReliefDecision::Defer { .. })).map(|g| g.deadline),
+            message: if decision.granted() { "notice_relief_granted" } else { "notice_relief_refused" },
+            reason: match decision {
+                ReliefDecision::Refuse { reason } => Some(reason),
+                _ => None,
+            },
+            original_fen: original.0,
+            due_fen: granted.as_ref().map_or(original.0, |g| g.due.0),
+            on_notice: granted.as_ref().map(serde_json::to_string).transpose().map_err(|e| internal("relief on the notice", e))?,
+        }),
+    };
+    Ok((notice, relief))
+}
+
+/// The clerk's decision on the relief the filing applied for, checked against the application
+/// and applied to the fee: None when none was applied for. Applied for and not decided, or a
+/// decision without an application, is refused on the decision's field.
+#[cfg(feature = "ssr")]
+fn relief_decision(
+    draft: &Draft,
+    form: &ReliefDecisionForm,
+    fee: Fen,
+    normal_deadline: UnixTime,
+) -> Result<Option<(crate::fees::relief::ReliefApplication, crate::fees::relief::ReliefDecision, Option<crate::fees::relief::NoticeRelief>)>, AppError> {
+    use crate::fees::relief::{ReliefApplication, ReliefDecision, ReliefError, apply};
+    let refused = |e: ReliefError| AppError::field(&format!("relief.{}", e.field()), e.key());
+    if !draft.relief.applied() {
+        return if form.decision.trim().is_empty() { Ok(None) } else { Err(refused(ReliefError::DecisionNotApplied)) };
+    }
+    let r = &draft.relief;
+    let applied = ReliefApplication::parse(&r.kind, &r.ground, &r.reasons, draft.applicant_is_natural_person(), r.files.len())
+        .map_err(|e| internal("a submitted relief application", e))?;
+    let decision = ReliefDecision::parse(&applied, &form.decision, &form.percent, &form.until, &form.reason).map_err(refused)?;
+    let on_notice = apply(&decision, fee, normal_deadline).map_err(refused)?;
+    Ok(Some((applied, decision, on_notice)))
+}
+
+#[cfg(feature = "ssr")]
+async fn relief_view(cx: &Cx, filing: i64) -> Result<Option<ReliefView>, AppError> {
+    Ok(store::relief_decision(cx.db(), filing).await.map_err(db)?.map(|r| ReliefView {
+        decision: r.decision,
+        percent: r.percent,
+        deferred_until: r.deferred_until.map(UnixTime),
+        reason: r.reason,
+        original: Fen(r.original_fen),
+        due: Fen(r.due_fen),
+        decided_at: UnixTime(r.decided_at),
+    }))
 }
 
 #[cfg(feature = "ssr")]

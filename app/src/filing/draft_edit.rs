@@ -45,6 +45,9 @@ impl Draft {
                     }
                     None => {}
                 }
+                // The proof of hardship stays as the server attached it.
+                let files = std::mem::take(&mut self.relief.files);
+                self.relief = ReliefInput { files, ..posted.relief };
             }
             Step::Facts => self.facts = posted.facts,
             Step::Evidence => {
@@ -91,6 +94,10 @@ impl Draft {
                 let item = self.evidence.get_mut(n).ok_or(ActionError)?;
                 item.files.retain(|f| f.id != file);
             }
+            ["unlink", "relief", file] => {
+                let file = file.parse::<i64>().map_err(|_| ActionError)?;
+                self.relief.files.retain(|f| f.id != file);
+            }
             ["unlink", "agent", file] => {
                 let file = file.parse::<i64>().map_err(|_| ActionError)?;
                 if self.agent.power_of_attorney.as_ref().is_some_and(|f| f.id == file) {
@@ -102,9 +109,10 @@ impl Draft {
         Ok(())
     }
 
-    /// May a finished upload be attached at `target` (`evidence:<n>` or `agent`)?
+    /// May a finished upload be attached at `target` (`evidence:<n>`, `agent` or `relief`)?
     pub fn accepts_file_at(&self, target: &str) -> bool {
         match target.split_once(':') {
+            None if target == "relief" => self.relief.files.len() < crate::fees::relief::MAX_EVIDENCE_FILES,
             None => target == "agent",
             Some(("evidence", n)) => n.parse::<usize>().ok().and_then(|n| self.evidence.get(n)).is_some_and(|e| e.files.len() < MAX_FILES_PER_ITEM),
             Some(_) => false,
@@ -125,6 +133,10 @@ impl Draft {
                 }
                 None => false,
             },
+            None if target == "relief" => {
+                self.relief.files.push(file);
+                true
+            }
             None => {
                 self.agent.power_of_attorney = Some(file);
                 true
@@ -199,5 +211,31 @@ mod tests {
         d.apply_action("unlink:agent:2").unwrap();
         assert!(d.files().is_empty());
         assert!(!d.accepts_file_at("evidence:x") && !d.accepts_file_at("../etc"));
+    }
+
+    #[test]
+    fn proof_of_hardship_comes_only_from_the_server_and_survives_saving_the_claims() {
+        let mut d = Draft { case_type: "civil".into(), ..Draft::default() };
+        assert!(d.attach_file("relief", file(7)));
+        let posted = Draft { relief: ReliefInput { kind: "reduce".into(), ground: "disaster_hardship".into(), reasons: "洪水".into(), files: vec![file(99)] }, ..Draft::default() };
+        d.take_step(Step::Claims, posted);
+        assert_eq!((d.relief.kind.as_str(), d.relief.files.clone()), ("reduce", vec![file(7)]));
+        assert_eq!(d.files().len(), 1);
+        d.apply_action("unlink:relief:7").unwrap();
+        assert!(d.relief.files.is_empty());
+    }
+
+    #[test]
+    fn a_relief_application_is_checked_on_the_claims_step() {
+        let mut d = Draft { case_type: "civil".into(), ..Draft::default() };
+        d.parties.push(PartyInput { role: "claimant".into(), kind: "organisation".into(), ..PartyInput::default() });
+        d.relief = ReliefInput { kind: "waive".into(), ground: "maintenance".into(), reasons: String::new(), files: Vec::new() };
+        let p = d.problems(Step::Claims);
+        assert_eq!(p.get("relief.kind").map(String::as_str), Some("error_relief_waiver_person"));
+        assert_eq!(p.get("relief.reasons").map(String::as_str), Some("error_required"));
+        assert_eq!(p.get("relief.files").map(String::as_str), Some("error_relief_evidence"));
+        assert_eq!(Step::of_field("relief.files"), Step::Claims);
+        d.relief = ReliefInput::default();
+        assert!(!d.problems(Step::Claims).keys().any(|k| k.starts_with("relief")));
     }
 }

@@ -394,6 +394,26 @@ pub struct AgentInput {
     pub power_of_attorney: Option<FileRef>,
 }
 
+/// An application for fee relief (司法救助, arts. 44–49 of the Measures) made with the filing, as
+/// typed; an empty `kind` means none. Checked by `crate::fees::relief::ReliefApplication`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ReliefInput {
+    /// `defer` | `reduce` | `waive`, or empty.
+    pub kind: String,
+    /// A `ReliefGround` name of that kind.
+    pub ground: String,
+    pub reasons: String,
+    /// Proof of hardship (art. 48), attached by the server when an upload to `relief` finishes.
+    pub files: Vec<FileRef>,
+}
+
+impl ReliefInput {
+    pub fn applied(&self) -> bool {
+        !self.kind.trim().is_empty()
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // The draft and its steps
 
@@ -452,7 +472,7 @@ impl Step {
             "court" | "contract_place" => Step::Court,
             "parties" => Step::Parties,
             "agent" => Step::Agent,
-            "claims" | "details" => Step::Claims,
+            "claims" | "details" | "relief" => Step::Claims,
             "facts" => Step::Facts,
             "evidence" => Step::Evidence,
             _ => Step::Review,
@@ -480,6 +500,8 @@ pub struct Draft {
     /// 事实与理由.
     pub facts: String,
     pub evidence: Vec<EvidenceInput>,
+    /// Fee relief applied for with the filing (asked on the Claims step, beside the fee).
+    pub relief: ReliefInput,
     /// The filer declares the contents true (and accepts electronic service).
     pub declaration: bool,
 }
@@ -635,6 +657,22 @@ impl Draft {
                 p.date("details.act_known", &d.act_known);
             }
         }
+        if self.relief.applied() {
+            let r = &self.relief;
+            for e in crate::fees::relief::ReliefApplication::problems(&r.kind, &r.ground, &r.reasons, self.applicant_is_natural_person(), r.files.len()) {
+                p.put(&format!("relief.{}", e.field()), e.key());
+            }
+        }
+    }
+
+    /// Whether the party applying for relief is a natural person: every claimant (applicant) is
+    /// one. Waiver is for natural persons only (art. 44), so one organisation among them is
+    /// enough to rule it out.
+    pub fn applicant_is_natural_person(&self) -> bool {
+        self.parties
+            .iter()
+            .filter(|p| PartyRole::parse(&p.role) == Some(PartyRole::Claimant))
+            .all(|p| PartyKind::parse(&p.kind) != Some(PartyKind::Organisation))
     }
 
     fn evidence_problems(&self, p: &mut Problems) {
@@ -661,9 +699,11 @@ impl Draft {
         Fen(self.claims.iter().filter_map(|c| Fen::parse_yuan(&c.amount).ok()).fold(0, |sum, f| sum.saturating_add(f.0)))
     }
 
-    /// Every file the draft refers to (evidence files and the power of attorney).
+    /// Every file the draft refers to (evidence files, the power of attorney, the proof of
+    /// hardship of a relief application).
     pub fn files(&self) -> Vec<&FileRef> {
-        self.evidence.iter().flat_map(|e| &e.files).chain(&self.agent.power_of_attorney).collect()
+        let relief: &[FileRef] = if self.relief.applied() { &self.relief.files } else { &[] };
+        self.evidence.iter().flat_map(|e| &e.files).chain(&self.agent.power_of_attorney).chain(relief).collect()
     }
 
     /// A short title for lists: `张三 诉 北京某某科技有限公司` (first claimant v first respondent),
@@ -1210,6 +1250,7 @@ mod tests {
                 proves: "双方存在买卖合同关系".into(),
                 files: vec![file(1)],
             }],
+            relief: ReliefInput::default(),
             declaration: true,
         }
     }

@@ -5,6 +5,7 @@
 use crate::ui::title::title;
 use crate::error::{AppError, FieldErrors};
 use crate::filing::api::*;
+use crate::fees::relief::{ReliefGround, ReliefKind};
 use crate::filing::model::*;
 use crate::i18n::*;
 use crate::identity::pages::RequireVerified;
@@ -216,9 +217,13 @@ fn Notices() -> impl IntoView {
 
 fn notice_text(i18n: I18nContext<Locale>, key: &str, case_number: String) -> String {
     match key {
+        "notice_relief_granted" => t_string!(i18n, notice_relief_granted, case_number = case_number).to_string(),
+        "notice_relief_refused" => t_string!(i18n, notice_relief_refused, case_number = case_number).to_string(),
         "notice_filing_accepted" => t_string!(i18n, notice_filing_accepted, case_number = case_number).to_string(),
         "notice_filing_returned" => t_string!(i18n, notice_filing_returned).to_string(),
         "notice_filing_refused" => t_string!(i18n, notice_filing_refused).to_string(),
+        "notice_refund_created" => t_string!(i18n, notice_refund_created, case_number = case_number).to_string(),
+        "notice_refund_done" => t_string!(i18n, notice_refund_done, case_number = case_number).to_string(),
         _ => t_string!(i18n, error_generic).to_string(),
     }
 }
@@ -766,6 +771,141 @@ fn claims_step(view: &DraftView) -> impl IntoView + use<> {
             {move || t_string!(i18n, claims_total, amount = Fen(total()).yuan()).to_string()}
         </p>
         <p class="fee-estimate" role="status" data-testid="fee-estimate">{fee_estimate}</p>
+        {relief_section(view)}
+    }
+}
+
+/// The name of a relief kind, as the filer chooses it.
+pub fn relief_kind_label(i18n: I18nContext<Locale>, kind: ReliefKind) -> &'static str {
+    match kind {
+        ReliefKind::Defer => t_string!(i18n, relief_kind_defer),
+        ReliefKind::Reduce => t_string!(i18n, relief_kind_reduce),
+        ReliefKind::Waive => t_string!(i18n, relief_kind_waive),
+    }
+}
+
+/// The words of the Measures for a ground of relief.
+pub fn relief_ground_label(i18n: I18nContext<Locale>, ground: ReliefGround) -> &'static str {
+    match ground {
+        ReliefGround::DisabledWithoutIncome => t_string!(i18n, relief_ground_disabled_without_income),
+        ReliefGround::Maintenance => t_string!(i18n, relief_ground_maintenance),
+        ReliefGround::SubsistenceAllowance => t_string!(i18n, relief_ground_subsistence_allowance),
+        ReliefGround::GoodSamaritan => t_string!(i18n, relief_ground_good_samaritan),
+        ReliefGround::OtherWaive => t_string!(i18n, relief_ground_other_waive),
+        ReliefGround::DisasterHardship => t_string!(i18n, relief_ground_disaster_hardship),
+        ReliefGround::EntitledCare => t_string!(i18n, relief_ground_entitled_care),
+        ReliefGround::WelfareInstitution => t_string!(i18n, relief_ground_welfare_institution),
+        ReliefGround::OtherReduce => t_string!(i18n, relief_ground_other_reduce),
+        ReliefGround::SocialInsuranceOrCompensation => t_string!(i18n, relief_ground_social_insurance_or_compensation),
+        ReliefGround::AccidentVictim => t_string!(i18n, relief_ground_accident_victim),
+        ReliefGround::LegalAid => t_string!(i18n, relief_ground_legal_aid),
+        ReliefGround::OtherDefer => t_string!(i18n, relief_ground_other_defer),
+    }
+}
+
+/// The fee relief application (arts. 44–48), beside the fee it concerns: folded away unless
+/// the filer applied or has a problem to fix. Plain fields (they post without JavaScript); the
+/// proof of hardship is uploaded like evidence, into the draft's `relief` files.
+fn relief_section(view: &DraftView) -> impl IntoView + use<> {
+    let i18n = use_i18n();
+    let r = view.draft.relief.clone();
+    let problems = use_context::<Problems>();
+    let has_problem = problems.is_some_and(|p| p.0.with_untracked(|m| m.keys().any(|k| k.starts_with("relief."))));
+    // Open once anything was put in it, so a finished upload re-reading the draft keeps it open.
+    let open = r.applied() || !r.files.is_empty() || has_problem;
+    let chosen = ReliefKind::parse(&r.kind);
+    let ground = ReliefGround::parse(&r.ground);
+    let kinds = std::iter::once(None).chain(ReliefKind::ALL.into_iter().map(Some)).map(|k| {
+        let value = k.map_or("", ReliefKind::as_str);
+        let rid = format!("relief-kind-{}", if value.is_empty() { "none" } else { value });
+        view! {
+            <div class="choice">
+                <input type="radio" id=rid.clone() name="draft[relief][kind]" value=value checked=k == chosen data-testid=rid.clone()/>
+                <label for=rid>{move || k.map_or_else(|| t_string!(i18n, relief_kind_none), |k| relief_kind_label(i18n, k))}</label>
+            </div>
+        }
+    });
+    let groups = ReliefKind::ALL.into_iter().map(|k| {
+        view! {
+            <optgroup label=move || relief_kind_label(i18n, k)>
+                {k.grounds().iter().copied().map(|g| view! { <option value=g.as_str() selected=ground == Some(g)>{move || relief_ground_label(i18n, g)}</option> }).collect_view()}
+            </optgroup>
+        }
+    });
+    let ground_problem = Memo::new(move |_| problems.and_then(|p| p.of("relief.ground")));
+    let id = view.id;
+    view! {
+        <details class="card relief" open=open data-testid="relief">
+            <summary><h2 class="section-title">{move || t_string!(i18n, relief_title)}</h2></summary>
+            <p class="field-hint">{move || t_string!(i18n, relief_lead)}</p>
+            <fieldset class="choices">
+                <legend>{move || t_string!(i18n, relief_kind_label)}</legend>
+                {kinds.collect_view()}
+                {list_problem(i18n, "relief.kind")}
+            </fieldset>
+            <div class="field" class:field-invalid=move || ground_problem.get().is_some()>
+                <label for="f-relief-ground">{move || t_string!(i18n, relief_ground_label)}</label>
+                <select id="f-relief-ground" name="draft[relief][ground]" aria-invalid=move || ground_problem.get().is_some().then_some("true")
+                    aria-describedby="f-relief-ground-error" data-testid="relief-ground">
+                    <option value="" selected=ground.is_none()>{move || t_string!(i18n, relief_ground_choose)}</option>
+                    {groups.collect_view()}
+                </select>
+                <p class="field-error" id="f-relief-ground-error" aria-live="polite">{move || ground_problem.get().map(|k| key_text(i18n, &k))}</p>
+            </div>
+            <DraftField path="relief.reasons".into() label=Signal::derive(move || t_string!(i18n, relief_reasons_label).to_string())
+                hint=Signal::derive(move || t_string!(i18n, relief_reasons_hint).to_string()) multiline=true
+                maxlength=crate::fees::relief::REASONS_MAX value=r.reasons.clone()/>
+            <div class="field">
+                <p><strong>{move || t_string!(i18n, relief_files_label)}</strong></p>
+                {list_problem(i18n, "relief.files")}
+                <ul class="files" data-testid="relief-files">{r.files.iter().cloned().map(|f| view! { <li>{file_line(f, Some("unlink:relief".to_string()))}</li> }).collect_view()}</ul>
+                <Uploader filing_id=id target="relief".to_string() label=Signal::derive(move || t_string!(i18n, upload_relief).to_string())/>
+            </div>
+        </details>
+    }
+}
+
+/// The relief applied for, as filed (review step, the filing page, the clerk).
+fn relief_application_view(draft: &Draft) -> impl IntoView + use<> {
+    let i18n = use_i18n();
+    let r = draft.relief.clone();
+    r.applied().then(|| {
+        let kind = ReliefKind::parse(&r.kind);
+        let ground = ReliefGround::parse(&r.ground);
+        view! {
+            <h3>{move || t_string!(i18n, relief_applied_title)}</h3>
+            <dl class="facts" data-testid="relief-application">
+                <dt>{move || t_string!(i18n, relief_kind_label)}</dt>
+                <dd data-testid="relief-kind">{move || kind.map(|k| relief_kind_label(i18n, k))}</dd>
+                <dt>{move || t_string!(i18n, relief_ground_label)}</dt>
+                <dd>{move || ground.map(|g| relief_ground_label(i18n, g))}</dd>
+                <dt>{move || t_string!(i18n, relief_reasons_label)}</dt>
+                <dd class="facts-text" data-testid="relief-reasons">{r.reasons.clone()}</dd>
+            </dl>
+            <ul class="files">{r.files.iter().cloned().map(|f| view! { <li>{file_line(f, None)}</li> }).collect_view()}</ul>
+        }
+    })
+}
+
+/// The court's decision on the relief applied for, in the filer's words: original fee, relief,
+/// amount due, or the refusal with its reason (art. 49).
+fn relief_decision_view(r: ReliefView) -> impl IntoView {
+    let i18n = use_i18n();
+    let (original, due) = (r.original, r.due);
+    let relief = Fen(original.0 - due.0);
+    let decision = r.decision.clone();
+    let granted = r.decision != "refuse";
+    let text = move || match r.decision.as_str() {
+        "defer" => t_string!(i18n, relief_granted_defer, amount = due.yuan(), date = r.deferred_until.map(|t| t.plus_secs(-1).shanghai()).unwrap_or_default()).to_string(),
+        "reduce" => t_string!(i18n, relief_granted_reduce, percent = r.percent.unwrap_or_default(), original = original.yuan(), relief = relief.yuan(), due = due.yuan()).to_string(),
+        "waive" => t_string!(i18n, relief_granted_waive, original = original.yuan()).to_string(),
+        _ => t_string!(i18n, relief_refused, reason = r.reason.clone().unwrap_or_default(), amount = original.yuan()).to_string(),
+    };
+    view! {
+        <section class="card" class:notice-warn=!granted aria-labelledby="relief-decision-title" data-testid="relief-decision" data-decision=decision>
+            <h2 id="relief-decision-title">{move || t_string!(i18n, relief_decision_title)}</h2>
+            <p>{text}</p>
+        </section>
     }
 }
 
@@ -1000,6 +1140,7 @@ pub fn FilingContent(draft: Draft, court_name: String) -> impl IntoView {
                 <h3>{move || t_string!(i18n, power_of_attorney)}</h3>
                 {file_line(f, None)}
             })}
+            {relief_application_view(&draft)}
         </div>
     }
 }
@@ -1065,6 +1206,10 @@ fn filing_view(d: FilingDetail) -> impl IntoView {
                 </a></p>
             })}
         </section>
+        {d.relief.clone().map(relief_decision_view)}
+        {(d.relief.is_none() && d.draft.relief.applied() && s.status.awaiting_review()).then(|| view! {
+            <p class="hint" data-testid="relief-pending">{move || t_string!(i18n, relief_pending)}</p>
+        })}
         {d.receipt.clone().map(receipt_view)}
         <section class="card" aria-labelledby="filing-history">
             <h2 id="filing-history">{move || t_string!(i18n, history_title)}</h2>
@@ -1202,6 +1347,9 @@ pub fn ReviewPage() -> impl IntoView {
                     Ok(r) => {
                         let waiting = r.status.awaiting_review();
                         let fields = reason_fields(i18n, &r.draft);
+                        let relief_applied = r.draft.relief.applied();
+                        let relief_fields = relief_applied.then(|| relief_decision_fields(&r));
+                        let relief_decided = r.relief.clone().map(relief_decision_view);
                         view! {
                             <section class="card">
                                 <h2>{filing_number(r.item.id)}" "{title_or_untitled(i18n, &r.item.title)}</h2>
@@ -1220,8 +1368,9 @@ pub fn ReviewPage() -> impl IntoView {
                             {waiting.then(|| view! {
                                 <section class="card decisions" aria-labelledby="decide-title">
                                     <h2 id="decide-title">{move || t_string!(i18n, decide_title)}</h2>
-                                    <ActionForm action=accept attr:class="inline-form">
+                                    <ActionForm action=accept attr:class=if relief_applied { "stack-form" } else { "inline-form" } attr:novalidate=true>
                                         <input type="hidden" name="id" value=r.item.id.to_string()/>
+                                        {relief_fields}
                                         <button type="submit" data-testid="accept" disabled=move || accept.pending().get()>{move || t_string!(i18n, accept_filing)}</button>
                                         <FormError error=accept_error/>
                                     </ActionForm>
@@ -1264,6 +1413,7 @@ pub fn ReviewPage() -> impl IntoView {
                                     </details>
                                 </section>
                             })}
+                            {relief_decided}
                             <section class="card" aria-labelledby="review-history">
                                 <h2 id="review-history">{move || t_string!(i18n, history_title)}</h2>
                                 <ol class="history">{r.events.iter().map(|e| {
@@ -1278,6 +1428,63 @@ pub fn ReviewPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The clerk's decision on the relief applied for, posted with the acceptance: grant what was
+/// asked (a waiver asked for may be granted as a reduction) with its date or percentage, or
+/// refuse with a reason.
+fn relief_decision_fields(r: &ReviewView) -> impl IntoView + use<> {
+    let i18n = use_i18n();
+    let applied = ReliefKind::parse(&r.draft.relief.kind);
+    let options: Vec<&'static str> = match applied {
+        Some(ReliefKind::Defer) => vec!["defer", "refuse"],
+        Some(ReliefKind::Reduce) => vec!["reduce", "refuse"],
+        Some(ReliefKind::Waive) => vec!["waive", "reduce", "refuse"],
+        None => vec!["refuse"],
+    };
+    let label = move |o: &str| match o {
+        "defer" => t_string!(i18n, relief_decide_defer),
+        "reduce" => t_string!(i18n, relief_decide_reduce),
+        "waive" => t_string!(i18n, relief_decide_waive),
+        _ => t_string!(i18n, relief_decide_refuse),
+    };
+    let fee = r.fee.unwrap_or_default();
+    let deadline = r.normal_deadline.plus_secs(-1).shanghai();
+    let defer = options.contains(&"defer");
+    let reduce = options.contains(&"reduce");
+    view! {
+        <fieldset class="relief-decision" data-testid="relief-decide">
+            <legend>{move || t_string!(i18n, relief_decide_title)}</legend>
+            <p class="field-hint">{move || t_string!(i18n, relief_decide_lead, amount = fee.yuan(), deadline = deadline.clone()).to_string()}</p>
+            <div class="choices" role="radiogroup" aria-label=move || t_string!(i18n, relief_decide_label)>
+                {options.into_iter().map(|o| {
+                    let rid = format!("relief-decision-{o}");
+                    view! {
+                        <div class="choice">
+                            <input type="radio" id=rid.clone() name="relief[decision]" value=o data-testid=rid.clone()/>
+                            <label for=rid>{move || label(o)}</label>
+                        </div>
+                    }
+                }).collect_view()}
+            </div>
+            {defer.then(|| view! {
+                <div class="field">
+                    <label for="relief-until">{move || t_string!(i18n, relief_until_label)}</label>
+                    <input id="relief-until" type="date" name="relief[until]" data-testid="relief-until"/>
+                </div>
+            })}
+            {reduce.then(|| view! {
+                <div class="field">
+                    <label for="relief-percent">{move || t_string!(i18n, relief_percent_label)}</label>
+                    <input id="relief-percent" type="number" min="30" max="99" step="1" inputmode="numeric" name="relief[percent]" data-testid="relief-percent"/>
+                </div>
+            })}
+            <div class="field">
+                <label for="relief-reason">{move || t_string!(i18n, relief_refuse_reason_label)}</label>
+                <textarea id="relief-reason" name="relief[reason]" rows="2" maxlength="2000" data-testid="relief-reason"></textarea>
+            </div>
+        </fieldset>
     }
 }
 
@@ -1299,6 +1506,9 @@ fn reason_fields(i18n: I18nContext<Locale>, d: &Draft) -> Vec<(String, String)> 
     out.push(("evidence".into(), step_label(i18n, Step::Evidence).to_string()));
     for (n, e) in d.evidence.iter().enumerate() {
         out.push((format!("evidence.{n}"), format!("{} · {}", step_label(i18n, Step::Evidence), e.name)));
+    }
+    if d.relief.applied() {
+        out.push(("relief".into(), format!("{} · {}", step_label(i18n, Step::Claims), t_string!(i18n, relief_applied_title))));
     }
     out
 }

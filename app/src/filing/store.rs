@@ -324,8 +324,28 @@ pub struct NewCase<'a> {
     /// The lawyer who filed for a client: (lawyer, client).
     pub agent: Option<(i64, i64)>,
     pub notices: Vec<(i64, &'a str, String)>,
-    /// The fee notice issued with the case (art. 22).
+    /// The fee notice issued with the case (art. 22), its amount and deadline already as the
+    /// relief decision left them.
     pub fee: crate::fees::store::NewNotice,
+    /// The decision on a fee relief application filed with the case.
+    pub relief: Option<NewRelief>,
+}
+
+/// A fee relief decision taken with the acceptance.
+pub struct NewRelief {
+    pub applied_kind: &'static str,
+    pub ground: &'static str,
+    /// `defer` | `reduce` | `waive` | `refuse`.
+    pub decision: &'static str,
+    pub percent: Option<u8>,
+    pub deferred_until: Option<UnixTime>,
+    pub reason: Option<String>,
+    pub original_fen: i64,
+    pub due_fen: i64,
+    /// JSON of `fees::relief::NoticeRelief` when granted (kept on the notice).
+    pub on_notice: Option<String>,
+    /// Who is told (filer, client): the notification's translation key goes with it.
+    pub message: &'static str,
 }
 
 pub struct NewParty {
@@ -397,7 +417,10 @@ pub async fn accept(db: &SqlitePool, c: NewCase<'_>, format_number: impl Fn(i64)
     .bind(c.clerk_id)
     .fetch_one(&mut *tx)
     .await?;
-    crate::fees::store::issue_in(&mut tx, case_id, &c.fee, c.now).await?;
+    let notice_id = crate::fees::store::issue_in(&mut tx, case_id, &c.fee, c.now).await?;
+    if let Some(r) = &c.relief {
+        relief_in(&mut tx, &c, r, case_id, notice_id, &number).await?;
+    }
     for (n, p) in c.parties.iter().enumerate() {
         sqlx::query(
             "INSERT INTO case_parties (case_id, n, role, kind, name, id_masked, uscc, representative, phone, address, person_id)
@@ -460,6 +483,71 @@ pub async fn accept(db: &SqlitePool, c: NewCase<'_>, format_number: impl Fn(i64)
     audit::append_in(&mut tx, c.now.0, &format!("person:{}", c.clerk_id), "filing.accepted", &format!("filing:{}", c.filing_id), &details).await?;
     tx.commit().await?;
     Ok(Some(number))
+}
+
+/// The relief decision, what it did to the notice, the filer's (and client's) notification and
+/// the audit entry, on the accepting transaction.
+async fn relief_in(tx: &mut SqliteConnection, c: &NewCase<'_>, r: &NewRelief, case_id: i64, notice_id: i64, number: &str) -> Result<(), sqlx::Error> {
+    if let Some(on_notice) = &r.on_notice {
+        sqlx::query("UPDATE fee_notices SET relief = ? WHERE id = ?").bind(on_notice).bind(notice_id).execute(&mut *tx).await?;
+    }
+    sqlx::query(
+        "INSERT INTO fee_relief_decisions (filing_id, case_id, applied_kind, ground, decision, percent, deferred_until, reason, original_fen, due_fen, decided_at, decided_by)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(c.filing_id)
+    .bind(case_id)
+    .bind(r.applied_kind)
+    .bind(r.ground)
+    .bind(r.decision)
+    .bind(r.percent)
+    .bind(r.deferred_until.map(|t| t.0))
+    .bind(r.reason.as_deref())
+    .bind(r.original_fen)
+    .bind(r.due_fen)
+    .bind(c.now.0)
+    .bind(c.clerk_id)
+    .execute(&mut *tx)
+    .await?;
+    let details = serde_json::json!({
+        "case_number": number,
+        "notice": notice_id,
+        "applied": r.applied_kind,
+        "ground": r.ground,
+        "decision": r.decision,
+        "percent": r.percent,
+        "deferred_until": r.deferred_until.map(|t| t.0),
+        "original_fen": r.original_fen,
+        "due_fen": r.due_fen,
+    });
+    for (person, _, link) in &c.notices {
+        notify_in(&mut *tx, *person, c.now, r.message, &details, link).await?;
+    }
+    audit::append_in(&mut *tx, c.now.0, &format!("person:{}", c.clerk_id), "fees.relief_decided", &format!("filing:{}", c.filing_id), &details).await?;
+    Ok(())
+}
+
+/// A filing's relief decision as stored.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ReliefRow {
+    pub applied_kind: String,
+    pub ground: String,
+    pub decision: String,
+    pub percent: Option<i64>,
+    pub deferred_until: Option<i64>,
+    pub reason: Option<String>,
+    pub original_fen: i64,
+    pub due_fen: i64,
+    pub decided_at: i64,
+}
+
+pub async fn relief_decision(db: &SqlitePool, filing: i64) -> Result<Option<ReliefRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT applied_kind, ground, decision, percent, deferred_until, reason, original_fen, due_fen, decided_at FROM fee_relief_decisions WHERE filing_id = ?",
+    )
+    .bind(filing)
+    .fetch_optional(db)
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 //! WeChat Pay API v3 client (`wechatpay`) implements it; the sandbox is that same client talking
 //! to the platform built into the server (`sandbox_pay`), so one code path is tested.
 use super::outside::BoxFuture;
-use crate::fees::model::Transaction;
+use crate::fees::model::{RefundReport, Transaction};
 use crate::identity::model::UnixTime;
 
 /// An order to create at the gateway (Native payment: the payer scans `code_url`).
@@ -16,6 +16,23 @@ pub struct NewOrder {
     /// After this the gateway refuses to take the payment.
     pub expires_at: UnixTime,
     /// Where the gateway sends its signed notification.
+    pub notify_url: String,
+}
+
+/// A refund to send to the gateway (WeChat Pay `POST /v3/refund/domestic/refunds`).
+#[derive(Clone, Debug)]
+pub struct NewRefund {
+    /// The paid order it refunds.
+    pub out_trade_no: String,
+    /// Ours, unique: `fees::model::out_refund_no`. Sending the same one again is answered with
+    /// the refund already made, never a second one.
+    pub out_refund_no: String,
+    /// Shown to the payer beside the refund (≤ 80 characters).
+    pub reason: String,
+    pub refund_fen: i64,
+    /// The order's whole amount.
+    pub total_fen: i64,
+    /// Where the gateway sends its signed refund notification.
     pub notify_url: String,
 }
 
@@ -63,6 +80,17 @@ pub trait PaymentGateway: Send + Sync {
     /// Verifies a notification's signature and freshness and decrypts what it reports, together
     /// with the notification's own id (for the log). Nothing is trusted before this returns Ok.
     fn verify_notification(&self, headers: &http::HeaderMap, body: &[u8], now: UnixTime) -> Result<(String, Transaction), NotifyError>;
+
+    /// Asks for money back to the payer of a paid order; answers how the refund stands (usually
+    /// PROCESSING; the outcome comes by notification or query).
+    fn refund<'a>(&'a self, refund: &'a NewRefund) -> BoxFuture<'a, Result<RefundReport, GatewayError>>;
+
+    /// Asks how a refund stands (reconciliation when no notification came).
+    fn query_refund<'a>(&'a self, out_refund_no: &'a str) -> BoxFuture<'a, Result<RefundReport, GatewayError>>;
+
+    /// Verifies a refund notification (`REFUND.SUCCESS`, `REFUND.ABNORMAL`, `REFUND.CLOSED`) as
+    /// `verify_notification` does a payment's, and decrypts what it reports.
+    fn verify_refund_notification(&self, headers: &http::HeaderMap, body: &[u8], now: UnixTime) -> Result<(String, RefundReport), NotifyError>;
 }
 
 /// For deployments without a payment contract: every call fails plainly.
@@ -82,6 +110,18 @@ impl PaymentGateway for NoGateway {
     }
 
     fn verify_notification(&self, _: &http::HeaderMap, _: &[u8], _: UnixTime) -> Result<(String, Transaction), NotifyError> {
+        Err(NotifyError::UnknownSerial)
+    }
+
+    fn refund<'a>(&'a self, _: &'a NewRefund) -> BoxFuture<'a, Result<RefundReport, GatewayError>> {
+        Box::pin(async { Err(GatewayError::Unavailable("no payment gateway is configured".into())) })
+    }
+
+    fn query_refund<'a>(&'a self, _: &'a str) -> BoxFuture<'a, Result<RefundReport, GatewayError>> {
+        Box::pin(async { Err(GatewayError::Unavailable("no payment gateway is configured".into())) })
+    }
+
+    fn verify_refund_notification(&self, _: &http::HeaderMap, _: &[u8], _: UnixTime) -> Result<(String, RefundReport), NotifyError> {
         Err(NotifyError::UnknownSerial)
     }
 }

@@ -1,17 +1,17 @@
 //! The sandbox payment platform built into the server (`TIANPING_SANDBOX=true`): a stand-in for
 //! WeChat Pay that serves the same API v3 (signed requests checked, answers signed, notifications
-//! signed and encrypted) with the shipped test keys, keeps its orders in `sandbox_pay_orders`,
-//! and has the cashier page a phone opens by scanning an order's QR code. No money moves.
+//! signed and encrypted) with the shipped test keys, keeps its orders in `sandbox_pay_orders` and
+//! their refunds in `sandbox_pay_refunds`, and has the cashier page a phone opens by scanning an
+//! order's QR code. No money moves.
 use super::clock::Clock;
 use super::wechatpay::{
-    self, Authorization, EncryptedResource, ErrorAnswer, Notification, WechatPay, WechatPayConfig, WireAmount, WirePayer,
-    WireTransaction,
+    self, Authorization, ErrorAnswer, NotificationKind, WechatPay, WechatPayConfig, WireAmount, WirePayer, WireRefund,
+    WireRefundAmount, WireRefundRequest, WireTransaction,
 };
-use crate::fees::model::{CURRENCY, TradeState};
+use crate::fees::model::{CURRENCY, RefundReport, RefundState, TradeState};
 use crate::filing::model::Fen;
 use crate::identity::model::UnixTime;
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, OriginalUri, Path, Query, State};
 use axum::response::{IntoResponse, Response};
@@ -19,9 +19,10 @@ use axum::routing::{get, post};
 use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use rand::Rng;
 use rsa::{RsaPrivateKey, RsaPublicKey};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use sqlx::SqlitePool;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 /// Where the server mounts `router` (`nest_service`); the gateway's `api_base` ends with it.
@@ -46,8 +47,15 @@ const PLATFORM_PUB_PEM: &str = include_str!("sandbox_keys/platform.pub.pem");
 /// see the retry within seconds, and after these it is their notify endpoint that needs fixing.
 const RETRY_DELAYS: [Duration; 3] = [Duration::from_secs(1), Duration::from_secs(5), Duration::from_secs(15)];
 
+/// A refund is answered PROCESSING and succeeds this much later, as WeChat's balance refunds do
+/// within seconds: long enough that the merchant sees PROCESSING first.
+const REFUND_SETTLES_AFTER: Duration = Duration::from_secs(1);
+
 /// WeChat's limit on `description`, in characters.
 const MAX_DESCRIPTION_CHARS: usize = 127;
+
+/// Where the sandbox payer's refunds go (WeChat's words for the balance of the payer's wallet).
+const SANDBOX_RECEIVED_ACCOUNT: &str = "支付用户零钱";
 
 /// The sandbox platform: its orders, its clock (tests move it), and the four test keys.
 pub struct SandboxPlatform {
@@ -64,6 +72,8 @@ pub struct SandboxPlatform {
     platform_key: RsaPrivateKey,
     /// Given to the gateway, which checks answers and notifications with it.
     platform_public: RsaPublicKey,
+    /// Tests set it so refunds stay PROCESSING until they end them (`hold_refunds`).
+    hold_refunds: AtomicBool,
 }
 
 impl std::fmt::Debug for SandboxPlatform {
@@ -86,10 +96,70 @@ struct OrderRow {
     state: String,
     transaction_id: Option<String>,
     success_time: Option<i64>,
+    /// What has reached the payer again (SUCCESS refunds).
+    refunded_fen: i64,
+    /// What can no longer be refunded: every refund but the CLOSED ones.
+    refund_claimed_fen: i64,
 }
 
-const ORDER_COLUMNS: &str =
-    "out_trade_no, mchid, appid, description, amount_fen, currency, notify_url, time_expire, state, transaction_id, success_time";
+const ORDER_COLUMNS: &str = "out_trade_no, mchid, appid, description, amount_fen, currency, notify_url, time_expire, state, \
+     transaction_id, success_time, \
+     (SELECT COALESCE(SUM(r.refund_fen), 0) FROM sandbox_pay_refunds r \
+      WHERE r.out_trade_no = sandbox_pay_orders.out_trade_no AND r.status = 'SUCCESS') AS refunded_fen, \
+     (SELECT COALESCE(SUM(r.refund_fen), 0) FROM sandbox_pay_refunds r \
+      WHERE r.out_trade_no = sandbox_pay_orders.out_trade_no AND r.status <> 'CLOSED') AS refund_claimed_fen";
+
+async fn order_in<'e>(db: impl sqlx::SqliteExecutor<'e>, out_trade_no: &str) -> Result<Option<OrderRow>, sqlx::Error> {
+    sqlx::query_as::<_, OrderRow>(&format!("SELECT {ORDER_COLUMNS} FROM sandbox_pay_orders WHERE out_trade_no = ?"))
+        .bind(out_trade_no)
+        .fetch_optional(db)
+        .await
+}
+
+/// One refund as the platform keeps it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+struct RefundRow {
+    out_refund_no: String,
+    refund_id: String,
+    out_trade_no: String,
+    transaction_id: String,
+    notify_url: Option<String>,
+    refund_fen: i64,
+    total_fen: i64,
+    currency: String,
+    status: String,
+    success_time: Option<i64>,
+    created_at: i64,
+}
+
+const REFUND_COLUMNS: &str =
+    "out_refund_no, refund_id, out_trade_no, transaction_id, notify_url, refund_fen, total_fen, currency, status, success_time, created_at";
+
+async fn refund_in<'e>(db: impl sqlx::SqliteExecutor<'e>, out_refund_no: &str) -> Result<Option<RefundRow>, sqlx::Error> {
+    sqlx::query_as::<_, RefundRow>(&format!("SELECT {REFUND_COLUMNS} FROM sandbox_pay_refunds WHERE out_refund_no = ?"))
+        .bind(out_refund_no)
+        .fetch_optional(db)
+        .await
+}
+
+/// What a refund request did: the refund (and whether this request made it), or WeChat's refusal.
+#[derive(Debug)]
+enum RefundOutcome {
+    Made { row: RefundRow, new: bool },
+    Refused(Refusal),
+}
+
+/// An error answer of the platform.
+#[derive(Debug)]
+struct Refusal {
+    status: StatusCode,
+    code: &'static str,
+    message: &'static str,
+}
+
+fn refusal(status: StatusCode, code: &'static str, message: &'static str) -> Refusal {
+    Refusal { status, code, message }
+}
 
 /// What a press of the cashier's button did.
 #[derive(Debug)]
@@ -134,6 +204,7 @@ impl SandboxPlatform {
             merchant_public,
             platform_key,
             platform_public,
+            hold_refunds: AtomicBool::new(false),
         })
     }
 
@@ -213,6 +284,71 @@ impl SandboxPlatform {
         self.deliver_once(&row.notify_url, &body).await
     }
 
+    /// A correctly signed and encrypted `REFUND.{state}` notification reporting `report`,
+    /// timestamped by the platform's clock, for tests to deliver (or tamper with) themselves.
+    /// `report.currency` is not carried: refund notifications are always in CNY.
+    pub fn signed_refund_notification(&self, report: &RefundReport) -> (HeaderMap, Vec<u8>) {
+        let now = self.clock.now();
+        let row = RefundRow {
+            out_refund_no: report.out_refund_no.clone(),
+            refund_id: report.refund_id.clone().unwrap_or_default(),
+            out_trade_no: report.out_trade_no.clone(),
+            transaction_id: transaction_id(now),
+            notify_url: None,
+            refund_fen: report.refund_fen,
+            total_fen: report.total_fen,
+            currency: CURRENCY.into(),
+            status: report.state.as_str().into(),
+            success_time: (report.state == RefundState::Success).then_some(now.0),
+            created_at: now.0,
+        };
+        let body = self.refund_notification(&row).unwrap_or_else(|e| {
+            tracing::error!(error = %e, "building a sandbox refund notification failed");
+            Vec::new()
+        });
+        (self.signed(&body), body)
+    }
+
+    /// While held, refunds made stay PROCESSING and nothing is sent about them until a test ends
+    /// them (`refund_without_notifying`, `end_refund_without_notifying`) and, if it wants,
+    /// sends the notification (`notify_refund`). Otherwise each succeeds a second after it is
+    /// made and its notification is delivered, with retries.
+    pub fn hold_refunds(&self, held: bool) {
+        self.hold_refunds.store(held, Ordering::SeqCst);
+    }
+
+    /// Makes a PROCESSING refund SUCCESS at the platform and tells nobody: the merchant has to
+    /// ask (reconciliation). Its refund_id.
+    pub async fn refund_without_notifying(&self, out_refund_no: &str) -> Result<String, String> {
+        self.end_refund_without_notifying(out_refund_no, RefundState::Success).await
+    }
+
+    /// Ends a PROCESSING refund as `state` (SUCCESS; ABNORMAL, when the payer's account would not
+    /// take the money; or CLOSED) and tells nobody. Its refund_id.
+    pub async fn end_refund_without_notifying(&self, out_refund_no: &str, state: RefundState) -> Result<String, String> {
+        if state == RefundState::Processing {
+            return Err("a refund ends as SUCCESS, ABNORMAL or CLOSED".into());
+        }
+        match self.end_refund(out_refund_no, state).await.map_err(|e| format!("the sandbox database: {e}"))? {
+            Some(row) => Ok(row.refund_id),
+            None => Err(format!("there is no PROCESSING sandbox refund {out_refund_no}")),
+        }
+    }
+
+    /// Sends an ended refund's notification once; the HTTP status the merchant answered.
+    pub async fn notify_refund(&self, out_refund_no: &str) -> Result<u16, String> {
+        let row = refund_in(&self.db, out_refund_no)
+            .await
+            .map_err(|e| format!("the sandbox database: {e}"))?
+            .ok_or_else(|| format!("there is no sandbox refund {out_refund_no}"))?;
+        if row.status == RefundState::Processing.as_str() {
+            return Err(format!("the sandbox refund {out_refund_no} is still PROCESSING"));
+        }
+        let notify_url = row.notify_url.clone().ok_or_else(|| format!("the sandbox refund {out_refund_no} has no notify_url"))?;
+        let body = self.refund_notification(&row)?;
+        self.deliver_once(&notify_url, &body).await
+    }
+
     // -----------------------------------------------------------------------------------------
 
     /// The `Wechatpay-*` headers for a body. Signing with a loaded 2048-bit key does not fail; if
@@ -242,6 +378,10 @@ impl SandboxPlatform {
         self.answer(status, serde_json::to_value(e).ok())
     }
 
+    fn param_error(&self, why: &str) -> Response {
+        self.refuse(StatusCode::BAD_REQUEST, "PARAM_ERROR", format!("参数错误: {why}"))
+    }
+
     fn database_failed(&self, e: sqlx::Error) -> Response {
         tracing::error!(error = %e, "the sandbox payment platform's database failed");
         self.refuse(StatusCode::INTERNAL_SERVER_ERROR, "SYSTEM_ERROR", "系统异常，请稍后重试")
@@ -269,10 +409,7 @@ impl SandboxPlatform {
     }
 
     async fn order(&self, out_trade_no: &str) -> Result<Option<OrderRow>, sqlx::Error> {
-        sqlx::query_as::<_, OrderRow>(&format!("SELECT {ORDER_COLUMNS} FROM sandbox_pay_orders WHERE out_trade_no = ?"))
-            .bind(out_trade_no)
-            .fetch_optional(&self.db)
-            .await
+        order_in(&self.db, out_trade_no).await
     }
 
     /// Takes the payment if the order can still be paid: NOTPAY and before its time_expire by the
@@ -291,10 +428,7 @@ impl SandboxPlatform {
         .await?
         .rows_affected()
             == 1;
-        let row = sqlx::query_as::<_, OrderRow>(&format!("SELECT {ORDER_COLUMNS} FROM sandbox_pay_orders WHERE out_trade_no = ?"))
-            .bind(out_trade_no)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let row = order_in(&mut *tx, out_trade_no).await?;
         tx.commit().await?;
         Ok(match row {
             None => PayOutcome::NotFound,
@@ -305,10 +439,17 @@ impl SandboxPlatform {
         })
     }
 
-    /// The order as WeChat's query answers it.
+    /// The order as WeChat's query answers it: a paid order reads REFUND once a refund is asked.
     fn wire(&self, row: &OrderRow) -> WireTransaction {
-        let state = TradeState::parse(&row.state).unwrap_or(TradeState::NotPay);
-        let paid = state == TradeState::Success;
+        let state = match TradeState::parse(&row.state).unwrap_or(TradeState::NotPay) {
+            TradeState::Success if row.refund_claimed_fen > 0 => TradeState::Refund,
+            state => state,
+        };
+        Self::wire_in(row, state)
+    }
+
+    fn wire_in(row: &OrderRow, state: TradeState) -> WireTransaction {
+        let paid = matches!(state, TradeState::Success | TradeState::Refund);
         WireTransaction {
             appid: row.appid.clone(),
             mchid: row.mchid.clone(),
@@ -329,29 +470,25 @@ impl SandboxPlatform {
         }
     }
 
-    /// The notification body for a transaction: the envelope, with the transaction sealed under
-    /// the APIv3 key.
-    fn notification_body(&self, id: &str, created: UnixTime, wire: &WireTransaction) -> Result<Vec<u8>, String> {
-        let plain = serde_json::to_vec(wire).map_err(|e| e.to_string())?;
-        let nonce = wechatpay::random_alphanumeric(12);
-        let associated_data = "transaction";
-        let ciphertext = wechatpay::encrypt_resource(SANDBOX_API_V3_KEY, &nonce, associated_data, &plain)?;
-        let success = wire.trade_state == TradeState::Success.as_str();
-        let n = Notification {
-            id: id.into(),
-            create_time: wechatpay::rfc3339_beijing(created),
-            event_type: if success { "TRANSACTION.SUCCESS".into() } else { format!("TRANSACTION.{}", wire.trade_state) },
-            resource_type: "encrypt-resource".into(),
-            resource: EncryptedResource {
-                algorithm: wechatpay::RESOURCE_ALGORITHM.into(),
-                ciphertext,
-                associated_data: associated_data.into(),
-                nonce,
-                original_type: "transaction".into(),
-            },
-            summary: if success { "支付成功".into() } else { wire.trade_state_desc.clone() },
-        };
+    /// A notification body: the envelope, with `resource` sealed under the APIv3 key.
+    fn sealed_notification(
+        &self,
+        kind: NotificationKind,
+        id: &str,
+        created: UnixTime,
+        outcome: &str,
+        summary: &str,
+        resource: &impl Serialize,
+    ) -> Result<Vec<u8>, String> {
+        let plain = serde_json::to_vec(resource).map_err(|e| e.to_string())?;
+        let n = wechatpay::seal_notification(SANDBOX_API_V3_KEY, kind, id, created, outcome, summary, &plain)?;
         serde_json::to_vec(&n).map_err(|e| e.to_string())
+    }
+
+    /// The notification body for a transaction.
+    fn notification_body(&self, id: &str, created: UnixTime, wire: &WireTransaction) -> Result<Vec<u8>, String> {
+        let summary = if wire.trade_state == TradeState::Success.as_str() { "支付成功" } else { wire.trade_state_desc.as_str() };
+        self.sealed_notification(NotificationKind::Transaction, id, created, &wire.trade_state, summary, wire)
     }
 
     /// A paid order's notification. Its id follows from the transaction, so every retry carries
@@ -360,7 +497,8 @@ impl SandboxPlatform {
         let (Some(transaction_id), Some(success_time)) = (&row.transaction_id, row.success_time) else {
             return Err(format!("the sandbox order {} is not paid", row.out_trade_no));
         };
-        self.notification_body(&format!("EV-{transaction_id}"), UnixTime(success_time), &self.wire(row))
+        // What was paid, as it was then: a refund since does not change the payment's event.
+        self.notification_body(&format!("EV-{transaction_id}"), UnixTime(success_time), &Self::wire_in(row, TradeState::Success))
     }
 
     /// One delivery, freshly signed (a retry must not carry a stale timestamp).
@@ -377,24 +515,182 @@ impl SandboxPlatform {
         Ok(response.status().as_u16())
     }
 
+    /// Delivers a notification and, when the merchant does not take it, tries again in the
+    /// background a few times; whether the first delivery was taken. `what` and `number` (the
+    /// order's or refund's) are for the log.
+    async fn deliver(self: &Arc<Self>, what: &'static str, number: &str, notify_url: &str, body: Vec<u8>) -> bool {
+        let sent = self.deliver_once(notify_url, &body).await;
+        let accepted = matches!(sent, Ok(status) if (200..300).contains(&status));
+        if !accepted {
+            tracing::warn!(%number, outcome = ?sent, "sandbox {what} notification not accepted; retrying");
+            self.retry_later(what, number.to_string(), notify_url.to_string(), body);
+        }
+        accepted
+    }
+
     /// Tries again in the background a few times; the payer is not kept waiting for it.
-    fn retry_later(self: &Arc<Self>, out_trade_no: String, notify_url: String, body: Vec<u8>) {
+    fn retry_later(self: &Arc<Self>, what: &'static str, number: String, notify_url: String, body: Vec<u8>) {
         let platform = Arc::clone(self);
         tokio::spawn(async move {
             for (attempt, delay) in RETRY_DELAYS.iter().enumerate() {
                 tokio::time::sleep(*delay).await;
                 match platform.deliver_once(&notify_url, &body).await {
                     Ok(status) if (200..300).contains(&status) => {
-                        tracing::info!(%out_trade_no, attempt = attempt + 2, status, "sandbox payment notification delivered");
+                        tracing::info!(%number, attempt = attempt + 2, status, "sandbox {what} notification delivered");
                         return;
                     }
-                    Ok(status) => tracing::warn!(%out_trade_no, attempt = attempt + 2, status, "sandbox payment notification refused"),
-                    Err(e) => tracing::warn!(%out_trade_no, attempt = attempt + 2, error = %e, "sandbox payment notification failed"),
+                    Ok(status) => tracing::warn!(%number, attempt = attempt + 2, status, "sandbox {what} notification refused"),
+                    Err(e) => tracing::warn!(%number, attempt = attempt + 2, error = %e, "sandbox {what} notification failed"),
                 }
             }
-            tracing::error!(%out_trade_no, %notify_url, "sandbox payment notification given up; the merchant must query");
+            tracing::error!(%number, %notify_url, "sandbox {what} notification given up; the merchant must query");
         });
     }
+
+    /// Makes a refund if the order can take it, in one transaction so that neither a repeated
+    /// request nor two at once refund more than was paid. A number already used answers its
+    /// refund, if it is the same refund.
+    async fn make_refund(&self, req: &WireRefundRequest) -> Result<RefundOutcome, sqlx::Error> {
+        let now = self.clock.now();
+        let mut tx = super::db::write_tx(&self.db).await?;
+        if let Some(row) = refund_in(&mut *tx, &req.out_refund_no).await? {
+            let same = row.out_trade_no == req.out_trade_no && row.refund_fen == req.amount.refund && row.total_fen == req.amount.total;
+            return Ok(if same {
+                RefundOutcome::Made { row, new: false }
+            } else {
+                RefundOutcome::Refused(refusal(StatusCode::BAD_REQUEST, "INVALID_REQUEST", "退款单号已存在，且与原退款参数不一致"))
+            });
+        }
+        let transaction_id = match refundable(order_in(&mut *tx, &req.out_trade_no).await?, req) {
+            Ok(transaction_id) => transaction_id,
+            Err(refused) => return Ok(RefundOutcome::Refused(refused)),
+        };
+        sqlx::query(
+            "INSERT INTO sandbox_pay_refunds \
+             (out_refund_no, refund_id, out_trade_no, transaction_id, reason, notify_url, refund_fen, total_fen, currency, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&req.out_refund_no)
+        .bind(refund_id(now))
+        .bind(&req.out_trade_no)
+        .bind(transaction_id)
+        .bind(req.reason.as_deref().unwrap_or_default())
+        .bind(&req.notify_url)
+        .bind(req.amount.refund)
+        .bind(req.amount.total)
+        .bind(&req.amount.currency)
+        .bind(now.0)
+        .execute(&mut *tx)
+        .await?;
+        let row = refund_in(&mut *tx, &req.out_refund_no).await?.ok_or(sqlx::Error::RowNotFound)?;
+        tx.commit().await?;
+        Ok(RefundOutcome::Made { row, new: true })
+    }
+
+    /// Ends a PROCESSING refund as `state`; the refund then, or None if it was not PROCESSING (so
+    /// it ends once, whoever gets there first).
+    async fn end_refund(&self, out_refund_no: &str, state: RefundState) -> Result<Option<RefundRow>, sqlx::Error> {
+        let success_time = (state == RefundState::Success).then(|| self.clock.now().0);
+        let ended = sqlx::query("UPDATE sandbox_pay_refunds SET status = ?1, success_time = ?2 WHERE out_refund_no = ?3 AND status = 'PROCESSING'")
+            .bind(state.as_str())
+            .bind(success_time)
+            .bind(out_refund_no)
+            .execute(&self.db)
+            .await?
+            .rows_affected()
+            == 1;
+        if !ended {
+            return Ok(None);
+        }
+        refund_in(&self.db, out_refund_no).await
+    }
+
+    /// A new refund succeeds a moment later and its notification goes out, unless tests hold
+    /// refunds; a test that ends it first wins, and then nothing is sent from here.
+    fn settle_later(self: &Arc<Self>, out_refund_no: String) {
+        if self.hold_refunds.load(Ordering::SeqCst) {
+            return;
+        }
+        let platform = Arc::clone(self);
+        tokio::spawn(async move {
+            tokio::time::sleep(REFUND_SETTLES_AFTER).await;
+            let row = match platform.end_refund(&out_refund_no, RefundState::Success).await {
+                Ok(Some(row)) => row,
+                Ok(None) => return,
+                Err(e) => {
+                    tracing::error!(%out_refund_no, error = %e, "settling a sandbox refund failed");
+                    return;
+                }
+            };
+            tracing::info!(%out_refund_no, "sandbox refund paid out");
+            let Some(notify_url) = row.notify_url.clone() else { return };
+            match platform.refund_notification(&row) {
+                Ok(body) => {
+                    platform.deliver("refund", &out_refund_no, &notify_url, body).await;
+                }
+                Err(e) => tracing::error!(%out_refund_no, error = %e, "building a sandbox refund notification failed"),
+            }
+        });
+    }
+
+    /// The refund as WeChat's refund API answers it, or as a notification's resource carries it
+    /// (`notified`: the merchant named, `refund_status`, no currency).
+    fn refund_wire(row: &RefundRow, notified: bool) -> WireRefund {
+        let answered = !notified;
+        WireRefund {
+            mchid: notified.then(|| SANDBOX_MCHID.into()),
+            refund_id: row.refund_id.clone(),
+            out_refund_no: row.out_refund_no.clone(),
+            transaction_id: Some(row.transaction_id.clone()),
+            out_trade_no: row.out_trade_no.clone(),
+            channel: answered.then(|| "ORIGINAL".into()),
+            user_received_account: Some(SANDBOX_RECEIVED_ACCOUNT.into()),
+            success_time: row.success_time.map(|t| wechatpay::rfc3339_beijing(UnixTime(t))),
+            create_time: answered.then(|| wechatpay::rfc3339_beijing(UnixTime(row.created_at))),
+            status: answered.then(|| row.status.clone()),
+            refund_status: notified.then(|| row.status.clone()),
+            amount: WireRefundAmount {
+                total: row.total_fen,
+                refund: row.refund_fen,
+                payer_total: Some(row.total_fen),
+                payer_refund: Some(row.refund_fen),
+                currency: answered.then(|| row.currency.clone()),
+            },
+        }
+    }
+
+    /// An ended refund's notification. Its id follows from the refund, so every retry carries the
+    /// same id, as WeChat's do.
+    fn refund_notification(&self, row: &RefundRow) -> Result<Vec<u8>, String> {
+        let created = UnixTime(row.success_time.unwrap_or_else(|| self.clock.now().0));
+        let summary = match RefundState::parse(&row.status) {
+            Some(RefundState::Success) => "退款成功",
+            Some(RefundState::Abnormal) => "退款异常",
+            Some(RefundState::Closed) => "退款关闭",
+            _ => "退款处理中",
+        };
+        let id = format!("EV-{}", row.refund_id);
+        self.sealed_notification(NotificationKind::Refund, &id, created, &row.status, summary, &Self::refund_wire(row, true))
+    }
+}
+
+/// The payment `req` may refund, or WeChat's refusal: the order must exist and be paid,
+/// `amount.total` must be its amount, and its refunds that are not CLOSED may not add up to more.
+fn refundable(order: Option<OrderRow>, req: &WireRefundRequest) -> Result<String, Refusal> {
+    let Some(order) = order else {
+        return Err(refusal(StatusCode::NOT_FOUND, "RESOURCE_NOT_EXISTS", "订单不存在"));
+    };
+    let paid = order.state == TradeState::Success.as_str();
+    let Some(transaction_id) = order.transaction_id.filter(|_| paid) else {
+        return Err(refusal(StatusCode::BAD_REQUEST, "INVALID_REQUEST", "订单未支付，不能退款"));
+    };
+    if order.amount_fen != req.amount.total {
+        return Err(refusal(StatusCode::BAD_REQUEST, "INVALID_REQUEST", "amount.total 与订单金额不一致"));
+    }
+    if order.refund_claimed_fen.saturating_add(req.amount.refund) > order.amount_fen {
+        return Err(refusal(StatusCode::FORBIDDEN, "NOT_ENOUGH", "订单可退金额不足"));
+    }
+    Ok(transaction_id)
 }
 
 fn state_description(state: TradeState) -> &'static str {
@@ -416,10 +712,19 @@ fn sandbox_payer() -> WirePayer {
 
 /// 28 digits as WeChat's are: `4200`, the Beijing date, then 16 random digits.
 fn transaction_id(now: UnixTime) -> String {
+    dated_id("4200", now, 16)
+}
+
+/// 29 digits as WeChat's are: `50`, eight more, the Beijing date, then 11 random digits.
+fn refund_id(now: UnixTime) -> String {
+    dated_id("5030000000", now, 11)
+}
+
+fn dated_id(prefix: &str, now: UnixTime, random_digits: usize) -> String {
     let (y, m, d) = now.beijing_ymd();
     let mut rng = rand::rng();
-    let tail: String = (0..16).map(|_| char::from(b'0' + rng.random_range(0..10u8))).collect();
-    format!("4200{y:04}{m:02}{d:02}{tail}")
+    let tail: String = (0..random_digits).map(|_| char::from(b'0' + rng.random_range(0..10u8))).collect();
+    format!("{prefix}{y:04}{m:02}{d:02}{tail}")
 }
 
 /// A `?return=` target: a path on this site only (one leading `/`, no scheme, no `//host`),
@@ -441,12 +746,48 @@ fn escape_html(s: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 // The HTTP side
 
+/// A request body the platform accepts: signed by our merchant (else SIGN_ERROR) and JSON it can
+/// read (else PARAM_ERROR). The signature covers the path as sent, mount prefix included.
+struct Signed<T>(T);
+
+/// Far more than any request of the API; a larger body is not read.
+const MAX_REQUEST_BYTES: usize = 64 * 1024;
+
+impl<T: serde::de::DeserializeOwned> axum::extract::FromRequest<Arc<SandboxPlatform>> for Signed<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: axum::extract::Request, p: &Arc<SandboxPlatform>) -> Result<Self, Response> {
+        use axum::extract::FromRequestParts;
+        let (mut parts, body) = req.into_parts();
+        let Ok(OriginalUri(uri)) = OriginalUri::from_request_parts(&mut parts, p).await;
+        let body = axum::body::to_bytes(body, MAX_REQUEST_BYTES).await.map_err(|e| p.param_error(&e.to_string()))?;
+        if let Some(refused) = p.signature_refusal(&parts.method, &uri, &parts.headers, &body) {
+            return Err(refused);
+        }
+        serde_json::from_slice(&body).map(Signed).map_err(|e| p.param_error(&e.to_string()))
+    }
+}
+
+/// A GET the platform accepts: signed by our merchant over its path and an empty body.
+struct SignedGet;
+
+impl axum::extract::FromRequestParts<Arc<SandboxPlatform>> for SignedGet {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut http::request::Parts, p: &Arc<SandboxPlatform>) -> Result<Self, Response> {
+        let Ok(OriginalUri(uri)) = OriginalUri::from_request_parts(parts, p).await;
+        p.signature_refusal(&parts.method, &uri, &parts.headers, b"").map_or(Ok(SignedGet), Err)
+    }
+}
+
 /// The platform's routes, relative to where the server mounts them (`MOUNT`).
 pub fn router(platform: Arc<SandboxPlatform>) -> Router {
     Router::new()
         .route("/v3/pay/transactions/native", post(create_native))
         .route("/v3/pay/transactions/out-trade-no/{out_trade_no}", get(query_order))
         .route("/v3/pay/transactions/out-trade-no/{out_trade_no}/close", post(close_order))
+        .route("/v3/refund/domestic/refunds", post(create_refund))
+        .route("/v3/refund/domestic/refunds/{out_refund_no}", get(query_refund))
         .route("/cashier/{out_trade_no}", get(cashier_page).post(cashier_pay))
         .with_state(platform)
 }
@@ -470,43 +811,29 @@ struct NativeAmount {
     currency: Option<String>,
 }
 
-async fn create_native(
-    State(p): State<Arc<SandboxPlatform>>,
-    OriginalUri(uri): OriginalUri,
-    method: Method,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    if let Some(refused) = p.signature_refusal(&method, &uri, &headers, &body) {
-        return refused;
-    }
-    let param_error = |why: &str| p.refuse(StatusCode::BAD_REQUEST, "PARAM_ERROR", format!("参数错误: {why}"));
-    let req: NativeRequest = match serde_json::from_slice(&body) {
-        Ok(req) => req,
-        Err(e) => return param_error(&e.to_string()),
-    };
+async fn create_native(State(p): State<Arc<SandboxPlatform>>, Signed(req): Signed<NativeRequest>) -> Response {
     if req.mchid != SANDBOX_MCHID || req.appid != SANDBOX_APPID {
         return p.refuse(StatusCode::BAD_REQUEST, "APPID_MCHID_NOT_MATCH", "appid和mch_id不匹配");
     }
     if !wechatpay::is_wechat_out_trade_no(&req.out_trade_no) {
-        return param_error("out_trade_no must be 6-32 of [A-Za-z0-9_-]");
+        return p.param_error("out_trade_no must be 6-32 of [A-Za-z0-9_-]");
     }
     let chars = req.description.chars().count();
     if chars == 0 || chars > MAX_DESCRIPTION_CHARS {
-        return param_error("description must be 1-127 characters");
+        return p.param_error("description must be 1-127 characters");
     }
     let Some(time_expire) = wechatpay::parse_rfc3339(&req.time_expire) else {
-        return param_error("time_expire is not an RFC 3339 time");
+        return p.param_error("time_expire is not an RFC 3339 time");
     };
-    if !(req.notify_url.starts_with("https://") || req.notify_url.starts_with("http://")) || req.notify_url.len() > 255 {
-        return param_error("notify_url must be an http(s) URL of at most 255 characters");
+    if !is_notify_url(&req.notify_url) {
+        return p.param_error("notify_url must be an http(s) URL of at most 255 characters");
     }
     if req.amount.total <= 0 {
-        return param_error("amount.total must be at least 1 fen");
+        return p.param_error("amount.total must be at least 1 fen");
     }
     let currency = req.amount.currency.unwrap_or_else(|| CURRENCY.into());
     if currency != CURRENCY {
-        return param_error("amount.currency must be CNY");
+        return p.param_error("amount.currency must be CNY");
     }
     let inserted = sqlx::query(
         "INSERT INTO sandbox_pay_orders \
@@ -563,20 +890,15 @@ struct MchidQuery {
 
 async fn query_order(
     State(p): State<Arc<SandboxPlatform>>,
-    OriginalUri(uri): OriginalUri,
-    method: Method,
-    headers: HeaderMap,
+    _: SignedGet,
     Path(out_trade_no): Path<String>,
     Query(q): Query<MchidQuery>,
 ) -> Response {
-    if let Some(refused) = p.signature_refusal(&method, &uri, &headers, b"") {
-        return refused;
-    }
     if q.mchid.as_deref() != Some(SANDBOX_MCHID) {
-        return p.refuse(StatusCode::BAD_REQUEST, "PARAM_ERROR", "参数错误: mchid");
+        return p.param_error("mchid");
     }
     if !wechatpay::is_wechat_out_trade_no(&out_trade_no) {
-        return p.refuse(StatusCode::BAD_REQUEST, "PARAM_ERROR", "参数错误: out_trade_no");
+        return p.param_error("out_trade_no");
     }
     match p.order(&out_trade_no).await {
         // An unpaid order past its time_expire still reads NOTPAY until it is closed, as on
@@ -594,18 +916,11 @@ struct CloseRequest {
 
 async fn close_order(
     State(p): State<Arc<SandboxPlatform>>,
-    OriginalUri(uri): OriginalUri,
-    method: Method,
-    headers: HeaderMap,
     Path(out_trade_no): Path<String>,
-    body: Bytes,
+    Signed(req): Signed<CloseRequest>,
 ) -> Response {
-    if let Some(refused) = p.signature_refusal(&method, &uri, &headers, &body) {
-        return refused;
-    }
-    match serde_json::from_slice::<CloseRequest>(&body) {
-        Ok(req) if req.mchid == SANDBOX_MCHID => {}
-        _ => return p.refuse(StatusCode::BAD_REQUEST, "PARAM_ERROR", "参数错误: mchid"),
+    if req.mchid != SANDBOX_MCHID {
+        return p.param_error("mchid");
     }
     // Closing twice is fine; closing a paid order is not.
     let closed = sqlx::query("UPDATE sandbox_pay_orders SET state = 'CLOSED' WHERE out_trade_no = ? AND state IN ('NOTPAY', 'CLOSED')")
@@ -619,6 +934,68 @@ async fn close_order(
             Ok(None) => p.refuse(StatusCode::NOT_FOUND, "ORDER_NOT_EXIST", "订单不存在"),
             Err(e) => p.database_failed(e),
         },
+        Err(e) => p.database_failed(e),
+    }
+}
+
+/// WeChat takes an http(s) URL of at most 255 characters.
+fn is_notify_url(url: &str) -> bool {
+    (url.starts_with("https://") || url.starts_with("http://")) && url.len() <= 255
+}
+
+async fn create_refund(State(p): State<Arc<SandboxPlatform>>, Signed(req): Signed<WireRefundRequest>) -> Response {
+    if let Some(why) = refund_param_problem(&req) {
+        return p.param_error(why);
+    }
+    match p.make_refund(&req).await {
+        Ok(outcome) => refund_answer(&p, outcome),
+        Err(e) => p.database_failed(e),
+    }
+}
+
+/// What WeChat would refuse in a refund request before looking at the order, if anything.
+fn refund_param_problem(req: &WireRefundRequest) -> Option<&'static str> {
+    if !wechatpay::is_wechat_out_trade_no(&req.out_trade_no) {
+        return Some("out_trade_no must be 6-32 of [A-Za-z0-9_-]");
+    }
+    if !wechatpay::is_wechat_out_refund_no(&req.out_refund_no) {
+        return Some("out_refund_no must be 1-64 of [A-Za-z0-9_-|*@]");
+    }
+    if req.reason.as_deref().is_some_and(|r| r.chars().count() > wechatpay::MAX_REFUND_REASON_CHARS) {
+        return Some("reason must be at most 80 characters");
+    }
+    if req.notify_url.as_deref().is_some_and(|u| !is_notify_url(u)) {
+        return Some("notify_url must be an http(s) URL of at most 255 characters");
+    }
+    if req.amount.refund <= 0 || req.amount.refund > req.amount.total {
+        return Some("amount.refund must be at least 1 fen and at most amount.total");
+    }
+    if req.amount.currency != CURRENCY {
+        return Some("amount.currency must be CNY");
+    }
+    None
+}
+
+fn refund_answer(p: &Arc<SandboxPlatform>, outcome: RefundOutcome) -> Response {
+    match outcome {
+        RefundOutcome::Made { row, new } => {
+            if new {
+                tracing::info!(out_refund_no = %row.out_refund_no, out_trade_no = %row.out_trade_no, "sandbox refund accepted");
+                p.settle_later(row.out_refund_no.clone());
+            }
+            p.answer(StatusCode::OK, serde_json::to_value(SandboxPlatform::refund_wire(&row, false)).ok())
+        }
+        RefundOutcome::Refused(Refusal { status, code, message }) => p.refuse(status, code, message),
+    }
+}
+
+async fn query_refund(State(p): State<Arc<SandboxPlatform>>, _: SignedGet, Path(out_refund_no): Path<String>) -> Response {
+    if !wechatpay::is_wechat_out_refund_no(&out_refund_no) {
+        return p.param_error("out_refund_no");
+    }
+    match refund_in(&p.db, &out_refund_no).await {
+        Ok(Some(row)) => p.answer(StatusCode::OK, serde_json::to_value(SandboxPlatform::refund_wire(&row, false)).ok()),
+        Ok(None) => p.refuse(StatusCode::NOT_FOUND, "RESOURCE_NOT_EXISTS", "退款单不存在"),
         Err(e) => p.database_failed(e),
     }
 }
@@ -647,7 +1024,7 @@ async fn cashier_page(State(p): State<Arc<SandboxPlatform>>, Path(out_trade_no):
     };
     let back = safe_return(q.back.as_deref());
     let content = match row.state.as_str() {
-        "SUCCESS" => state_line("此订单已支付。", "This order has been paid.") + &transaction_line(&row),
+        "SUCCESS" => state_line("此订单已支付。", "This order has been paid.") + &paid_lines(&row),
         "CLOSED" => state_line("此订单已关闭，不能再支付。", "This order has been closed and can no longer be paid."),
         _ if p.clock.now().0 >= row.time_expire => {
             state_line("此订单已过期，不能再支付。", "This order has expired and can no longer be paid.")
@@ -683,7 +1060,7 @@ async fn cashier_pay(State(p): State<Arc<SandboxPlatform>>, Path(out_trade_no): 
         PayOutcome::Paid(row) => row,
         PayOutcome::AlreadyPaid(row) => {
             let content = state_line("此订单已支付过，没有再次扣款。", "This order was already paid; nothing was charged again.");
-            return page(StatusCode::CONFLICT, &row, &(content + &transaction_line(&row) + &back_link(back)));
+            return page(StatusCode::CONFLICT, &row, &(content + &paid_lines(&row) + &back_link(back)));
         }
         PayOutcome::Expired(row) => {
             let content = state_line("此订单已过期，没有扣款。", "This order has expired; nothing was charged.");
@@ -699,15 +1076,7 @@ async fn cashier_pay(State(p): State<Arc<SandboxPlatform>>, Path(out_trade_no): 
     // The first delivery is awaited, so the page the payer returns to already shows the payment;
     // retries happen in the background.
     let delivered = match p.success_notification(&row) {
-        Ok(body) => {
-            let sent = p.deliver_once(&row.notify_url, &body).await;
-            let accepted = matches!(sent, Ok(status) if (200..300).contains(&status));
-            if !accepted {
-                tracing::warn!(out_trade_no = %row.out_trade_no, outcome = ?sent, "sandbox payment notification not accepted; retrying");
-                p.retry_later(row.out_trade_no.clone(), row.notify_url.clone(), body);
-            }
-            accepted
-        }
+        Ok(body) => p.deliver("payment", &row.out_trade_no, &row.notify_url, body).await,
         Err(e) => {
             tracing::error!(error = %e, "building a sandbox notification failed");
             false
@@ -724,7 +1093,7 @@ async fn cashier_pay(State(p): State<Arc<SandboxPlatform>>, Path(out_trade_no): 
     } else {
         "<p>暂未通知到商户，沙箱稍后重试。<span lang=\"en\">The merchant could not be notified yet; the sandbox will retry.</span></p>"
     };
-    let content = state_line("支付成功。", "Payment complete.") + &transaction_line(&row) + notified;
+    let content = state_line("支付成功。", "Payment complete.") + &paid_lines(&row) + notified;
     page(StatusCode::OK, &row, &content)
 }
 
@@ -736,10 +1105,16 @@ fn state_line(zh: &str, en: &str) -> String {
     format!("<p data-testid=\"sandbox-state\" role=\"status\"><strong>{zh}</strong> <span lang=\"en\">{en}</span></p>")
 }
 
-fn transaction_line(row: &OrderRow) -> String {
-    row.transaction_id.as_deref().map_or_else(String::new, |id| {
+/// The payment's transaction id and, once any has reached the payer, what was refunded.
+fn paid_lines(row: &OrderRow) -> String {
+    let transaction = row.transaction_id.as_deref().map_or_else(String::new, |id| {
         format!("<p>微信支付交易号 <span lang=\"en\">Transaction</span>: <code>{}</code></p>", escape_html(id))
-    })
+    });
+    if row.refunded_fen <= 0 {
+        return transaction;
+    }
+    let refunded = yuan(row.refunded_fen);
+    transaction + &format!("<p data-testid=\"sandbox-refunded\">已退款 {refunded} <span lang=\"en\">Refunded {refunded}</span></p>")
 }
 
 fn back_link(back: Option<&str>) -> String {
@@ -777,8 +1152,10 @@ fn not_found_page() -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::body::Bytes;
     use crate::fees::model::Transaction;
-    use crate::ssr::payment::{GatewayError, NewOrder, NotifyError, PaymentGateway};
+    use crate::ssr::payment::{GatewayError, NewOrder, NewRefund, NotifyError, PaymentGateway};
+    use crate::ssr::wechatpay::Notification;
     use std::str::FromStr;
     use tokio::sync::mpsc;
 
@@ -838,6 +1215,31 @@ mod tests {
             amount_fen,
             expires_at: run.clock.now().plus_secs(valid_secs),
             notify_url: run.notify_url.clone(),
+        }
+    }
+
+    fn new_refund(run: &Running, out_trade_no: &str, out_refund_no: &str, refund_fen: i64, total_fen: i64) -> NewRefund {
+        NewRefund {
+            out_trade_no: out_trade_no.into(),
+            out_refund_no: out_refund_no.into(),
+            reason: "调解结案，减半收取案件受理费".into(),
+            refund_fen,
+            total_fen,
+            notify_url: run.notify_url.clone(),
+        }
+    }
+
+    /// An order made at the platform and paid there without a notification.
+    async fn paid_order(run: &Running, gateway: &WechatPay, out_trade_no: &str, amount_fen: i64) {
+        gateway.create_native(&new_order(run, out_trade_no, amount_fen, 1800)).await.unwrap();
+        run.platform.pay_without_notifying(out_trade_no).await.unwrap();
+    }
+
+    /// The platform's error code.
+    fn refused<T: std::fmt::Debug>(answer: Result<T, GatewayError>) -> String {
+        match answer {
+            Err(GatewayError::Refused { code, .. }) => code,
+            other => panic!("expected a refusal, got {other:?}"),
         }
     }
 
@@ -1030,6 +1432,8 @@ mod tests {
                 state: "SUCCESS".into(),
                 transaction_id: Some("4200000000000000000000000003".into()),
                 success_time: Some(run.clock.now().0),
+                refunded_fen: 0,
+                refund_claimed_fen: 0,
             })
         };
         let body = run.platform.notification_body("EV-x", run.clock.now(), &foreign).unwrap();
@@ -1046,5 +1450,108 @@ mod tests {
         let (headers, body) = run.inbox.recv().await.unwrap();
         let (_, t) = gateway.verify_notification(&headers, &body, run.clock.now()).unwrap();
         assert_eq!(t, gateway.query("TP00000003N00000003").await.unwrap());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_refund_is_answered_processing_then_paid_out_and_notified_and_the_order_reads_refund() {
+        let mut run = start().await;
+        let gateway = run.platform.gateway();
+        paid_order(&run, &gateway, "TP00000011N00000011", 270_001).await;
+        let refund = new_refund(&run, "TP00000011N00000011", "RF00000011N00000001", 135_000, 270_001);
+        let answered = gateway.refund(&refund).await.unwrap();
+        assert_eq!(answered.state, RefundState::Processing);
+        let refund_id = answered.refund_id.clone().unwrap();
+        assert!(refund_id.len() == 29 && refund_id.starts_with("50"), "{refund_id}");
+        assert_eq!(gateway.query("TP00000011N00000011").await.unwrap().state, TradeState::Refund);
+
+        let (headers, body) = tokio::time::timeout(Duration::from_secs(5), run.inbox.recv()).await.unwrap().unwrap();
+        let (id, notified) = gateway.verify_refund_notification(&headers, &body, run.clock.now()).unwrap();
+        assert_eq!(id, format!("EV-{refund_id}"));
+        assert_eq!(notified, RefundReport { state: RefundState::Success, ..answered });
+        assert_eq!(gateway.query_refund("RF00000011N00000001").await.unwrap(), notified);
+        assert_eq!(gateway.refund(&refund).await.unwrap(), notified, "asked again: the same refund, as it now stands");
+
+        let page = browser().get(format!("{}{MOUNT}/cashier/TP00000011N00000011", run.public_url)).send().await.unwrap();
+        let page = page.text().await.unwrap();
+        assert!(page.contains("data-testid=\"sandbox-refunded\">已退款 ¥1,350.00"), "{page}");
+        // The payment's own notification still reports the payment.
+        assert_eq!(run.platform.notify("TP00000011N00000011").await.unwrap(), 204);
+        let (headers, body) = run.inbox.recv().await.unwrap();
+        assert_eq!(gateway.verify_notification(&headers, &body, run.clock.now()).unwrap().1.state, TradeState::Success);
+        assert!(run.inbox.try_recv().is_err(), "one refund notification");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_sandbox_refuses_a_refund_above_what_is_left_and_answers_the_same_refund_for_a_repeated_number() {
+        let mut run = start().await;
+        let gateway = run.platform.gateway();
+        run.platform.hold_refunds(true);
+        paid_order(&run, &gateway, "TP00000012N00000012", 10_000).await;
+        let first = new_refund(&run, "TP00000012N00000012", "RF00000012N00000001", 6_000, 10_000);
+        let made = gateway.refund(&first).await.unwrap();
+        assert_eq!(gateway.refund(&first).await.unwrap(), made, "a repeat is the same refund");
+        let too_much = new_refund(&run, "TP00000012N00000012", "RF00000012N00000002", 4_001, 10_000);
+        assert_eq!(refused(gateway.refund(&too_much).await), "NOT_ENOUGH");
+        let rest = gateway.refund(&NewRefund { refund_fen: 4_000, ..too_much }).await.unwrap();
+        assert_ne!(rest.refund_id, made.refund_id);
+        assert_eq!(refused(gateway.refund(&new_refund(&run, "TP00000012N00000012", "RF00000012N00000003", 1, 10_000)).await), "NOT_ENOUGH");
+
+        // Another refund under a used number, the wrong total, an unknown or an unpaid order.
+        assert_eq!(refused(gateway.refund(&NewRefund { refund_fen: 5_000, ..first.clone() }).await), "INVALID_REQUEST");
+        let wrong_total = new_refund(&run, "TP00000012N00000012", "RF00000012N00000004", 1, 20_000);
+        assert_eq!(refused(gateway.refund(&wrong_total).await), "INVALID_REQUEST");
+        assert_eq!(refused(gateway.refund(&new_refund(&run, "TP00000099N00000099", "RF00000099N00000001", 1, 100)).await), "RESOURCE_NOT_EXISTS");
+        gateway.create_native(&new_order(&run, "TP00000013N00000013", 100, 1800)).await.unwrap();
+        assert_eq!(refused(gateway.refund(&new_refund(&run, "TP00000013N00000013", "RF00000013N00000001", 100, 100)).await), "INVALID_REQUEST");
+        assert_eq!(refused(gateway.query_refund("RF00000099N00000001").await), "RESOURCE_NOT_EXISTS");
+
+        // Held, refunds wait for the test: a quiet success is found by query, an abnormal one is
+        // notified on demand.
+        tokio::time::sleep(REFUND_SETTLES_AFTER + Duration::from_millis(500)).await;
+        assert_eq!(gateway.query_refund("RF00000012N00000001").await.unwrap().state, RefundState::Processing);
+        assert_eq!(Some(run.platform.refund_without_notifying("RF00000012N00000001").await.unwrap()), made.refund_id);
+        assert!(run.platform.refund_without_notifying("RF00000012N00000001").await.is_err(), "not twice");
+        assert_eq!(gateway.query_refund("RF00000012N00000001").await.unwrap(), RefundReport { state: RefundState::Success, ..made });
+        run.platform.end_refund_without_notifying("RF00000012N00000002", RefundState::Abnormal).await.unwrap();
+        assert!(run.inbox.try_recv().is_err(), "nothing was sent");
+        assert_eq!(run.platform.notify_refund("RF00000012N00000002").await.unwrap(), 204);
+        let (headers, body) = run.inbox.recv().await.unwrap();
+        let (_, report) = gateway.verify_refund_notification(&headers, &body, run.clock.now()).unwrap();
+        assert_eq!(report, RefundReport { state: RefundState::Abnormal, ..rest });
+        assert_eq!(refused(gateway.refund(&new_refund(&run, "TP00000012N00000012", "RF00000012N00000005", 1, 10_000)).await), "NOT_ENOUGH");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn refund_requests_not_signed_by_us_are_refused_and_helper_notifications_verify_only_as_their_kind() {
+        let run = start().await;
+        let gateway = run.platform.gateway();
+        let refund = new_refund(&run, "TP00000014N00000014", "RF00000014N00000001", 100, 100);
+        let mut wrong_key = gateway.config().clone();
+        wrong_key.merchant_key = run.platform.platform_key.clone();
+        let impostor = WechatPay::with_client(wrong_key, wechatpay::http_client().unwrap(), run.clock.clone());
+        assert_eq!(refused(impostor.refund(&refund).await), "SIGN_ERROR");
+        assert_eq!(refused(impostor.query_refund("RF00000014N00000001").await), "SIGN_ERROR");
+        let mut wrong_serial = gateway.config().clone();
+        wrong_serial.platform_serial = "PUB_KEY_ID_SOMEONE_ELSE".into();
+        let doubter = WechatPay::with_client(wrong_serial, wechatpay::http_client().unwrap(), run.clock.clone());
+        assert!(matches!(doubter.query_refund("RF00000014N00000001").await, Err(GatewayError::BadAnswer(_))));
+
+        let report = RefundReport {
+            out_refund_no: "RF00000014N00000001".into(),
+            out_trade_no: "TP00000014N00000014".into(),
+            refund_id: Some("50300000002026120100000000001".into()),
+            state: RefundState::Success,
+            refund_fen: 100,
+            total_fen: 100,
+            currency: "CNY".into(),
+        };
+        let (headers, body) = run.platform.signed_refund_notification(&report);
+        assert_eq!(gateway.verify_refund_notification(&headers, &body, run.clock.now()), Ok(("EV-50300000002026120100000000001".into(), report)));
+        assert!(matches!(gateway.verify_notification(&headers, &body, run.clock.now()), Err(NotifyError::Malformed(_))));
+        let mut tampered = body.clone();
+        tampered.insert(tampered.iter().position(|&b| b == b'"').unwrap(), b' ');
+        assert_eq!(gateway.verify_refund_notification(&headers, &tampered, run.clock.now()), Err(NotifyError::BadSignature));
+        let (headers, body) = run.platform.signed_notification("TP00000014N00000014", "4200000000000000000000000014", 100, "CNY", TradeState::Success);
+        assert!(matches!(gateway.verify_refund_notification(&headers, &body, run.clock.now()), Err(NotifyError::Malformed(_))));
     }
 }

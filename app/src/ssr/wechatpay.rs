@@ -1,11 +1,11 @@
-//! The WeChat Pay API v3 protocol and the client that speaks it for Native payments: signed
-//! requests (SHA256withRSA), signed answers and notifications, AEAD_AES_256_GCM resources, and
-//! the RFC 3339 times the API writes. The built-in sandbox (`sandbox_pay`) serves the same
-//! protocol with these functions, so both sides of every signature are tested here.
+//! The WeChat Pay API v3 protocol and the client that speaks it for Native payments and their
+//! refunds: signed requests (SHA256withRSA), signed answers and notifications, AEAD_AES_256_GCM
+//! resources, and the RFC 3339 times the API writes. The built-in sandbox (`sandbox_pay`) serves
+//! the same protocol with these functions, so both sides of every signature are tested here.
 use super::clock::Clock;
 use super::outside::BoxFuture;
-use super::payment::{GatewayError, NewOrder, NotifyError, PaymentGateway};
-use crate::fees::model::{CURRENCY, TradeState, Transaction};
+use super::payment::{GatewayError, NewOrder, NewRefund, NotifyError, PaymentGateway};
+use crate::fees::model::{CURRENCY, RefundReport, RefundState, TradeState, Transaction};
 use crate::identity::model::UnixTime;
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
@@ -404,6 +404,144 @@ impl WireTransaction {
     }
 }
 
+/// What a notification reports on. Payments and refunds are sent to different URLs; one that
+/// arrives where the other is expected is a misconfiguration, never an event to act on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NotificationKind {
+    Transaction,
+    Refund,
+}
+
+impl NotificationKind {
+    /// The resource's `original_type` (WeChat uses the same word as its `associated_data`).
+    pub fn original_type(self) -> &'static str {
+        match self {
+            NotificationKind::Transaction => "transaction",
+            NotificationKind::Refund => "refund",
+        }
+    }
+
+    /// How its `event_type`s begin: `TRANSACTION.SUCCESS`, `REFUND.ABNORMAL`, …
+    pub fn event_prefix(self) -> &'static str {
+        match self {
+            NotificationKind::Transaction => "TRANSACTION.",
+            NotificationKind::Refund => "REFUND.",
+        }
+    }
+}
+
+/// A notification as the platform sends one: `plain` sealed under the APIv3 key with a fresh
+/// nonce, in the envelope, its event `{prefix}{outcome}` (`TRANSACTION.SUCCESS`, …). The sandbox
+/// sends these; tests make them.
+pub fn seal_notification(
+    api_v3_key: &[u8; 32],
+    kind: NotificationKind,
+    id: &str,
+    created: UnixTime,
+    outcome: &str,
+    summary: &str,
+    plain: &[u8],
+) -> Result<Notification, String> {
+    let nonce = random_alphanumeric(12);
+    let ciphertext = encrypt_resource(api_v3_key, &nonce, kind.original_type(), plain)?;
+    Ok(Notification {
+        id: id.into(),
+        create_time: rfc3339_beijing(created),
+        event_type: format!("{}{outcome}", kind.event_prefix()),
+        resource_type: "encrypt-resource".into(),
+        resource: EncryptedResource {
+            algorithm: RESOURCE_ALGORITHM.into(),
+            ciphertext,
+            associated_data: kind.original_type().into(),
+            nonce,
+            original_type: kind.original_type().into(),
+        },
+        summary: summary.into(),
+    })
+}
+
+/// WeChat's limit on a refund's `reason`, in characters.
+pub const MAX_REFUND_REASON_CHARS: usize = 80;
+
+/// A refund request (`POST /v3/refund/domestic/refunds`), as we send it and the sandbox reads it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct WireRefundRequest {
+    pub out_trade_no: String,
+    pub out_refund_no: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notify_url: Option<String>,
+    pub amount: WireRefundRequestAmount,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct WireRefundRequestAmount {
+    pub refund: i64,
+    pub total: i64,
+    pub currency: String,
+}
+
+/// A refund as the refund API answers it and a refund notification's resource carries it. The
+/// answer writes the state as `status`, a notification as `refund_status` (and names the
+/// merchant). Fields we do not use (funds_account, promotion_detail, amount.from, …) are ignored
+/// when read.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct WireRefund {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mchid: Option<String>,
+    pub refund_id: String,
+    pub out_refund_no: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transaction_id: Option<String>,
+    pub out_trade_no: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_received_account: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success_time: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refund_status: Option<String>,
+    pub amount: WireRefundAmount,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct WireRefundAmount {
+    pub total: i64,
+    pub refund: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payer_total: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payer_refund: Option<i64>,
+    /// Left out of notifications, which are in CNY.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+}
+
+impl WireRefund {
+    /// Our view of it. `notified` says where the state is: a notification's `refund_status`, or
+    /// an answer's `status`.
+    pub fn into_report(self, notified: bool) -> Result<RefundReport, String> {
+        let (field, raw) = if notified { ("refund_status", self.refund_status) } else { ("status", self.status) };
+        let raw = raw.ok_or_else(|| format!("a refund without its {field}"))?;
+        let state = RefundState::parse(&raw).ok_or_else(|| format!("an unknown refund {field} {raw}"))?;
+        Ok(RefundReport {
+            out_refund_no: self.out_refund_no,
+            out_trade_no: self.out_trade_no,
+            refund_id: Some(self.refund_id).filter(|id| !id.trim().is_empty()),
+            state,
+            refund_fen: self.amount.refund,
+            total_fen: self.amount.total,
+            currency: self.amount.currency.unwrap_or_else(|| CURRENCY.to_string()),
+        })
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // The client
 
@@ -466,6 +604,17 @@ pub fn http_client() -> Result<reqwest::Client, String> {
 /// Order numbers go into URL paths: only the shape WeChat allows (6–32 of `[A-Za-z0-9_-]`).
 pub fn is_wechat_out_trade_no(raw: &str) -> bool {
     (6..=32).contains(&raw.len()) && raw.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// Refund numbers go into URL paths too: only the shape WeChat allows (1–64 of
+/// `[A-Za-z0-9_-|*@]`).
+pub fn is_wechat_out_refund_no(raw: &str) -> bool {
+    (1..=64).contains(&raw.len()) && raw.bytes().all(|b| b.is_ascii_alphanumeric() || b"_-|*@".contains(&b))
+}
+
+/// A request we will not send, refused as the platform would refuse it.
+fn param_error(message: String) -> GatewayError {
+    GatewayError::Refused { code: "PARAM_ERROR".into(), message }
 }
 
 impl WechatPay {
@@ -538,7 +687,15 @@ impl WechatPay {
         if is_wechat_out_trade_no(out_trade_no) {
             Ok(())
         } else {
-            Err(GatewayError::Refused { code: "PARAM_ERROR".into(), message: format!("not an out_trade_no: {out_trade_no:?}") })
+            Err(param_error(format!("not an out_trade_no: {out_trade_no:?}")))
+        }
+    }
+
+    fn checked_out_refund_no(out_refund_no: &str) -> Result<(), GatewayError> {
+        if is_wechat_out_refund_no(out_refund_no) {
+            Ok(())
+        } else {
+            Err(param_error(format!("not an out_refund_no: {out_refund_no:?}")))
         }
     }
 
@@ -585,21 +742,87 @@ impl WechatPay {
         self.call(reqwest::Method::POST, &path, Some(body.to_string())).await.map(|_| ())
     }
 
-    fn verify_and_decrypt(&self, headers: &HeaderMap, body: &[u8], now: UnixTime) -> Result<(String, Transaction), NotifyError> {
+    async fn request_refund(&self, refund: &NewRefund) -> Result<RefundReport, GatewayError> {
+        Self::checked_out_trade_no(&refund.out_trade_no)?;
+        Self::checked_out_refund_no(&refund.out_refund_no)?;
+        if refund.refund_fen <= 0 || refund.refund_fen > refund.total_fen {
+            return Err(param_error(format!("a refund of {} fen out of an order of {}", refund.refund_fen, refund.total_fen)));
+        }
+        if refund.reason.chars().count() > MAX_REFUND_REASON_CHARS {
+            return Err(param_error(format!("a refund reason longer than {MAX_REFUND_REASON_CHARS} characters")));
+        }
+        let request = WireRefundRequest {
+            out_trade_no: refund.out_trade_no.clone(),
+            out_refund_no: refund.out_refund_no.clone(),
+            reason: Some(refund.reason.clone()).filter(|r| !r.trim().is_empty()),
+            notify_url: Some(refund.notify_url.clone()).filter(|u| !u.trim().is_empty()),
+            amount: WireRefundRequestAmount { refund: refund.refund_fen, total: refund.total_fen, currency: CURRENCY.into() },
+        };
+        let body = serde_json::to_string(&request).map_err(|e| GatewayError::Unavailable(format!("cannot write the refund request: {e}")))?;
+        let answer = self.call(reqwest::Method::POST, "/v3/refund/domestic/refunds", Some(body)).await?;
+        let report = Self::refund_answer(&answer, &refund.out_refund_no)?;
+        if report.out_trade_no != refund.out_trade_no {
+            return Err(GatewayError::BadAnswer(format!("refunded {}, answered about {}", refund.out_trade_no, report.out_trade_no)));
+        }
+        Ok(report)
+    }
+
+    async fn query_refund_no(&self, out_refund_no: &str) -> Result<RefundReport, GatewayError> {
+        Self::checked_out_refund_no(out_refund_no)?;
+        let answer = self.call(reqwest::Method::GET, &format!("/v3/refund/domestic/refunds/{out_refund_no}"), None).await?;
+        Self::refund_answer(&answer, out_refund_no)
+    }
+
+    /// A refund answer, provided it is about the refund asked about.
+    fn refund_answer(answer: &Answer, out_refund_no: &str) -> Result<RefundReport, GatewayError> {
+        let wire: WireRefund = serde_json::from_slice(&answer.body)
+            .map_err(|e| GatewayError::BadAnswer(format!("HTTP {} with an unreadable refund: {e}", answer.status)))?;
+        if wire.out_refund_no != out_refund_no {
+            return Err(GatewayError::BadAnswer(format!("asked about {out_refund_no}, answered about {}", wire.out_refund_no)));
+        }
+        wire.into_report(false).map_err(GatewayError::BadAnswer)
+    }
+
+    /// Verifies a notification and decrypts its resource, provided it reports on `kind`. Nothing
+    /// in the body is read before its signature verifies.
+    fn open_notification(&self, kind: NotificationKind, headers: &HeaderMap, body: &[u8], now: UnixTime) -> Result<(Notification, Vec<u8>), NotifyError> {
         verify_signed(headers, body, now, &self.config.platform_serial, &self.config.platform_key)?;
         let n: Notification = serde_json::from_slice(body).map_err(|e| NotifyError::Malformed(format!("not a notification: {e}")))?;
         if n.resource_type != "encrypt-resource" || n.resource.algorithm != RESOURCE_ALGORITHM {
             return Err(NotifyError::Malformed(format!("a resource {} sealed with {}", n.resource_type, n.resource.algorithm)));
         }
-        // Refund notifications come to another URL; anything but a transaction here is a mistake.
-        if n.resource.original_type != "transaction" {
-            return Err(NotifyError::Malformed(format!("a notification about a {}", n.resource.original_type)));
+        if n.resource.original_type != kind.original_type() || !n.event_type.starts_with(kind.event_prefix()) {
+            return Err(NotifyError::Malformed(format!(
+                "a {} notification about a {} where a {} was expected",
+                n.event_type,
+                n.resource.original_type,
+                kind.original_type()
+            )));
         }
         let plain = decrypt_resource(&self.config.api_v3_key, &n.resource.nonce, &n.resource.associated_data, &n.resource.ciphertext)?;
+        Ok((n, plain))
+    }
+
+    fn verify_and_decrypt(&self, headers: &HeaderMap, body: &[u8], now: UnixTime) -> Result<(String, Transaction), NotifyError> {
+        let (n, plain) = self.open_notification(NotificationKind::Transaction, headers, body, now)?;
         let wire: WireTransaction =
             serde_json::from_slice(&plain).map_err(|e| NotifyError::Malformed(format!("an unreadable transaction: {e}")))?;
         let t = wire.into_transaction(&self.config.mchid, &self.config.appid).map_err(NotifyError::Malformed)?;
         Ok((n.id, t))
+    }
+
+    fn verify_and_decrypt_refund(&self, headers: &HeaderMap, body: &[u8], now: UnixTime) -> Result<(String, RefundReport), NotifyError> {
+        let (n, plain) = self.open_notification(NotificationKind::Refund, headers, body, now)?;
+        let wire: WireRefund = serde_json::from_slice(&plain).map_err(|e| NotifyError::Malformed(format!("an unreadable refund: {e}")))?;
+        if wire.mchid.as_deref() != Some(self.config.mchid.as_str()) {
+            return Err(NotifyError::Malformed(format!("the refund is for merchant {:?}, not ours", wire.mchid)));
+        }
+        let report = wire.into_report(true).map_err(NotifyError::Malformed)?;
+        // The event names the outcome as well; a notification that says two things is not believed.
+        if n.event_type != format!("{}{}", NotificationKind::Refund.event_prefix(), report.state.as_str()) {
+            return Err(NotifyError::Malformed(format!("a {} notification of a {} refund", n.event_type, report.state.as_str())));
+        }
+        Ok((n.id, report))
     }
 }
 
@@ -618,6 +841,18 @@ impl PaymentGateway for WechatPay {
 
     fn verify_notification(&self, headers: &HeaderMap, body: &[u8], now: UnixTime) -> Result<(String, Transaction), NotifyError> {
         self.verify_and_decrypt(headers, body, now)
+    }
+
+    fn refund<'a>(&'a self, refund: &'a NewRefund) -> BoxFuture<'a, Result<RefundReport, GatewayError>> {
+        Box::pin(self.request_refund(refund))
+    }
+
+    fn query_refund<'a>(&'a self, out_refund_no: &'a str) -> BoxFuture<'a, Result<RefundReport, GatewayError>> {
+        Box::pin(self.query_refund_no(out_refund_no))
+    }
+
+    fn verify_refund_notification(&self, headers: &HeaderMap, body: &[u8], now: UnixTime) -> Result<(String, RefundReport), NotifyError> {
+        self.verify_and_decrypt_refund(headers, body, now)
     }
 }
 
@@ -729,6 +964,233 @@ mod tests {
 
     fn platform_signed(body: &[u8], at: UnixTime) -> HeaderMap {
         signed_headers(&private_key_from_pem(PLATFORM_KEY).unwrap(), SERIAL, at.0, &nonce_str(), body).unwrap()
+    }
+
+    const MCHID: &str = "1900000100";
+    const API_V3_KEY: &[u8; 32] = b"0123456789abcdefghijklmnopqrstuv";
+
+    /// Our client as merchant `MCHID` of a platform at `api_base` signing with the test keys.
+    fn client(api_base: &str) -> WechatPay {
+        let config = WechatPayConfig {
+            api_base: api_base.into(),
+            mchid: MCHID.into(),
+            appid: "wxd678efh567hg6787".into(),
+            merchant_serial: "ABC123".into(),
+            merchant_key: private_key_from_pem(MERCHANT_KEY).unwrap(),
+            platform_serial: SERIAL.into(),
+            platform_key: public_key_from_pem(PLATFORM_PUB).unwrap(),
+            api_v3_key: *API_V3_KEY,
+        };
+        WechatPay::with_client(config, http_client().unwrap(), Clock::default())
+    }
+
+    /// A notification about `resource` (plain JSON), sealed and signed as the platform sends it.
+    fn notification(kind: NotificationKind, outcome: &str, resource: &str) -> (HeaderMap, Vec<u8>) {
+        let n = seal_notification(API_V3_KEY, kind, "EV-2018022511223320873", NOW, outcome, "退款成功", resource.as_bytes()).unwrap();
+        let body = serde_json::to_vec(&n).unwrap();
+        (platform_signed(&body, NOW), body)
+    }
+
+    /// The decrypted resource of the specification's example refund notification.
+    const REFUND_RESOURCE: &str = r#"{
+        "mchid": "1900000100",
+        "transaction_id": "1008450740201411110005820873",
+        "out_trade_no": "20150806125346",
+        "refund_id": "50200207182018070300011301001",
+        "out_refund_no": "7752501201407033233368018",
+        "refund_status": "SUCCESS",
+        "success_time": "2018-06-08T10:34:56+08:00",
+        "user_received_account": "招商银行信用卡0403",
+        "amount": { "total": 999, "refund": 999, "payer_total": 999, "payer_refund": 999 }
+    }"#;
+
+    const TRANSACTION_RESOURCE: &str = r#"{
+        "appid": "wxd678efh567hg6787", "mchid": "1900000100", "out_trade_no": "20150806125346",
+        "transaction_id": "1008450740201411110005820873", "trade_state": "SUCCESS",
+        "amount": { "total": 999, "currency": "CNY" }
+    }"#;
+
+    fn spec_report() -> RefundReport {
+        RefundReport {
+            out_refund_no: "7752501201407033233368018".into(),
+            out_trade_no: "20150806125346".into(),
+            refund_id: Some("50200207182018070300011301001".into()),
+            state: RefundState::Success,
+            refund_fen: 999,
+            total_fen: 999,
+            currency: "CNY".into(),
+        }
+    }
+
+    /// What the stand-in platform was sent: method, path with query, headers, body.
+    type Sent = (http::Method, String, HeaderMap, Vec<u8>);
+
+    /// A stand-in platform that keeps each request and answers every one with `status` and
+    /// `body`, signed with `key`.
+    async fn platform_answering(status: u16, body: &'static str, key: &'static str) -> (WechatPay, tokio::sync::mpsc::UnboundedReceiver<Sent>) {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let answer = move |method: http::Method, uri: http::Uri, headers: HeaderMap, sent: axum::body::Bytes| {
+            let tx = tx.clone();
+            async move {
+                tx.send((method, uri.path_and_query().unwrap().to_string(), headers, sent.to_vec())).unwrap();
+                let key = private_key_from_pem(key).unwrap();
+                let signed = signed_headers(&key, SERIAL, Clock::default().now().0, &nonce_str(), body.as_bytes()).unwrap();
+                (http::StatusCode::from_u16(status).unwrap(), signed, body)
+            }
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, axum::Router::new().fallback(answer)).await.unwrap() });
+        (client(&base), rx)
+    }
+
+    fn new_refund() -> NewRefund {
+        NewRefund {
+            out_trade_no: "1217752501201407033233368018".into(),
+            out_refund_no: "1217752501201407033233368018".into(),
+            reason: "调解结案，减半收取案件受理费".into(),
+            refund_fen: 100,
+            total_fen: 100,
+            notify_url: "https://court.example/api/fees/refund-notify/wechatpay".into(),
+        }
+    }
+
+    /// The specification's example answer to a refund request, extra fields and all.
+    const REFUND_ANSWER: &str = r#"{
+        "refund_id": "50000000382019052709732678859",
+        "out_refund_no": "1217752501201407033233368018",
+        "transaction_id": "1217752501201407033233368018",
+        "out_trade_no": "1217752501201407033233368018",
+        "channel": "ORIGINAL",
+        "user_received_account": "招商银行信用卡0403",
+        "success_time": "2020-12-01T16:18:12+08:00",
+        "create_time": "2020-12-01T16:18:12+08:00",
+        "status": "PROCESSING",
+        "funds_account": "UNSETTLED",
+        "amount": {
+            "total": 100, "refund": 100, "from": [{ "account": "AVAILABLE", "amount": 444 }],
+            "payer_total": 90, "payer_refund": 90, "settlement_refund": 100, "settlement_total": 100,
+            "discount_refund": 10, "currency": "CNY", "refund_fee": 0
+        },
+        "promotion_detail": []
+    }"#;
+
+    #[tokio::test]
+    async fn a_refund_request_is_signed_as_the_specification_says_and_its_answer_verified() {
+        let (gateway, mut sent) = platform_answering(200, REFUND_ANSWER, PLATFORM_KEY).await;
+        let report = gateway.refund(&new_refund()).await.unwrap();
+        assert_eq!(report.state, RefundState::Processing);
+        assert_eq!(report.refund_id.as_deref(), Some("50000000382019052709732678859"));
+        assert_eq!((report.refund_fen, report.total_fen, report.currency.as_str()), (100, 100, "CNY"));
+
+        let (method, path, headers, body) = sent.recv().await.unwrap();
+        assert_eq!((method.as_str(), path.as_str()), ("POST", "/v3/refund/domestic/refunds"));
+        let auth = Authorization::parse(headers[http::header::AUTHORIZATION].to_str().unwrap()).unwrap();
+        assert_eq!(auth.mchid, MCHID);
+        assert!(auth.verifies(&public_key_from_pem(MERCHANT_PUB).unwrap(), "POST", &path, &body));
+        let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "out_trade_no": "1217752501201407033233368018",
+                "out_refund_no": "1217752501201407033233368018",
+                "reason": "调解结案，减半收取案件受理费",
+                "notify_url": "https://court.example/api/fees/refund-notify/wechatpay",
+                "amount": { "refund": 100, "total": 100, "currency": "CNY" }
+            })
+        );
+
+        assert_eq!(gateway.query_refund("1217752501201407033233368018").await.unwrap(), report);
+        let (method, path, headers, body) = sent.recv().await.unwrap();
+        assert_eq!((method.as_str(), path.as_str(), body.len()), ("GET", "/v3/refund/domestic/refunds/1217752501201407033233368018", 0));
+        let auth = Authorization::parse(headers[http::header::AUTHORIZATION].to_str().unwrap()).unwrap();
+        assert!(auth.verifies(&public_key_from_pem(MERCHANT_PUB).unwrap(), "GET", &path, b""));
+
+        // An answer about another refund is not taken for this one.
+        match gateway.query_refund("RF00000001N00000001").await {
+            Err(GatewayError::BadAnswer(why)) => assert!(why.contains("answered about"), "{why}"),
+            other => panic!("an answer about another refund: {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_refund_answer_not_signed_by_the_platform_or_refused_is_not_taken_for_a_refund() {
+        let (forged, _sent) = platform_answering(200, REFUND_ANSWER, MERCHANT_KEY).await;
+        assert!(matches!(forged.refund(&new_refund()).await, Err(GatewayError::BadAnswer(_))));
+
+        let (refusing, _sent) = platform_answering(403, r#"{"code":"NOT_ENOUGH","message":"余额不足"}"#, PLATFORM_KEY).await;
+        match refusing.refund(&new_refund()).await {
+            Err(GatewayError::Refused { code, message }) => assert_eq!((code.as_str(), message.as_str()), ("NOT_ENOUGH", "余额不足")),
+            other => panic!("a refused refund: {other:?}"),
+        }
+        let (missing, _sent) = platform_answering(404, r#"{"code":"RESOURCE_NOT_EXISTS","message":"退款单不存在"}"#, PLATFORM_KEY).await;
+        assert!(matches!(missing.query_refund("RF00000001N00000001").await, Err(GatewayError::Refused { code, .. }) if code == "RESOURCE_NOT_EXISTS"));
+
+        // Refunds that cannot be right are not sent at all.
+        for bad in [
+            NewRefund { refund_fen: 0, ..new_refund() },
+            NewRefund { refund_fen: 101, ..new_refund() },
+            NewRefund { out_refund_no: "RF/../1".into(), ..new_refund() },
+            NewRefund { reason: "退".repeat(81), ..new_refund() },
+        ] {
+            assert!(matches!(refusing.refund(&bad).await, Err(GatewayError::Refused { code, .. }) if code == "PARAM_ERROR"), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_refund_notification_verifies_and_decrypts_to_its_report() {
+        let gateway = client("http://127.0.0.1:9");
+        let (headers, body) = notification(NotificationKind::Refund, "SUCCESS", REFUND_RESOURCE);
+        let (id, report) = gateway.verify_refund_notification(&headers, &body, NOW).unwrap();
+        assert_eq!(id, "EV-2018022511223320873");
+        assert_eq!(report, spec_report());
+
+        let abnormal = REFUND_RESOURCE.replace(r#""refund_status": "SUCCESS""#, r#""refund_status": "ABNORMAL""#);
+        let (headers, body) = notification(NotificationKind::Refund, "ABNORMAL", &abnormal);
+        assert_eq!(gateway.verify_refund_notification(&headers, &body, NOW).unwrap().1.state, RefundState::Abnormal);
+    }
+
+    #[test]
+    fn a_tampered_late_foreign_or_self_contradicting_refund_notification_is_refused() {
+        let gateway = client("http://127.0.0.1:9");
+        let (headers, body) = notification(NotificationKind::Refund, "SUCCESS", REFUND_RESOURCE);
+        let mut tampered = body.clone();
+        let at = tampered.windows(7).position(|w| w == b"SUCCESS").unwrap();
+        tampered[at..at + 7].copy_from_slice(b"CLOSED ");
+        assert_eq!(gateway.verify_refund_notification(&headers, &tampered, NOW), Err(NotifyError::BadSignature));
+        assert_eq!(gateway.verify_refund_notification(&headers, &body, NOW.plus_secs(MAX_SKEW_SECS + 1)), Err(NotifyError::Stale));
+
+        let foreign = REFUND_RESOURCE.replace(r#""mchid": "1900000100""#, r#""mchid": "1900000109""#);
+        let (headers, body) = notification(NotificationKind::Refund, "SUCCESS", &foreign);
+        assert!(matches!(gateway.verify_refund_notification(&headers, &body, NOW), Err(NotifyError::Malformed(_))));
+        let (headers, body) = notification(NotificationKind::Refund, "CLOSED", REFUND_RESOURCE);
+        assert!(matches!(gateway.verify_refund_notification(&headers, &body, NOW), Err(NotifyError::Malformed(_))));
+
+        // Sealed under another APIv3 key: signed by the platform, but not for us.
+        let mut other_key = gateway.config().clone();
+        other_key.api_v3_key = *b"0123456789abcdefghijklmnopqrstuw";
+        let other = WechatPay::with_client(other_key, http_client().unwrap(), Clock::default());
+        let (headers, body) = notification(NotificationKind::Refund, "SUCCESS", REFUND_RESOURCE);
+        assert_eq!(other.verify_refund_notification(&headers, &body, NOW), Err(NotifyError::Decrypt));
+    }
+
+    #[test]
+    fn a_payment_notification_is_not_a_refund_notification_nor_the_other_way_round() {
+        let gateway = client("http://127.0.0.1:9");
+        let (headers, body) = notification(NotificationKind::Transaction, "SUCCESS", TRANSACTION_RESOURCE);
+        assert_eq!(gateway.verify_notification(&headers, &body, NOW).unwrap().1.amount_fen, 999);
+        assert!(matches!(gateway.verify_refund_notification(&headers, &body, NOW), Err(NotifyError::Malformed(_))));
+
+        let (headers, body) = notification(NotificationKind::Refund, "SUCCESS", REFUND_RESOURCE);
+        assert!(matches!(gateway.verify_notification(&headers, &body, NOW), Err(NotifyError::Malformed(_))));
+
+        // Nor does an envelope that names one kind and seals the other pass as either.
+        let mut n: Notification = serde_json::from_slice(&body).unwrap();
+        n.event_type = "TRANSACTION.SUCCESS".into();
+        let body = serde_json::to_vec(&n).unwrap();
+        let headers = platform_signed(&body, NOW);
+        assert!(matches!(gateway.verify_notification(&headers, &body, NOW), Err(NotifyError::Malformed(_))));
+        assert!(matches!(gateway.verify_refund_notification(&headers, &body, NOW), Err(NotifyError::Malformed(_))));
     }
 
     #[test]

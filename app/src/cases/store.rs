@@ -1,0 +1,126 @@
+//! SQL for cases as staff see them: the court's case list, and recording a case's ending in one
+//! transaction with the refund it gives, its audit entry and the parties' notifications.
+use crate::fees::model::{CaseEnding, RefundReason, Working};
+use crate::filing::model::Fen;
+use crate::identity::model::UnixTime;
+use sqlx::SqlitePool;
+
+/// A case of the court, with how its fee stands.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct CaseRow {
+    pub id: i64,
+    pub case_number: String,
+    pub cause: String,
+    pub accepted_at: i64,
+    pub ended_as: Option<String>,
+    pub ended_at: Option<i64>,
+    pub fee_status: Option<String>,
+    pub fee_fen: Option<i64>,
+}
+
+/// The court's cases, open ones first, newest first.
+pub async fn cases_of_court(db: &SqlitePool, court: &str) -> Result<Vec<CaseRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT c.id, c.case_number, c.cause, c.accepted_at, c.ended_as, c.ended_at, n.status AS fee_status, n.amount_fen AS fee_fen
+         FROM cases c LEFT JOIN fee_notices n ON n.case_id = c.id
+         WHERE c.court_code = ? ORDER BY c.ended_as IS NOT NULL, c.accepted_at DESC, c.id DESC LIMIT 500",
+    )
+    .bind(court)
+    .fetch_all(db)
+    .await
+}
+
+/// What recording an ending did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Ended {
+    NotFound,
+    AlreadyEnded,
+    /// Ended now; with the refund it created (number, amount), or the fee an unpaid notice now
+    /// asks for, if the ending changed either.
+    Now { case_number: String, refund: Option<(String, i64)>, fee_now: Option<i64> },
+}
+
+/// What an ending does to the case's fee, decided by the rules from the notice as issued.
+pub struct FeeDecision {
+    /// Money to give back of what was paid.
+    pub refund: Option<(RefundReason, Fen)>,
+    /// What an unpaid notice asks for from now on.
+    pub owed: Option<Working>,
+}
+
+/// Records how a case of `court` ended. What it does to the fee is decided inside the
+/// transaction (`decide(working JSON, paid)`), so a payment that lands a moment before counts:
+/// a paid fee gets its refund; an unpaid notice is reissued for what is now owed, and its open
+/// code is closed here (money still taken for it comes back as paid-after-close).
+pub async fn end_case(
+    db: &SqlitePool,
+    court: &str,
+    case_id: i64,
+    ending: CaseEnding,
+    staff_id: i64,
+    now: UnixTime,
+    decide: impl FnOnce(&str, Option<Fen>) -> FeeDecision,
+) -> Result<Ended, sqlx::Error> {
+    let mut tx = crate::ssr::db::write_tx(db).await?;
+    let case: Option<(String, Option<String>)> = sqlx::query_as("SELECT case_number, ended_as FROM cases WHERE id = ? AND court_code = ?")
+        .bind(case_id)
+        .bind(court)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let case_number = match case {
+        None => return Ok(Ended::NotFound),
+        Some((_, Some(_))) => return Ok(Ended::AlreadyEnded),
+        Some((number, None)) => number,
+    };
+    sqlx::query("UPDATE cases SET ended_as = ?, ended_at = ?, ended_by = ?, stage = 'closed' WHERE id = ? AND ended_as IS NULL")
+        .bind(ending.as_str())
+        .bind(now.0)
+        .bind(staff_id)
+        .bind(case_id)
+        .execute(&mut *tx)
+        .await?;
+    let notice: Option<(i64, String)> = sqlx::query_as("SELECT id, working FROM fee_notices WHERE case_id = ?").bind(case_id).fetch_optional(&mut *tx).await?;
+    let (mut refund, mut fee_now) = (None, None);
+    if let Some((notice_id, working)) = notice {
+        let paid: Option<(i64, i64)> = sqlx::query_as("SELECT id, amount_fen FROM payment_orders WHERE notice_id = ? AND status = 'paid'")
+            .bind(notice_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let decision = decide(&working, paid.map(|(_, fen)| Fen(fen)));
+        if let (Some((order_id, _)), Some((reason, amount))) = (paid, decision.refund)
+            && let Some(number) = crate::fees::store::create_refund_in(&mut tx, notice_id, order_id, reason, amount.0, now).await?
+        {
+            refund = Some((number, amount.0));
+        }
+        if let (None, Some(owed)) = (paid, decision.owed) {
+            let json = serde_json::to_string(&owed).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+            sqlx::query("UPDATE fee_notices SET amount_fen = ?, working = ? WHERE id = ? AND status = 'unpaid'")
+                .bind(owed.total.0)
+                .bind(json)
+                .bind(notice_id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("UPDATE payment_orders SET status = 'closed', closed_at = ? WHERE notice_id = ? AND status = 'pending'")
+                .bind(now.0)
+                .bind(notice_id)
+                .execute(&mut *tx)
+                .await?;
+            fee_now = Some(owed.total.0);
+        }
+    }
+    crate::ssr::audit::append_in(
+        &mut tx,
+        now.0,
+        &format!("person:{staff_id}"),
+        "cases.ended",
+        &format!("case:{case_number}"),
+        &serde_json::json!({ "ending": ending.as_str(), "refund": refund.as_ref().map(|(n, a)| serde_json::json!({ "number": n, "amount_fen": a })), "fee_now_fen": fee_now }),
+    )
+    .await?;
+    if let Some((_, amount)) = &refund {
+        let params = serde_json::json!({ "case_number": case_number, "amount": Fen(*amount).yuan() });
+        crate::fees::store::notify_payers_in(&mut tx, case_id, now, "notice_refund_created", &params).await?;
+    }
+    tx.commit().await?;
+    Ok(Ended::Now { case_number, refund, fee_now })
+}
