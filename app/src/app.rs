@@ -1,7 +1,7 @@
 //! The HTML shell, the root `<App/>` and the route table.
 use crate::i18n::*;
 use crate::ui::layout::Layout;
-use crate::ui::pages::{ComingSoonPage, HomePage, NotFoundPage, Section};
+use crate::ui::pages::{HomePage, NotFoundPage, Section};
 use crate::ui::prefs::Prefs;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
@@ -70,7 +70,8 @@ pub fn App() -> impl IntoView {
                 <Layout>
                     <Routes fallback=NotFoundPage>
                         <Route path=path!("/") view=HomePage/>
-                        <Route path=path!("/cases") view=|| view! { <ComingSoonPage section=Section::Cases/> }/>
+                        <Route path=path!("/cases") ssr=SsrMode::Async view={Lazy::<CasesRoute>::new()}/>
+                        <Route path=path!("/cases/:id") ssr=SsrMode::Async view={Lazy::<CaseRoute>::new()}/>
                         // Paying, hearings and signing need a verified person (Identity issue); filing has its pages.
                         <Route path=path!("/file") ssr=SsrMode::Async view={Lazy::<FileRoute>::new()}/>
                         <Route path=path!("/file/:id/:step") ssr=SsrMode::Async view={Lazy::<WizardRoute>::new()}/>
@@ -135,6 +136,8 @@ lazy_page!(CodeRoute, CodePage);
 lazy_page!(HandoffRoute, HandoffPage);
 lazy_page!(StaffRoute, StaffPage);
 lazy_page!(StaffEnrolRoute, StaffEnrolPage);
+lazy_page!(CasesRoute, view! { <crate::cases::pages::MyCasesPage/> });
+lazy_page!(CaseRoute, view! { <crate::cases::pages::CaseDetailPage/> });
 lazy_page!(StaffCasesRoute, view! { <crate::cases::pages::CourtCasesPage/> });
 lazy_page!(StaffRefundsRoute, view! { <crate::fees::refund_pages::RefundQueuePage/> });
 lazy_page!(FileRoute, FileHomePage);

@@ -101,4 +101,6 @@ test('a litigant applies for a fee reduction with proof of hardship, the clerk g
   await audit(page, 'the filing with its relief decision');
   await gotoHydrated(page, '/pay');
   await expect(page.getByTestId('fee-notice-amount')).toHaveText('¥525.00');
+  await expect(page.getByTestId('fee-notice-relief')).toHaveText('司法救助：减交 50%（第四十六条），原应缴 ¥1,050.00，现应缴 ¥525.00。');
+  await expect(page.getByTestId('fee-full'), 'a reduction is not called halving').toHaveCount(0);
 });

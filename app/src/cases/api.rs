@@ -90,3 +90,124 @@ pub async fn end_case(case_id: i64, ending: String) -> Result<EndedView, AppErro
         Ended::Now { case_number, refund, fee_now } => Ok(EndedView { case_number, refund: refund.map(|(_, fen)| Fen(fen)), fee_now: fee_now.map(Fen) }),
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The litigant's and lawyer's cases
+
+/// A case in the person's list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CaseSummary {
+    pub id: i64,
+    pub case_number: String,
+    pub court_code: String,
+    pub court_name: String,
+    pub cause: String,
+    pub case_type: Option<crate::filing::model::CaseType>,
+    pub stage: super::model::Stage,
+    pub ended_as: Option<CaseEnding>,
+    pub accepted_at: UnixTime,
+    /// Whom a lawyer represents in it.
+    pub client_name: Option<String>,
+}
+
+/// A party as the case's other people see it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PartyView {
+    pub role: crate::filing::model::PartyRole,
+    pub organisation: bool,
+    pub name: String,
+}
+
+/// One case with what its people may see of it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CaseDetail {
+    pub summary: CaseSummary,
+    pub parties: Vec<PartyView>,
+    /// The clerk who accepted it; the judge once one is assigned.
+    pub clerk_name: Option<String>,
+    pub judge_name: Option<String>,
+    pub timeline: Vec<super::model::Event>,
+    pub deadlines: Vec<super::model::Deadline>,
+}
+
+#[cfg(feature = "ssr")]
+fn summary(r: super::store::MyCaseRow) -> Result<CaseSummary, AppError> {
+    use crate::ssr::cx::internal;
+    let ended_as = match r.ended_as.as_deref() {
+        Some(raw) => Some(CaseEnding::parse(raw).ok_or_else(|| internal("case ending", raw))?),
+        None => None,
+    };
+    Ok(CaseSummary {
+        stage: super::model::Stage::from_stored(&r.stage).ok_or_else(|| internal("case stage", &r.stage))?,
+        id: r.id,
+        case_number: r.case_number,
+        court_code: r.court_code,
+        court_name: r.court_name,
+        cause: r.cause,
+        case_type: crate::filing::model::CaseType::parse(&r.case_type),
+        ended_as,
+        accepted_at: UnixTime(r.accepted_at),
+        client_name: r.client_name,
+    })
+}
+
+/// The caller's cases (as a party, or as the lawyer who filed them), filtered by stage, court
+/// and part of a case number.
+#[server(prefix = "/api", endpoint = "cases/mine")]
+pub async fn my_cases(#[server(default)] stage: String, #[server(default)] court: String, #[server(default)] number: String) -> Result<Vec<CaseSummary>, AppError> {
+    use crate::ssr::cx::{Cx, internal};
+    let cx = Cx::get()?;
+    let me = cx.require_verified().await?;
+    let filter = super::model::CaseFilter::parse(&stage, &court, &number);
+    let rows = super::store::cases_of(cx.db(), me.person_id).await.map_err(|e| internal("case store", e))?;
+    let all = rows.into_iter().map(summary).collect::<Result<Vec<_>, _>>()?;
+    Ok(all.into_iter().filter(|c| filter.matches(c.stage, &c.court_code, &c.case_number)).collect())
+}
+
+/// One of the caller's cases with its timeline and running deadlines; anyone else's is "not
+/// found".
+#[server(prefix = "/api", endpoint = "cases/detail")]
+pub async fn my_case(id: i64) -> Result<CaseDetail, AppError> {
+    use super::model::{Deadline, DeadlineKind, Event, EventKind, timeline};
+    use crate::ssr::cx::{Cx, internal};
+    let cx = Cx::get()?;
+    let me = cx.require_verified().await?;
+    let db = |e| internal("case store", e);
+    let row = super::store::case_of(cx.db(), me.person_id, id).await.map_err(db)?.ok_or(AppError::NotFound)?;
+    let summary = summary(row)?;
+    let parties = super::store::parties(cx.db(), id)
+        .await
+        .map_err(db)?
+        .into_iter()
+        .filter_map(|p| Some(PartyView { role: crate::filing::model::PartyRole::parse(&p.role)?, organisation: p.kind == "organisation", name: p.name }))
+        .collect();
+    let facts = super::store::facts(cx.db(), id).await.map_err(db)?;
+    let now = cx.now();
+    let mut events = Vec::new();
+    let mut deadlines = Vec::new();
+    let mut add = |at: Option<i64>, kind: EventKind| {
+        if let Some(at) = at {
+            events.push(Event { at: UnixTime(at), kind });
+        }
+    };
+    add(facts.filed_at, EventKind::Filed);
+    add(Some(summary.accepted_at.0), EventKind::Accepted);
+    if let Some((issued_at, deadline, status, amount)) = &facts.notice {
+        add(Some(*issued_at), EventKind::FeeNotice);
+        if status == "unpaid" && *amount > 0 && summary.stage == super::model::Stage::Open {
+            deadlines.push(Deadline::new(DeadlineKind::PayFee, UnixTime(*deadline), now));
+        }
+    }
+    add(facts.paid_at, EventKind::FeePaid);
+    for (created, due, refunded) in &facts.refunds {
+        add(Some(*created), EventKind::RefundCreated);
+        add(*refunded, EventKind::Refunded);
+        if refunded.is_none() {
+            deadlines.push(Deadline::new(DeadlineKind::RefundDue, UnixTime(*due), now));
+        }
+    }
+    if let Some(how) = summary.ended_as {
+        add(facts.ended_at, EventKind::Ended(how));
+    }
+    Ok(CaseDetail { summary, parties, clerk_name: facts.clerk_name, judge_name: None, timeline: timeline(events), deadlines })
+}

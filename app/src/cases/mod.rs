@@ -1,7 +1,8 @@
-//! Cases after acceptance. For now what staff need for fees: the court's case list and recording
-//! how a case ended, which creates the refunds the measures call for. The Cases issue builds the
-//! litigant's case pages here.
+//! Cases after acceptance: the litigant's and lawyer's case list and case page with its timeline
+//! and running deadlines (`model`, `api`, `pages`); for staff, the court's case list and recording
+//! how a case ended, which creates the refunds the fee measures call for.
 pub mod api;
+pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod store;

@@ -106,3 +106,173 @@ fn CaseRow(case: CourtCaseView, end: ServerAction<EndCase>) -> impl IntoView {
         </tr>
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The litigant's and lawyer's cases
+
+use crate::cases::api::{CaseDetail, CaseSummary, my_case, my_cases};
+use crate::cases::model::{DeadlineKind, EventKind, Stage};
+use crate::identity::pages::RequireVerified;
+use crate::ui::pages::Section;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+pub fn stage_label(i18n: I18nContext<Locale>, s: Stage) -> &'static str {
+    match s {
+        Stage::Open => t_string!(i18n, case_open),
+        Stage::Closed => t_string!(i18n, case_stage_closed),
+    }
+}
+
+fn event_label(i18n: I18nContext<Locale>, e: &EventKind) -> String {
+    match e {
+        EventKind::Filed => t_string!(i18n, case_event_filed).to_string(),
+        EventKind::Accepted => t_string!(i18n, case_event_accepted).to_string(),
+        EventKind::FeeNotice => t_string!(i18n, case_event_fee_notice).to_string(),
+        EventKind::FeePaid => t_string!(i18n, case_event_fee_paid).to_string(),
+        EventKind::RefundCreated => t_string!(i18n, case_event_refund_created).to_string(),
+        EventKind::Refunded => t_string!(i18n, case_event_refunded).to_string(),
+        EventKind::Ended(how) => t_string!(i18n, case_event_ended, how = ending_label(i18n, *how)).to_string(),
+    }
+}
+
+fn deadline_label(i18n: I18nContext<Locale>, k: DeadlineKind) -> &'static str {
+    match k {
+        DeadlineKind::PayFee => t_string!(i18n, case_deadline_pay_fee),
+        DeadlineKind::RefundDue => t_string!(i18n, case_deadline_refund),
+    }
+}
+
+/// `/cases`: the person's cases, filtered by stage, court and case number with a plain GET form
+/// (so it works before hydration and the filter is in the address to share or reload).
+#[component]
+pub fn MyCasesPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let section = Section::Cases;
+    let query = use_query_map();
+    let q = move |k: &str| query.with(|m| m.get(k).unwrap_or_default());
+    let cases = Resource::new(move || (q("stage"), q("court"), q("number")), |(s, c, n)| my_cases(s, c, n));
+    view! {
+        <Title text=title(move || section.label(i18n))/>
+        <h1>{move || section.label(i18n)}</h1>
+        <RequireVerified here=section.href()>
+            <form method="get" action="/cases" class="filter-form card" role="search">
+                <div class="field">
+                    <label for="case-filter-number">{move || t_string!(i18n, case_filter_number)}</label>
+                    <input id="case-filter-number" name="number" type="search" maxlength="64" prop:value=move || q("number") data-testid="case-filter-number"/>
+                </div>
+                <div class="field">
+                    <label for="case-filter-stage">{move || t_string!(i18n, case_filter_stage)}</label>
+                    <select id="case-filter-stage" name="stage" data-testid="case-filter-stage">
+                        <option value="" selected=move || q("stage").is_empty()>{move || t_string!(i18n, case_filter_any)}</option>
+                        {Stage::ALL.into_iter().map(|s| view! { <option value=s.as_str() selected=move || q("stage") == s.as_str()>{move || stage_label(i18n, s)}</option> }).collect_view()}
+                    </select>
+                </div>
+                <input type="hidden" name="court" prop:value=move || q("court")/>
+                <button type="submit" class="secondary">{move || t_string!(i18n, case_filter_apply)}</button>
+            </form>
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match cases.await {
+                        Ok(list) if list.is_empty() => view! { <section class="card"><p data-testid="cases-none">{move || t_string!(i18n, my_cases_none)}</p></section> }.into_any(),
+                        Ok(list) => view! {
+                            <ul class="case-list" data-testid="my-cases">
+                                {list.into_iter().map(|c| view! { <CaseCard case=c/> }).collect_view()}
+                            </ul>
+                        }
+                        .into_any(),
+                        Err(e) => error_view(e),
+                    }
+                })}
+            </Suspense>
+        </RequireVerified>
+    }
+}
+
+#[component]
+fn CaseCard(case: CaseSummary) -> impl IntoView {
+    let i18n = use_i18n();
+    let stage = case.stage;
+    view! {
+        <li class="card" data-testid="my-case" data-case=case.case_number.clone()>
+            <h2><a href=format!("/cases/{}", case.id)>{case.case_number.clone()}</a></h2>
+            <p>{case.court_name.clone()}" · "{case.cause.clone()}</p>
+            <p><span class="badge" data-testid="case-stage">{move || stage_label(i18n, stage)}</span>
+                {case.client_name.clone().map(|n| view! { " "{move || t_string!(i18n, case_for_client, name = n.clone()).to_string()} })}</p>
+        </li>
+    }
+}
+
+/// `/cases/:id`: one case, its people, its timeline and the deadlines still running.
+#[component]
+pub fn CaseDetailPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok())).unwrap_or(0));
+    let detail = Resource::new(move || id.get(), my_case);
+    view! {
+        <Title text=title(move || Section::Cases.label(i18n))/>
+        <p class="back-link"><a href="/cases">{move || Section::Cases.label(i18n)}</a></p>
+        // Signing in from here comes back to the list; the case is one tap away.
+        <RequireVerified here=Section::Cases.href()>
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match detail.await {
+                        Ok(d) => view! { <CaseView detail=d/> }.into_any(),
+                        Err(e) => error_view(e),
+                    }
+                })}
+            </Suspense>
+        </RequireVerified>
+    }
+}
+
+#[component]
+fn CaseView(detail: CaseDetail) -> impl IntoView {
+    let i18n = use_i18n();
+    let s = detail.summary.clone();
+    let case_type = s.case_type;
+    let stage = s.stage;
+    let unassigned = move || t_string!(i18n, case_not_assigned).to_string();
+    view! {
+        <h1 data-testid="case-number">{s.case_number.clone()}</h1>
+        <section class="card" aria-labelledby="case-about">
+            <h2 id="case-about">{move || t_string!(i18n, case_about)}</h2>
+            <dl class="facts">
+                <dt>{move || t_string!(i18n, case_court)}</dt><dd>{s.court_name.clone()}</dd>
+                <dt>{move || t_string!(i18n, case_cause)}</dt><dd>{s.cause.clone()}</dd>
+                <dt>{move || t_string!(i18n, case_col_state)}</dt><dd data-testid="case-stage">{move || stage_label(i18n, stage)}</dd>
+                <dt>{move || t_string!(i18n, case_judge)}</dt><dd>{detail.judge_name.clone().unwrap_or_else(unassigned)}</dd>
+                <dt>{move || t_string!(i18n, case_clerk)}</dt><dd>{detail.clerk_name.clone().unwrap_or_else(unassigned)}</dd>
+            </dl>
+            <h3>{move || t_string!(i18n, case_parties)}</h3>
+            <ul data-testid="case-parties">{detail.parties.iter().map(|p| {
+                let role = p.role;
+                view! { <li>{move || crate::filing::pages::role_label(i18n, case_type, role)}": "{p.name.clone()}</li> }
+            }).collect_view()}</ul>
+        </section>
+        <section class="card" aria-labelledby="case-deadlines">
+            <h2 id="case-deadlines">{move || t_string!(i18n, case_deadlines)}</h2>
+            {if detail.deadlines.is_empty() {
+                view! { <p data-testid="case-no-deadlines">{move || t_string!(i18n, case_no_deadlines)}</p> }.into_any()
+            } else {
+                view! { <ul data-testid="case-deadline-list">{detail.deadlines.iter().map(|d| {
+                    let (kind, days) = (d.kind, d.days_left);
+                    let (y, m, day) = crate::identity::model::UnixTime(d.ends_at.0 - 1).beijing_ymd();
+                    let date = format!("{y:04}-{m:02}-{day:02}");
+                    view! { <li data-testid="case-deadline" class:overdue=days <= 0>
+                        <strong>{move || deadline_label(i18n, kind)}</strong>" · "
+                        {move || t_string!(i18n, case_deadline_until, date = date.clone(), days = days.max(0)).to_string()}
+                    </li> }
+                }).collect_view()}</ul> }.into_any()
+            }}
+        </section>
+        <section class="card" aria-labelledby="case-timeline">
+            <h2 id="case-timeline">{move || t_string!(i18n, case_timeline)}</h2>
+            <ol class="history" data-testid="case-timeline-list">{detail.timeline.iter().map(|e| {
+                let kind = e.kind.clone();
+                view! { <li data-testid="case-event"><span class="device-meta">{e.at.shanghai()}</span>" "{move || event_label(i18n, &kind)}</li> }
+            }).collect_view()}</ol>
+            <p><a href="/pay">{move || t_string!(i18n, case_fees_link)}</a></p>
+        </section>
+    }
+}

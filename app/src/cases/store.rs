@@ -124,3 +124,98 @@ pub async fn end_case(
     tx.commit().await?;
     Ok(Ended::Now { case_number, refund, fee_now })
 }
+
+// ---------------------------------------------------------------------------------------------
+// The litigant's and lawyer's cases
+
+/// Who may see a case: a party linked to the person, the lawyer who filed it (an agent), and the
+/// filer and client of its filing.
+const VIEWER_CLAUSE: &str = "(f.filer_id = ?1 OR f.client_id = ?1
+      OR EXISTS (SELECT 1 FROM case_parties p WHERE p.case_id = c.id AND p.person_id = ?1)
+      OR EXISTS (SELECT 1 FROM case_agents a WHERE a.case_id = c.id AND a.person_id = ?1))";
+
+/// A case as its list shows it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct MyCaseRow {
+    pub id: i64,
+    pub case_number: String,
+    pub court_code: String,
+    pub court_name: String,
+    pub cause: String,
+    pub case_type: String,
+    pub stage: String,
+    pub accepted_at: i64,
+    pub ended_as: Option<String>,
+    /// The client's name, when the viewer is the lawyer who filed it.
+    pub client_name: Option<String>,
+}
+
+const MY_CASE_SELECT: &str = "SELECT c.id, c.case_number, c.court_code, COALESCE(ct.name, c.court_code) AS court_name, c.cause, c.case_type, c.stage,
+        c.accepted_at, c.ended_as,
+        (SELECT pc.legal_name FROM case_agents a JOIN people pc ON pc.id = a.client_id WHERE a.case_id = c.id AND a.person_id = ?1) AS client_name
+     FROM cases c JOIN filings f ON f.id = c.filing_id LEFT JOIN courts ct ON ct.code = c.court_code";
+
+/// The cases this person may see, newest first.
+pub async fn cases_of(db: &SqlitePool, person: i64) -> Result<Vec<MyCaseRow>, sqlx::Error> {
+    sqlx::query_as(&format!("{MY_CASE_SELECT} WHERE {VIEWER_CLAUSE} ORDER BY c.accepted_at DESC, c.id DESC LIMIT 1000"))
+        .bind(person)
+        .fetch_all(db)
+        .await
+}
+
+/// One case, if this person may see it.
+pub async fn case_of(db: &SqlitePool, person: i64, case_id: i64) -> Result<Option<MyCaseRow>, sqlx::Error> {
+    sqlx::query_as(&format!("{MY_CASE_SELECT} WHERE c.id = ?2 AND {VIEWER_CLAUSE}")).bind(person).bind(case_id).fetch_optional(db).await
+}
+
+/// A party as other parties may see it: role, kind and name (no ID number, phone or address).
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct PartyRow {
+    pub role: String,
+    pub kind: String,
+    pub name: String,
+}
+
+pub async fn parties(db: &SqlitePool, case_id: i64) -> Result<Vec<PartyRow>, sqlx::Error> {
+    sqlx::query_as("SELECT role, kind, name FROM case_parties WHERE case_id = ? ORDER BY n").bind(case_id).fetch_all(db).await
+}
+
+/// What the timeline and deadlines are made of, read from the case's filing, fee notice,
+/// payment and refunds.
+#[derive(Clone, Debug, Default)]
+pub struct CaseFacts {
+    pub filed_at: Option<i64>,
+    pub clerk_name: Option<String>,
+    pub notice: Option<(i64, i64, String, i64)>,
+    pub paid_at: Option<i64>,
+    /// (created_at, deadline, refunded_at) of each refund.
+    pub refunds: Vec<(i64, i64, Option<i64>)>,
+    pub ended_at: Option<i64>,
+}
+
+pub async fn facts(db: &SqlitePool, case_id: i64) -> Result<CaseFacts, sqlx::Error> {
+    let (filed_at, clerk_name, ended_at): (Option<i64>, Option<String>, Option<i64>) = sqlx::query_as(
+        "SELECT f.arrived_at, p.legal_name, c.ended_at FROM cases c JOIN filings f ON f.id = c.filing_id
+         LEFT JOIN people p ON p.id = c.accepted_by WHERE c.id = ?",
+    )
+    .bind(case_id)
+    .fetch_one(db)
+    .await?;
+    // (issued_at, deadline, status, amount_fen)
+    let notice: Option<(i64, i64, String, i64)> =
+        sqlx::query_as("SELECT issued_at, deadline, status, amount_fen FROM fee_notices WHERE case_id = ?").bind(case_id).fetch_optional(db).await?;
+    let paid_at: Option<i64> = sqlx::query_scalar(
+        "SELECT o.paid_at FROM payment_orders o JOIN fee_notices n ON n.id = o.notice_id WHERE n.case_id = ? AND o.status = 'paid'",
+    )
+    .bind(case_id)
+    .fetch_optional(db)
+    .await?
+    .flatten();
+    let refunds = sqlx::query_as(
+        "SELECT r.created_at, r.deadline, r.refunded_at FROM fee_refunds r JOIN fee_notices n ON n.id = r.notice_id WHERE n.case_id = ? ORDER BY r.id",
+    )
+    .bind(case_id)
+    .fetch_all(db)
+    .await?;
+    Ok(CaseFacts { filed_at, clerk_name, notice, paid_at, refunds, ended_at })
+}

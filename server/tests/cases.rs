@@ -1,0 +1,135 @@
+//! The litigant's and lawyer's cases over HTTP: the list with its filters, a case's page with
+//! its parties, timeline and running deadlines, and who may see which case.
+mod support;
+
+use app::fees::model::TradeState;
+use reqwest::StatusCode;
+use serde_json::Value;
+use support::filing::*;
+use support::*;
+
+async fn mine(app: &App, b: &reqwest::Client, filters: &[(&str, &str)]) -> (StatusCode, Value) {
+    let (status, body, _) = call(app, b, "cases/mine", filters).await;
+    (status, body)
+}
+
+async fn detail(app: &App, b: &reqwest::Client, id: i64) -> (StatusCode, Value) {
+    let (status, body, _) = call(app, b, "cases/detail", &[("id", &id.to_string())]).await;
+    (status, body)
+}
+
+fn kinds(detail: &Value) -> Vec<Value> {
+    detail["timeline"].as_array().expect("timeline").iter().map(|e| e["kind"].clone()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_party_follows_their_case_from_filing_to_payment_with_the_days_left_to_pay() {
+    let app = start(&[]).await;
+    let litigant = verified_browser(&app, "13800138000", "张三").await;
+    let (number, _) = accepted_case(&app, &litigant, "cases-follow-0123456789").await;
+    let (status, list) = mine(&app, &litigant, &[]).await;
+    assert_eq!(status, 200, "{list}");
+    assert_eq!(list.as_array().map(Vec::len), Some(1));
+    assert_eq!(list[0]["case_number"], number.as_str());
+    assert_eq!(list[0]["stage"], "Open");
+    let id = list[0]["id"].as_i64().expect("id");
+
+    let (status, d) = detail(&app, &litigant, id).await;
+    assert_eq!(status, 200, "{d}");
+    assert_eq!(kinds(&d), ["Filed", "Accepted", "FeeNotice"].map(Value::from));
+    assert_eq!(d["parties"].as_array().map(Vec::len), Some(2));
+    assert!(d["parties"].to_string().contains("张三"));
+    assert!(!d.to_string().contains(&registry_id("张三")), "no ID number in the case view");
+    assert_eq!(d["clerk_name"], "王书记");
+    let deadline = &d["deadlines"][0];
+    assert_eq!(deadline["kind"], "PayFee");
+    assert!((7..=12).contains(&deadline["days_left"].as_i64().expect("days")), "seven days and any rest days: {deadline}");
+
+    // Paid: the deadline stops running and the timeline says so.
+    let notice = call(&app, &litigant, "fees/mine", &[]).await.1[0].clone();
+    let order = call(&app, &litigant, "fees/pay", &[("notice_id", &notice["id"].to_string())]).await.1.as_str().expect("order").to_string();
+    let platform = app.state.app.sandbox_pay.clone().expect("sandbox");
+    let transaction = platform.pay_without_notifying(&order).await.expect("paid");
+    let (headers, body) = platform.signed_notification(&order, &transaction, notice["working"]["total"].as_i64().expect("fee"), "CNY", TradeState::Success);
+    reqwest::Client::new().post(format!("{}{}", app.base, app::fees::pay::NOTIFY_PATH)).headers(headers).body(body).send().await.expect("notify");
+    let (_, d) = detail(&app, &litigant, id).await;
+    assert_eq!(kinds(&d), ["Filed", "Accepted", "FeeNotice", "FeePaid"].map(Value::from));
+    assert_eq!(d["deadlines"], serde_json::json!([]));
+
+    // Ended by withdrawal: closed, with the refund and its clock.
+    let clerk = staff_browser(&app, "京0105", "clerk").await;
+    call(&app, &clerk, "cases/end", &[("case_id", &id.to_string()), ("ending", "withdrawal")]).await;
+    let (_, d) = detail(&app, &litigant, id).await;
+    assert_eq!(d["summary"]["stage"], "Closed");
+    assert_eq!(kinds(&d)[4..], [Value::from("RefundCreated"), serde_json::json!({ "Ended": "Withdrawal" })]);
+    assert_eq!(d["deadlines"][0]["kind"], "RefundDue");
+    assert_eq!(d["deadlines"][0]["days_left"], 16, "15 days from tomorrow, counting today");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_list_filters_by_stage_court_and_case_number_typed_with_chinese_brackets() {
+    let app = start(&[]).await;
+    let litigant = verified_browser(&app, "13800138000", "张三").await;
+    let (first, clerk) = accepted_case(&app, &litigant, "cases-filter-0123456789").await;
+    let (second, _) = accepted_case(&app, &litigant, "cases-filter-9876543210").await;
+    let first_id: i64 = sqlx::query_scalar("SELECT id FROM cases WHERE case_number = ?").bind(&first).fetch_one(&app.state.app.db).await.expect("case");
+    call(&app, &clerk, "cases/end", &[("case_id", &first_id.to_string()), ("ending", "judgment")]).await;
+
+    let numbers = numbers_of;
+    assert_eq!(numbers(&mine(&app, &litigant, &[]).await.1), [second.clone(), first.clone()], "newest first");
+    assert_eq!(numbers(&mine(&app, &litigant, &[("stage", "open")]).await.1), [second.clone()]);
+    assert_eq!(numbers(&mine(&app, &litigant, &[("stage", "closed")]).await.1), [first.clone()]);
+    assert_eq!(numbers(&mine(&app, &litigant, &[("court", "京0101")]).await.1), Vec::<String>::new());
+    let typed = first.replace('(', "（").replace(')', "）");
+    assert_eq!(numbers(&mine(&app, &litigant, &[("number", &typed)]).await.1), [first.clone()]);
+    assert_eq!(mine(&app, &litigant, &[("stage", "bogus")]).await.1.as_array().map(Vec::len), Some(2), "an unknown stage filters nothing");
+}
+
+/// A case a lawyer filed for a client (granted, with the power of attorney), accepted by a
+/// clerk of 京0105: the lawyer's, clerk's and client's browsers and the case's id.
+async fn lawyers_case(app: &App) -> (reqwest::Client, reqwest::Client, reqwest::Client, i64) {
+    let (lawyer, clerk, client, client_id) = lawyer_and_client(app).await;
+    let (id, _) = complete_civil_draft(app, &lawyer).await;
+    let sid = id.to_string();
+    let grant = [("licence", "11101200910123456"), ("scope_kind", "filing"), ("scope_ref", sid.as_str())];
+    assert_eq!(call(app, &client, "grant_representation", &grant).await.0, 200);
+    let choose = owned(&[("id", &sid), ("step", "agent"), ("go", "next"), ("draft[agent][client_id]", &client_id.to_string())]);
+    assert_eq!(post(app, &lawyer, "filing/save", &choose).await.0, 200);
+    upload(app, &lawyer, id, "agent", "授权委托书.pdf", &pdf(2000)).await;
+    assert_eq!(submit(app, &lawyer, id, "cases-lawyer-0123456789").await.0, 200);
+    let (status, number, _) = call(app, &clerk, "filing/accept", &[("id", &sid)]).await;
+    assert_eq!(status, 200, "{number}");
+    let case: i64 = sqlx::query_scalar("SELECT id FROM cases WHERE filing_id = ?").bind(id).fetch_one(&app.state.app.db).await.expect("case");
+    (lawyer, clerk, client, case)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_the_cases_parties_and_their_lawyer_see_it_and_everyone_else_is_refused() {
+    let app = start(&[]).await;
+    let (lawyer, clerk, client, id) = lawyers_case(&app).await;
+    // The lawyer and the client both follow it; the lawyer's list says whom they act for.
+    let theirs = mine(&app, &lawyer, &[]).await.1;
+    assert_eq!((theirs[0]["id"].as_i64(), theirs[0]["client_name"].clone()), (Some(id), Value::from("黄秀英")));
+    assert_eq!(detail(&app, &lawyer, id).await.0, StatusCode::OK);
+    assert_eq!(mine(&app, &client, &[]).await.1[0]["id"].as_i64(), Some(id));
+    assert_eq!(detail(&app, &client, id).await.0, StatusCode::OK);
+
+    // Another litigant (with a case of their own), a lawyer who does not act in it, staff of
+    // its court and of another, and a visitor.
+    let other_party = verified_browser(&app, "13800138000", "张三").await;
+    let (other_number, _) = accepted_case(&app, &other_party, "cases-rights-0123456789").await;
+    assert_eq!(detail(&app, &other_party, id).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(numbers_of(&mine(&app, &other_party, &[]).await.1), [other_number]);
+    let other_lawyer = verified_browser(&app, "13800138001", "李四").await;
+    assert_eq!(detail(&app, &other_lawyer, id).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(detail(&app, &clerk, id).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(mine(&app, &clerk, &[]).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(detail(&app, &staff_browser(&app, "京0101", "clerk").await, id).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(detail(&app, &browser(), id).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(mine(&app, &browser(), &[]).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(detail(&app, &lawyer, id + 1000).await.0, StatusCode::NOT_FOUND);
+}
+
+fn numbers_of(v: &Value) -> Vec<String> {
+    v.as_array().expect("list").iter().map(|c| c["case_number"].as_str().unwrap_or_default().to_string()).collect()
+}
