@@ -4,7 +4,7 @@ const LARGE_TEXT = /(^|\s)large-text(\s|$)/;
 
 const PAGES = [
   { name: 'the home page', path: '/' },
-  { name: 'a coming-soon page', path: '/cases' },
+  { name: 'the case list asking to sign in', path: '/cases' },
   { name: 'the sign-in page', path: '/signin' },
   { name: 'a page that asks to sign in first', path: '/file' },
   { name: 'the 404 page', path: '/no-such-page' },

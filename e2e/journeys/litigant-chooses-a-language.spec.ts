@@ -19,7 +19,7 @@ async function expectCasesPageIn(shell: Shell): Promise<void> {
   const t = T[shell.lang];
   await expect(shell.html).toHaveAttribute('lang', shell.lang);
   await expect(shell.heading).toHaveText(t.navLink.cases);
-  await expect(shell.comingSoon).toBeVisible();
+  await expect(shell.signInPrompt).toBeVisible();
   await expect(shell.nav).toBeVisible();
   for (const key of NAV_KEYS) await expect(shell.navLink(key)).toBeVisible();
   await expect(shell.skipLink).toHaveAttribute('href', '#main');
@@ -74,7 +74,7 @@ test('language and text size can be chosen with JavaScript disabled', async ({ m
   await expect(page).toHaveURL(`${BASE_URL}/cases`);
   await expect(en.html).toHaveAttribute('lang', 'en');
   await expect(en.heading).toHaveText(T.en.navLink.cases);
-  await expect(en.comingSoon).toBeVisible();
+  await expect(en.signInPrompt).toBeVisible();
 
   await en.toggleLargeText({ javaScript: false });
   await expect(page).toHaveURL(`${BASE_URL}/cases`);

@@ -12,27 +12,27 @@ test('large-text mode makes body text bigger and survives a reload', async ({ pa
   await expect(shell.html).not.toHaveClass(LARGE_TEXT);
   await shell.openSettings();
   await expect(shell.largeTextButton).not.toHaveAttribute('aria-pressed', 'true');
-  const normal = await fontSizePx(shell.comingSoon);
+  const normal = await fontSizePx(shell.signInPrompt);
 
   await shell.toggleLargeText();
   await expect(page).toHaveURL(`${BASE_URL}/cases`);
   await expect(shell.html).toHaveClass(LARGE_TEXT);
   await shell.openSettings();
   await expect(shell.largeTextButton).toHaveAttribute('aria-pressed', 'true');
-  await expect.poll(() => fontSizePx(shell.comingSoon), { message: 'body text is bigger' }).toBeGreaterThan(normal);
+  await expect.poll(() => fontSizePx(shell.signInPrompt), { message: 'body text is bigger' }).toBeGreaterThan(normal);
 
   await reloadHydrated(page);
   await expect(shell.html).toHaveClass(LARGE_TEXT);
   await shell.openSettings();
   await expect(shell.largeTextButton).toHaveAttribute('aria-pressed', 'true');
-  await expect.poll(() => fontSizePx(shell.comingSoon), { message: 'still bigger after a reload' }).toBeGreaterThan(normal);
+  await expect.poll(() => fontSizePx(shell.signInPrompt), { message: 'still bigger after a reload' }).toBeGreaterThan(normal);
 
   // And it can be switched off again.
   await shell.toggleLargeText();
   await expect(shell.html).not.toHaveClass(LARGE_TEXT);
   await shell.openSettings();
   await expect(shell.largeTextButton).not.toHaveAttribute('aria-pressed', 'true');
-  await expect.poll(() => fontSizePx(shell.comingSoon), { message: 'back to the normal size' }).toBe(normal);
+  await expect.poll(() => fontSizePx(shell.signInPrompt), { message: 'back to the normal size' }).toBe(normal);
 });
 
 test('with large text and the browser text size at 200% nothing is cut off or needs sideways scrolling', async ({

@@ -148,43 +148,52 @@ fn deadline_label(i18n: I18nContext<Locale>, k: DeadlineKind) -> &'static str {
 pub fn MyCasesPage() -> impl IntoView {
     let i18n = use_i18n();
     let section = Section::Cases;
-    let query = use_query_map();
-    let q = move |k: &str| query.with(|m| m.get(k).unwrap_or_default());
-    let cases = Resource::new(move || (q("stage"), q("court"), q("number")), |(s, c, n)| my_cases(s, c, n));
     view! {
         <Title text=title(move || section.label(i18n))/>
         <h1>{move || section.label(i18n)}</h1>
         <RequireVerified here=section.href()>
-            <form method="get" action="/cases" class="filter-form card" role="search">
-                <div class="field">
-                    <label for="case-filter-number">{move || t_string!(i18n, case_filter_number)}</label>
-                    <input id="case-filter-number" name="number" type="search" maxlength="64" prop:value=move || q("number") data-testid="case-filter-number"/>
-                </div>
-                <div class="field">
-                    <label for="case-filter-stage">{move || t_string!(i18n, case_filter_stage)}</label>
-                    <select id="case-filter-stage" name="stage" data-testid="case-filter-stage">
-                        <option value="" selected=move || q("stage").is_empty()>{move || t_string!(i18n, case_filter_any)}</option>
-                        {Stage::ALL.into_iter().map(|s| view! { <option value=s.as_str() selected=move || q("stage") == s.as_str()>{move || stage_label(i18n, s)}</option> }).collect_view()}
-                    </select>
-                </div>
-                <input type="hidden" name="court" prop:value=move || q("court")/>
-                <button type="submit" class="secondary">{move || t_string!(i18n, case_filter_apply)}</button>
-            </form>
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match cases.await {
-                        Ok(list) if list.is_empty() => view! { <section class="card"><p data-testid="cases-none">{move || t_string!(i18n, my_cases_none)}</p></section> }.into_any(),
-                        Ok(list) => view! {
-                            <ul class="case-list" data-testid="my-cases">
-                                {list.into_iter().map(|c| view! { <CaseCard case=c/> }).collect_view()}
-                            </ul>
-                        }
-                        .into_any(),
-                        Err(e) => error_view(e),
-                    }
-                })}
-            </Suspense>
+            <CaseList/>
         </RequireVerified>
+    }
+}
+
+/// The list and its filters; asked for only once the gate has let a verified person through.
+#[component]
+fn CaseList() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let q = move |k: &str| query.with(|m| m.get(k).unwrap_or_default());
+    let cases = Resource::new(move || (q("stage"), q("court"), q("number")), |(s, c, n)| my_cases(s, c, n));
+    view! {
+        <form method="get" action="/cases" class="filter-form card" role="search">
+            <div class="field">
+                <label for="case-filter-number">{move || t_string!(i18n, case_filter_number)}</label>
+                <input id="case-filter-number" name="number" type="search" maxlength="64" prop:value=move || q("number") data-testid="case-filter-number"/>
+            </div>
+            <div class="field">
+                <label for="case-filter-stage">{move || t_string!(i18n, case_filter_stage)}</label>
+                <select id="case-filter-stage" name="stage" data-testid="case-filter-stage">
+                    <option value="" selected=move || q("stage").is_empty()>{move || t_string!(i18n, case_filter_any)}</option>
+                    {Stage::ALL.into_iter().map(|s| view! { <option value=s.as_str() selected=move || q("stage") == s.as_str()>{move || stage_label(i18n, s)}</option> }).collect_view()}
+                </select>
+            </div>
+            <input type="hidden" name="court" prop:value=move || q("court")/>
+            <button type="submit" class="secondary">{move || t_string!(i18n, case_filter_apply)}</button>
+        </form>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match cases.await {
+                    Ok(list) if list.is_empty() => view! { <section class="card"><p data-testid="cases-none">{move || t_string!(i18n, my_cases_none)}</p></section> }.into_any(),
+                    Ok(list) => view! {
+                        <ul class="case-list" data-testid="my-cases">
+                            {list.into_iter().map(|c| view! { <CaseCard case=c/> }).collect_view()}
+                        </ul>
+                    }
+                    .into_any(),
+                    Err(e) => error_view(e),
+                }
+            })}
+        </Suspense>
     }
 }
 
@@ -206,23 +215,31 @@ fn CaseCard(case: CaseSummary) -> impl IntoView {
 #[component]
 pub fn CaseDetailPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok())).unwrap_or(0));
-    let detail = Resource::new(move || id.get(), my_case);
     view! {
         <Title text=title(move || Section::Cases.label(i18n))/>
         <p class="back-link"><a href="/cases">{move || Section::Cases.label(i18n)}</a></p>
         // Signing in from here comes back to the list; the case is one tap away.
         <RequireVerified here=Section::Cases.href()>
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match detail.await {
-                        Ok(d) => view! { <CaseView detail=d/> }.into_any(),
-                        Err(e) => error_view(e),
-                    }
-                })}
-            </Suspense>
+            <OneCase/>
         </RequireVerified>
+    }
+}
+
+/// The case itself; asked for only once the gate has let a verified person through.
+#[component]
+fn OneCase() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok())).unwrap_or(0));
+    let detail = Resource::new(move || id.get(), my_case);
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Ok(d) => view! { <CaseView detail=d/> }.into_any(),
+                    Err(e) => error_view(e),
+                }
+            })}
+        </Suspense>
     }
 }
 
