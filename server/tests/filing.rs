@@ -264,9 +264,10 @@ async fn the_queue_puts_the_oldest_first_and_marks_a_filing_overdue_once_its_sev
     assert_eq!(deadline, review_deadline(arrived).0);
 
     // The server's clock runs on from the real one, so "just before" leaves a margin a loaded
-    // machine cannot eat up between these lines.
-    let clerk = staff_browser(&app, "京0105", "clerk").await;
+    // machine cannot eat up between these lines (the clerk signs in after the days have passed,
+    // or their session would have idled out).
     advance(&app, deadline - app.state.app.clock.now().0 - 30);
+    let clerk = staff_browser(&app, "京0105", "clerk").await;
     let queue = call(&app, &clerk, "filing/queue", &[]).await.1;
     assert_eq!(queue[0]["overdue"].as_bool(), Some(false), "half a minute before the deadline");
     advance(&app, 30);
