@@ -274,8 +274,7 @@ fn CaseView(detail: CaseDetail) -> impl IntoView {
             } else {
                 view! { <ul data-testid="case-deadline-list">{detail.deadlines.iter().map(|d| {
                     let (kind, days) = (d.kind, d.days_left);
-                    let (y, m, day) = crate::identity::model::UnixTime(d.ends_at.0 - 1).beijing_ymd();
-                    let date = format!("{y:04}-{m:02}-{day:02}");
+                    let date = crate::fees::pages::last_day(d.ends_at);
                     view! { <li data-testid="case-deadline" class:overdue=days <= 0>
                         <strong>{move || deadline_label(i18n, kind)}</strong>" · "
                         {move || t_string!(i18n, case_deadline_until, date = date.clone(), days = days.max(0)).to_string()}

@@ -314,8 +314,8 @@ pub fn WorkingView(working: Working) -> impl IntoView {
     }
 }
 
-/// The last day to pay, as people say it: the deadline is 24:00 of that day.
-fn last_day(deadline: UnixTime) -> String {
+/// The last day of a period, as people say it: the deadline is 24:00 of that day.
+pub fn last_day(deadline: UnixTime) -> String {
     let (y, m, d) = UnixTime(deadline.0 - 1).beijing_ymd();
     format!("{y:04}-{m:02}-{d:02}")
 }

@@ -2,8 +2,8 @@
 //! on the Pay page), and the court's refund list where clerks approve them (`/staff/refunds`).
 use crate::fees::api::{ApproveRefund, RefundView, court_refunds};
 use crate::fees::model::{RefundReason, RefundStatus};
+use crate::fees::pages::last_day;
 use crate::i18n::*;
-use crate::identity::model::UnixTime;
 use crate::ui::forms::{FormError, Loading, error_view, last_error};
 use crate::ui::title::title;
 use leptos::prelude::*;
@@ -29,12 +29,6 @@ pub fn status_label(i18n: I18nContext<Locale>, s: RefundStatus) -> &'static str 
         RefundStatus::Refunded => t_string!(i18n, refund_status_refunded),
         RefundStatus::Failed => t_string!(i18n, refund_status_failed),
     }
-}
-
-/// The last day of a period ending at 24:00, as people say it.
-fn last_day(deadline: UnixTime) -> String {
-    let (y, m, d) = UnixTime(deadline.0 - 1).beijing_ymd();
-    format!("{y:04}-{m:02}-{d:02}")
 }
 
 /// When the money is (or was) due back: the date it came back, or the art. 53 deadline.
