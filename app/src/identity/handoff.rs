@@ -1,6 +1,6 @@
 //! Sign-in hand-off: a kiosk (or a tablet) shows a QR code; a phone that is signed in scans it,
 //! sees which device and court are asking, confirms it is the person (step-up) and approves; the
-//! waiting device, polling once a second, is then signed in. Single use, two minutes.
+//! waiting device, polling twice a second, is then signed in. Single use, two minutes.
 use crate::error::AppError;
 use crate::identity::model::{HandoffAsk, HandoffState, HandoffTicket};
 use leptos::prelude::*;

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-/// The waiting device: a QR code for a signed-in phone to scan; polls once a second and goes to
+/// The waiting device: a QR code for a signed-in phone to scan; polls twice a second and goes to
 /// `next` as soon as the phone approves. Starts when the person asks (a kiosk opens it at once).
 #[component]
 pub fn HandoffQr(next: Signal<String>, #[prop(optional)] open: bool) -> impl IntoView {
@@ -29,7 +29,9 @@ pub fn HandoffQr(next: Signal<String>, #[prop(optional)] open: bool) -> impl Int
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
             loop {
-                gloo_timers::future::TimeoutFuture::new(1_000).await;
+                gloo_timers::future::// Twice a second: the device must be signed in within two seconds of the approval, and the
+                // page load that follows takes its share of them on a busy machine.
+                TimeoutFuture::new(500).await;
                 if polling.try_get_untracked().flatten().as_deref() != Some(t.poll.as_str()) {
                     break;
                 }
