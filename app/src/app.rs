@@ -97,6 +97,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/handoff") ssr=SsrMode::Async view={Lazy::<HandoffRoute>::new()}/>
                         <Route path=path!("/staff") ssr=SsrMode::Async view={Lazy::<StaffRoute>::new()}/>
                         <Route path=path!("/staff/cases") ssr=SsrMode::Async view={Lazy::<StaffCasesRoute>::new()}/>
+                        <Route path=path!("/staff/cases/:id") ssr=SsrMode::Async view={Lazy::<StaffCaseRoute>::new()}/>
                         <Route path=path!("/staff/refunds") ssr=SsrMode::Async view={Lazy::<StaffRefundsRoute>::new()}/>
                         <Route path=path!("/staff/enrol") ssr=SsrMode::Async view={Lazy::<StaffEnrolRoute>::new()}/>
                     </Routes>
@@ -139,6 +140,7 @@ lazy_page!(StaffEnrolRoute, StaffEnrolPage);
 lazy_page!(CasesRoute, view! { <crate::cases::pages::MyCasesPage/> });
 lazy_page!(CaseRoute, view! { <crate::cases::pages::CaseDetailPage/> });
 lazy_page!(StaffCasesRoute, view! { <crate::cases::pages::CourtCasesPage/> });
+lazy_page!(StaffCaseRoute, view! { <crate::cases::pages::StaffCasePage/> });
 lazy_page!(StaffRefundsRoute, view! { <crate::fees::refund_pages::RefundQueuePage/> });
 lazy_page!(FileRoute, FileHomePage);
 lazy_page!(WizardRoute, WizardPage);

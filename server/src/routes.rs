@@ -53,6 +53,7 @@ pub fn router(state: ServerState) -> Router {
         .route("/sandbox/sms", get(sandbox_sms))
         .route("/api/filing/upload/{id}", axum::routing::put(upload_chunk))
         .route("/files/{id}", get(filing_file))
+        .route("/documents/{id}", get(served_document))
         .route("/receipts/{no}/pdf", get(app::fees::receipts::receipt_pdf))
         .route(app::fees::pay::NOTIFY_PATH, post(payment_notification))
         .route(app::fees::refunds::REFUND_NOTIFY_PATH, post(refund_notification))
@@ -62,10 +63,17 @@ pub fn router(state: ServerState) -> Router {
             move || shell(leptos.clone())
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(context, shell))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        // A served document is one whole PDF of up to 20 MB: the only route allowed a larger body.
+        .merge(
+            Router::new()
+                .route("/staff/cases/{id}/serve", post(serve_document))
+                .layer(axum::extract::DefaultBodyLimit::disable())
+                .layer(RequestBodyLimitLayer::new(app::cases::service::MAX_DOCUMENT_BYTES + 64 * 1024)),
+        )
         .layer(middleware::from_fn(own_reactive_root))
         .layer(middleware::from_fn(error_status))
         .layer(middleware::from_fn_with_state(state.clone(), check_origin))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(CompressionLayer::new());
     with_security_headers(router, &frame_ancestors)
         .layer(CatchPanicLayer::custom(panic_page))
@@ -357,6 +365,22 @@ struct FileQuery {
 async fn filing_file(State(state): State<AppState>, axum::extract::Path(id): axum::extract::Path<i64>, Query(q): Query<FileQuery>, req: Request) -> Response {
     let (parts, _) = req.into_parts();
     app::filing::files::get_file(state, parts, id, q.download).await
+}
+
+/// Staff serve a document on a case's people (the rules are in app::cases::documents).
+async fn serve_document(State(state): State<AppState>, axum::extract::Path(id): axum::extract::Path<i64>, req: Request) -> Response {
+    use axum::extract::FromRequest;
+    let (parts, body) = req.into_parts();
+    match axum::extract::Multipart::from_request(Request::from_parts(parts.clone(), body), &()).await {
+        Ok(form) => app::cases::documents::serve(state, parts, id, form).await,
+        Err(e) => e.into_response(),
+    }
+}
+
+/// A served document, for a person it was served on (recording their read receipt) or staff.
+async fn served_document(State(state): State<AppState>, axum::extract::Path(id): axum::extract::Path<i64>, Query(q): Query<FileQuery>, req: Request) -> Response {
+    let (parts, _) = req.into_parts();
+    app::cases::documents::open(state, parts, id, q.download).await
 }
 
 /// The payment gateway's notifications: verified, applied once, answered so it stops resending.

@@ -85,24 +85,6 @@ async fn the_list_filters_by_stage_court_and_case_number_typed_with_chinese_brac
     assert_eq!(mine(&app, &litigant, &[("stage", "bogus")]).await.1.as_array().map(Vec::len), Some(2), "an unknown stage filters nothing");
 }
 
-/// A case a lawyer filed for a client (granted, with the power of attorney), accepted by a
-/// clerk of 京0105: the lawyer's, clerk's and client's browsers and the case's id.
-async fn lawyers_case(app: &App) -> (reqwest::Client, reqwest::Client, reqwest::Client, i64) {
-    let (lawyer, clerk, client, client_id) = lawyer_and_client(app).await;
-    let (id, _) = complete_civil_draft(app, &lawyer).await;
-    let sid = id.to_string();
-    let grant = [("licence", "11101200910123456"), ("scope_kind", "filing"), ("scope_ref", sid.as_str())];
-    assert_eq!(call(app, &client, "grant_representation", &grant).await.0, 200);
-    let choose = owned(&[("id", &sid), ("step", "agent"), ("go", "next"), ("draft[agent][client_id]", &client_id.to_string())]);
-    assert_eq!(post(app, &lawyer, "filing/save", &choose).await.0, 200);
-    upload(app, &lawyer, id, "agent", "授权委托书.pdf", &pdf(2000)).await;
-    assert_eq!(submit(app, &lawyer, id, "cases-lawyer-0123456789").await.0, 200);
-    let (status, number, _) = call(app, &clerk, "filing/accept", &[("id", &sid)]).await;
-    assert_eq!(status, 200, "{number}");
-    let case: i64 = sqlx::query_scalar("SELECT id FROM cases WHERE filing_id = ?").bind(id).fetch_one(&app.state.app.db).await.expect("case");
-    (lawyer, clerk, client, case)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_the_cases_parties_and_their_lawyer_see_it_and_everyone_else_is_refused() {
     let app = start(&[]).await;

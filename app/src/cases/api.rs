@@ -1,4 +1,6 @@
-//! Case server functions for staff: the court's cases and recording how one ended.
+//! Case server functions: for staff, the court's cases, recording how one ended and a case's served
+//! documents with their receipts; for parties and lawyers, their cases, timelines, deadlines and
+//! the documents served on them.
 use crate::error::AppError;
 use crate::fees::model::CaseEnding;
 use crate::filing::model::Fen;
@@ -128,6 +130,27 @@ pub struct CaseDetail {
     pub judge_name: Option<String>,
     pub timeline: Vec<super::model::Event>,
     pub deadlines: Vec<super::model::Deadline>,
+    /// The documents served on the viewer, newest first.
+    pub documents: Vec<DocumentView>,
+}
+
+/// A document served on the viewer, with their read receipt and the period it started.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DocumentView {
+    pub id: i64,
+    pub kind: super::service::DocumentKind,
+    pub title: String,
+    pub sha256: String,
+    pub size: i64,
+    pub served_at: UnixTime,
+    pub read_at: Option<UnixTime>,
+    pub period: Option<(super::service::PeriodKind, UnixTime)>,
+}
+
+#[cfg(feature = "ssr")]
+fn period_of(kind: super::service::DocumentKind, evidence_days: Option<i64>, served_at: UnixTime) -> Option<(super::service::PeriodKind, UnixTime)> {
+    let days = evidence_days.and_then(|d| super::service::EvidenceDays::parse(&d.to_string()).ok());
+    kind.period(days).map(|(k, n)| (k, super::service::period_ends(served_at, n)))
 }
 
 #[cfg(feature = "ssr")]
@@ -206,8 +229,86 @@ pub async fn my_case(id: i64) -> Result<CaseDetail, AppError> {
             deadlines.push(Deadline::new(DeadlineKind::RefundDue, UnixTime(*due), now));
         }
     }
+    let fee_paid = facts.paid_at.is_some();
+    let mut documents = Vec::new();
+    for d in super::store::documents_served_on(cx.db(), me.person_id, id).await.map_err(db)? {
+        let kind = super::service::DocumentKind::parse(&d.kind).ok_or_else(|| internal("document kind", &d.kind))?;
+        let served_at = UnixTime(d.served_at);
+        let period = period_of(kind, d.evidence_days, served_at);
+        add(Some(d.served_at), EventKind::Served(kind));
+        if let Some((p, ends)) = period
+            && now < ends
+            && !(p == super::service::PeriodKind::PayFee && fee_paid)
+        {
+            deadlines.push(Deadline::new(DeadlineKind::FromService(p), ends, now));
+        }
+        documents.push(DocumentView { id: d.id, kind, title: d.title, sha256: d.sha256, size: d.size, served_at, read_at: d.read_at.map(UnixTime), period });
+    }
     if let Some(how) = summary.ended_as {
         add(facts.ended_at, EventKind::Ended(how));
     }
-    Ok(CaseDetail { summary, parties, clerk_name: facts.clerk_name, judge_name: None, timeline: timeline(events), deadlines })
+    deadlines.sort_by_key(|d| d.ends_at);
+    Ok(CaseDetail { summary, parties, clerk_name: facts.clerk_name, judge_name: None, timeline: timeline(events), deadlines, documents })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Staff: one case, its documents and the proof of their service
+
+/// A delivery of a document, as staff see it: the proof of service.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DeliveryView {
+    pub name: String,
+    /// Served as the lawyer acting for a party.
+    pub agent: bool,
+    pub served_at: UnixTime,
+    pub read_at: Option<UnixTime>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ServedDocumentView {
+    pub id: i64,
+    pub kind: super::service::DocumentKind,
+    pub title: String,
+    pub sha256: String,
+    pub size: i64,
+    pub served_at: UnixTime,
+    pub served_by: Option<String>,
+    pub period: Option<(super::service::PeriodKind, UnixTime)>,
+    pub deliveries: Vec<DeliveryView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StaffCaseView {
+    pub id: i64,
+    pub case_number: String,
+    pub cause: String,
+    pub stage: super::model::Stage,
+    /// Who a document served now reaches: (name, as a lawyer).
+    pub recipients: Vec<(String, bool)>,
+    pub documents: Vec<ServedDocumentView>,
+}
+
+/// One case of the caller's court with every document served in it and who opened it when.
+#[server(prefix = "/api", endpoint = "cases/staff_case")]
+pub async fn staff_case(id: i64) -> Result<StaffCaseView, AppError> {
+    use crate::ssr::cx::{Cx, internal};
+    let cx = Cx::get()?;
+    let (_, court) = require_case_staff(&cx).await?;
+    let db = |e| internal("case store", e);
+    let (case_number, cause, stage) = super::store::court_case(cx.db(), &court, id).await.map_err(db)?.ok_or(AppError::NotFound)?;
+    let stage = super::model::Stage::from_stored(&stage).ok_or_else(|| internal("case stage", &stage))?;
+    let recipients = super::store::recipients(cx.db(), id).await.map_err(db)?.into_iter().map(|(n, c)| (n.unwrap_or_default(), c == "agent")).collect();
+    let deliveries = super::store::deliveries(cx.db(), id).await.map_err(db)?;
+    let mut documents = Vec::new();
+    for d in super::store::case_documents(cx.db(), id).await.map_err(db)? {
+        let kind = super::service::DocumentKind::parse(&d.kind).ok_or_else(|| internal("document kind", &d.kind))?;
+        let served_at = UnixTime(d.served_at);
+        let deliveries = deliveries
+            .iter()
+            .filter(|(doc, ..)| *doc == d.id)
+            .map(|(_, name, capacity, served, read)| DeliveryView { name: name.clone().unwrap_or_default(), agent: capacity == "agent", served_at: UnixTime(*served), read_at: read.map(UnixTime) })
+            .collect();
+        documents.push(ServedDocumentView { id: d.id, kind, title: d.title, sha256: d.sha256, size: d.size, served_at, served_by: d.served_by, period: period_of(kind, d.evidence_days, served_at), deliveries });
+    }
+    Ok(StaffCaseView { id, case_number, cause, stage, recipients, documents })
 }

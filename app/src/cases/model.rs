@@ -47,6 +47,8 @@ pub enum EventKind {
     FeePaid,
     RefundCreated,
     Refunded,
+    /// A document was served on the viewer (electronic service).
+    Served(super::service::DocumentKind),
     Ended(CaseEnding),
 }
 
@@ -70,6 +72,8 @@ pub enum DeadlineKind {
     PayFee,
     /// The court's time to return a refund (art. 53: 15 days).
     RefundDue,
+    /// A period that runs from the service of a document (to appeal, to pay, for evidence).
+    FromService(super::service::PeriodKind),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,5 +1,7 @@
-//! Case views for staff: the court's cases, and the form that records how one ended
-//! (`/staff/cases`), confirmed a second time because it closes the case.
+//! Case views. For staff: the court's cases and the form that records how one ended
+//! (`/staff/cases`, confirmed a second time because it closes the case), and one case with the
+//! documents served in it and the form that serves another (`/staff/cases/:id`). For parties
+//! and lawyers: their cases (`/cases`) and one case with its documents (`/cases/:id`).
 use crate::cases::api::{CourtCaseView, EndCase, court_cases};
 use crate::fees::model::CaseEnding;
 use crate::i18n::*;
@@ -100,7 +102,7 @@ fn CaseRow(case: CourtCaseView, end: ServerAction<EndCase>) -> impl IntoView {
     };
     view! {
         <tr data-testid="court-case" data-case=case.case_number.clone()>
-            <td><strong>{case.case_number.clone()}</strong><br/>{case.cause.clone()}<br/><span class="device-meta">{case.accepted_at.shanghai()}</span></td>
+            <td><strong><a href=format!("{STAFF_CASES_PATH}/{}", case.id) data-testid="court-case-link">{case.case_number.clone()}</a></strong><br/>{case.cause.clone()}<br/><span class="device-meta">{case.accepted_at.shanghai()}</span></td>
             <td>{fee}</td>
             <td>{state}</td>
         </tr>
@@ -110,8 +112,10 @@ fn CaseRow(case: CourtCaseView, end: ServerAction<EndCase>) -> impl IntoView {
 // ---------------------------------------------------------------------------------------------
 // The litigant's and lawyer's cases
 
-use crate::cases::api::{CaseDetail, CaseSummary, my_case, my_cases};
+use crate::cases::api::{CaseDetail, CaseSummary, DocumentView, my_case, my_cases};
 use crate::cases::model::{DeadlineKind, EventKind, Stage};
+use crate::cases::service::{DocumentKind, PeriodKind};
+use crate::identity::model::UnixTime;
 use crate::identity::pages::RequireVerified;
 use crate::ui::pages::Section;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -131,6 +135,7 @@ fn event_label(i18n: I18nContext<Locale>, e: &EventKind) -> String {
         EventKind::FeePaid => t_string!(i18n, case_event_fee_paid).to_string(),
         EventKind::RefundCreated => t_string!(i18n, case_event_refund_created).to_string(),
         EventKind::Refunded => t_string!(i18n, case_event_refunded).to_string(),
+        EventKind::Served(kind) => t_string!(i18n, case_event_served, kind = document_kind_label(i18n, *kind)).to_string(),
         EventKind::Ended(how) => t_string!(i18n, case_event_ended, how = ending_label(i18n, *how)).to_string(),
     }
 }
@@ -139,6 +144,76 @@ fn deadline_label(i18n: I18nContext<Locale>, k: DeadlineKind) -> &'static str {
     match k {
         DeadlineKind::PayFee => t_string!(i18n, case_deadline_pay_fee),
         DeadlineKind::RefundDue => t_string!(i18n, case_deadline_refund),
+        DeadlineKind::FromService(p) => period_label(i18n, p),
+    }
+}
+
+pub fn document_kind_label(i18n: I18nContext<Locale>, k: DocumentKind) -> &'static str {
+    match k {
+        DocumentKind::Judgment => t_string!(i18n, document_judgment),
+        DocumentKind::Ruling => t_string!(i18n, document_ruling),
+        DocumentKind::FeeNotice => t_string!(i18n, document_fee_notice),
+        DocumentKind::EvidenceNotice => t_string!(i18n, document_evidence_notice),
+        DocumentKind::Summons => t_string!(i18n, document_summons),
+        DocumentKind::Other => t_string!(i18n, document_other),
+    }
+}
+
+pub fn period_label(i18n: I18nContext<Locale>, p: PeriodKind) -> &'static str {
+    match p {
+        PeriodKind::AppealJudgment => t_string!(i18n, period_appeal_judgment),
+        PeriodKind::AppealRuling => t_string!(i18n, period_appeal_ruling),
+        PeriodKind::PayFee => t_string!(i18n, case_deadline_pay_fee),
+        PeriodKind::Evidence => t_string!(i18n, period_evidence),
+    }
+}
+
+/// When a document was opened, or that it was not yet: the read receipt in words.
+fn receipt(i18n: I18nContext<Locale>, read_at: Option<UnixTime>) -> impl IntoView {
+    match read_at {
+        Some(at) => {
+            let at = at.shanghai();
+            view! { <span class="badge ok" data-testid="document-read">{move || t_string!(i18n, document_read_at, at = at.clone()).to_string()}</span> }.into_any()
+        }
+        None => view! { <span class="badge" data-testid="document-unread">{move || t_string!(i18n, document_unread)}</span> }.into_any(),
+    }
+}
+
+/// A running period in words: what it is for and its last day.
+fn period_text(i18n: I18nContext<Locale>, period: Option<(PeriodKind, UnixTime)>) -> Option<impl IntoView> {
+    period.map(|(p, ends)| {
+        let date = crate::fees::pages::last_day(ends);
+        view! { <p data-testid="document-period">{move || t_string!(i18n, document_period, period = period_label(i18n, p), date = date.clone()).to_string()}</p> }
+    })
+}
+
+/// The documents served on the viewer, each with its fingerprint, receipt and period.
+#[component]
+fn ServedDocuments(documents: Vec<DocumentView>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="card" aria-labelledby="case-documents">
+            <h2 id="case-documents">{move || t_string!(i18n, case_documents)}</h2>
+            {if documents.is_empty() {
+                view! { <p data-testid="case-no-documents">{move || t_string!(i18n, case_no_documents)}</p> }.into_any()
+            } else {
+                view! { <ul class="documents" data-testid="case-document-list">{documents.into_iter().map(|d| {
+                    let kind = d.kind;
+                    let served = d.served_at.shanghai();
+                    // `rel="external"`: the router leaves these to the browser (a PDF, not a page).
+                    view! { <li data-testid="case-document" data-document=d.id.to_string()>
+                        <h3>{move || document_kind_label(i18n, kind)}": "{d.title.clone()}</h3>
+                        <p><span class="device-meta">{move || t_string!(i18n, document_served_at, at = served.clone()).to_string()}</span>" "{receipt(i18n, d.read_at)}</p>
+                        {period_text(i18n, d.period)}
+                        <p class="fine-print">{move || t_string!(i18n, document_fingerprint)}" "<code class="fingerprint" data-testid="document-sha">{d.sha256.clone()}</code></p>
+                        <p class="actions">
+                            <a class="button" href=format!("/documents/{}", d.id) rel="external" target="_blank" data-testid="document-open">{move || t_string!(i18n, document_open)}</a>" "
+                            <a class="button secondary" href=format!("/documents/{}?download=true", d.id) rel="external" download="" data-testid="document-download">{move || t_string!(i18n, document_download)}</a>
+                        </p>
+                    </li> }
+                }).collect_view()}</ul> }.into_any()
+            }}
+        </section>
     }
 }
 
@@ -282,6 +357,7 @@ fn CaseView(detail: CaseDetail) -> impl IntoView {
                 }).collect_view()}</ul> }.into_any()
             }}
         </section>
+        <ServedDocuments documents=detail.documents.clone()/>
         <section class="card" aria-labelledby="case-timeline">
             <h2 id="case-timeline">{move || t_string!(i18n, case_timeline)}</h2>
             <ol class="history" data-testid="case-timeline-list">{detail.timeline.iter().map(|e| {
@@ -290,5 +366,150 @@ fn CaseView(detail: CaseDetail) -> impl IntoView {
             }).collect_view()}</ol>
             <p><a href="/pay">{move || t_string!(i18n, case_fees_link)}</a></p>
         </section>
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Staff: one case, serving documents on its people, and the proof of service
+
+use crate::cases::api::{ServedDocumentView, StaffCaseView, staff_case};
+
+/// `/staff/cases/:id`: the case's served documents with each person's receipt, and the form
+/// that serves another (a plain multipart form: it works before hydration, and after an error
+/// the page comes back with what was typed).
+#[component]
+pub fn StaffCasePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok())).unwrap_or(0));
+    let case = Resource::new(move || id.get(), staff_case);
+    view! {
+        <Title text=title(move || t_string!(i18n, staff_case_title))/>
+        <p class="back-link"><a href=STAFF_CASES_PATH>{move || t_string!(i18n, staff_cases_title)}</a></p>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match case.await {
+                    Ok(c) => view! { <StaffCase case=c/> }.into_any(),
+                    Err(e) => error_view(e),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn StaffCase(case: StaffCaseView) -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let q = move |k: &str| query.with_untracked(|m| m.get(k).unwrap_or_default());
+    let outcome = if !q("served").is_empty() {
+        Some(view! { <p class="notice" role="status" data-testid="document-served">{move || t_string!(i18n, document_served_now)}</p> }.into_any())
+    } else if !q("before").is_empty() {
+        Some(view! { <p class="notice" role="status" data-testid="document-served-before">{move || t_string!(i18n, document_served_before)}</p> }.into_any())
+    } else {
+        None
+    };
+    let error = q("error");
+    let error_text = move || match error.as_str() {
+        "kind" => Some(t_string!(i18n, error_choice)),
+        "title" => Some(t_string!(i18n, document_error_title)),
+        "days" => Some(t_string!(i18n, error_evidence_days)),
+        "size" => Some(t_string!(i18n, document_error_size)),
+        "file" => Some(t_string!(i18n, document_error_file)),
+        "type" => Some(t_string!(i18n, document_error_type)),
+        _ => None,
+    };
+    let (kind, doc_title, days) = (q("kind"), q("title"), q("days"));
+    let nobody = case.recipients.is_empty();
+    let recipients = case
+        .recipients
+        .iter()
+        .map(|(name, agent)| {
+            let (name, agent) = (name.clone(), *agent);
+            move || if agent { t_string!(i18n, document_recipient_agent, name = name.clone()).to_string() } else { t_string!(i18n, document_recipient_party, name = name.clone()).to_string() }
+        })
+        .collect::<Vec<_>>();
+    let open = case.stage == Stage::Open;
+    view! {
+        <h1 data-testid="staff-case-number">{case.case_number.clone()}</h1>
+        <p class="lead">{case.cause.clone()}" · "{move || stage_label(i18n, case.stage)}</p>
+        {outcome}
+        {move || error_text().map(|t| view! { <p class="error" role="alert" data-testid="serve-error">{t}</p> })}
+        <section class="card" aria-labelledby="serve-title">
+            <h2 id="serve-title">{move || t_string!(i18n, serve_title)}</h2>
+            {if nobody {
+                view! { <p data-testid="serve-nobody">{move || t_string!(i18n, serve_nobody)}</p> }.into_any()
+            } else {
+                view! { <p data-testid="serve-recipients">{move || t_string!(i18n, serve_recipients)}" "{recipients.into_iter().map(|r| view! { <span class="badge">{r}</span>" " }).collect_view()}</p> }.into_any()
+            }}
+            {(!nobody).then(|| view! {
+                <form method="post" action=format!("{STAFF_CASES_PATH}/{}/serve", case.id) enctype="multipart/form-data" class="stack-form" data-testid="serve-form">
+                    <div class="field">
+                        <label for="serve-kind">{move || t_string!(i18n, serve_kind)}</label>
+                        <select id="serve-kind" name="kind" data-testid="serve-kind">
+                            {DocumentKind::ALL.into_iter().map(|k| view! { <option value=k.as_str() selected=kind == k.as_str()>{move || document_kind_label(i18n, k)}</option> }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="serve-doc-title">{move || t_string!(i18n, serve_doc_title)}</label>
+                        <input id="serve-doc-title" name="title" maxlength="100" required value=doc_title data-testid="serve-title"/>
+                    </div>
+                    <div class="field">
+                        <label for="serve-days">{move || t_string!(i18n, serve_days)}</label>
+                        <input id="serve-days" name="evidence_days" type="number" inputmode="numeric" min="1" max="90" value=days aria-describedby="serve-days-hint" data-testid="serve-days"/>
+                        <p class="hint" id="serve-days-hint">{move || t_string!(i18n, serve_days_hint)}</p>
+                    </div>
+                    <div class="field">
+                        <label for="serve-file">{move || t_string!(i18n, serve_file)}</label>
+                        <input id="serve-file" name="file" type="file" accept="application/pdf,.pdf" required data-testid="serve-file"/>
+                    </div>
+                    <div class="field checkbox">
+                        <input id="serve-confirm" type="checkbox" required data-testid="serve-confirm"/>
+                        <label for="serve-confirm">{move || t_string!(i18n, serve_confirm)}</label>
+                    </div>
+                    <button type="submit" data-testid="serve-submit" disabled=!open>{move || t_string!(i18n, serve_submit)}</button>
+                </form>
+            })}
+        </section>
+        <section class="card" aria-labelledby="served-title">
+            <h2 id="served-title">{move || t_string!(i18n, served_title)}</h2>
+            {if case.documents.is_empty() {
+                view! { <p data-testid="served-none">{move || t_string!(i18n, case_no_documents)}</p> }.into_any()
+            } else {
+                view! { <ul class="documents" data-testid="served-list">{case.documents.into_iter().map(|d| view! { <ServedRow doc=d/> }).collect_view()}</ul> }.into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn ServedRow(doc: ServedDocumentView) -> impl IntoView {
+    let i18n = use_i18n();
+    let kind = doc.kind;
+    let served = doc.served_at.shanghai();
+    let by = doc.served_by.clone().unwrap_or_default();
+    view! {
+        <li data-testid="served-document" data-document=doc.id.to_string()>
+            <h3><a href=format!("/documents/{}", doc.id) rel="external" target="_blank">{move || document_kind_label(i18n, kind)}": "{doc.title.clone()}</a></h3>
+            <p class="device-meta">{move || t_string!(i18n, document_served_by, at = served.clone(), name = by.clone()).to_string()}</p>
+            {period_text(i18n, doc.period)}
+            <p class="fine-print">{move || t_string!(i18n, document_fingerprint)}" "<code class="fingerprint">{doc.sha256.clone()}</code></p>
+            <table class="queue">
+                <thead><tr>
+                    <th scope="col">{move || t_string!(i18n, delivery_person)}</th>
+                    <th scope="col">{move || t_string!(i18n, delivery_served)}</th>
+                    <th scope="col">{move || t_string!(i18n, delivery_read)}</th>
+                </tr></thead>
+                <tbody>{doc.deliveries.into_iter().map(|d| {
+                    let (name, agent) = (d.name.clone(), d.agent);
+                    let who = move || if agent { t_string!(i18n, document_recipient_agent, name = name.clone()).to_string() } else { t_string!(i18n, document_recipient_party, name = name.clone()).to_string() };
+                    view! { <tr data-testid="delivery">
+                        <td>{who}</td>
+                        <td>{d.served_at.shanghai()}</td>
+                        <td>{receipt(i18n, d.read_at)}</td>
+                    </tr> }
+                }).collect_view()}</tbody>
+            </table>
+        </li>
     }
 }

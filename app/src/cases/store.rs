@@ -219,3 +219,234 @@ pub async fn facts(db: &SqlitePool, case_id: i64) -> Result<CaseFacts, sqlx::Err
     .await?;
     Ok(CaseFacts { filed_at, clerk_name, notice, paid_at, refunds, ended_at })
 }
+
+// ---------------------------------------------------------------------------------------------
+// Electronic service
+
+/// A document to serve, already in the blob store.
+pub struct NewDocument<'a> {
+    pub court: &'a str,
+    pub case_id: i64,
+    pub kind: &'a str,
+    pub title: &'a str,
+    pub sha256: &'a str,
+    pub size: i64,
+    pub evidence_days: Option<i64>,
+    pub staff_id: i64,
+    pub now: UnixTime,
+}
+
+/// Someone a document was served on, to tell by SMS.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Recipient {
+    pub person_id: i64,
+    pub mobile: Option<String>,
+}
+
+pub enum Served {
+    /// No such case at this court.
+    NotFound,
+    /// This file was served in this case before (a double click, a retry): that service stands.
+    Before { document_id: i64 },
+    Now { document_id: i64, case_number: String, locale: String, recipients: Vec<Recipient> },
+}
+
+/// Serves a document on everyone of the case who uses Tianping — its parties and the lawyers
+/// acting for them — in one transaction with the audit entry and their in-app notices.
+pub async fn serve_document(db: &SqlitePool, d: NewDocument<'_>) -> Result<Served, sqlx::Error> {
+    let mut tx = crate::ssr::db::write_tx(db).await?;
+    let case: Option<(String, String)> = sqlx::query_as(
+        "SELECT c.case_number, f.locale FROM cases c JOIN filings f ON f.id = c.filing_id WHERE c.id = ? AND c.court_code = ?",
+    )
+    .bind(d.case_id)
+    .bind(d.court)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((case_number, locale)) = case else { return Ok(Served::NotFound) };
+    let inserted: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO case_documents (case_id, kind, title, sha256, size, evidence_days, served_by, served_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (case_id, sha256) DO NOTHING RETURNING id",
+    )
+    .bind(d.case_id)
+    .bind(d.kind)
+    .bind(d.title)
+    .bind(d.sha256)
+    .bind(d.size)
+    .bind(d.evidence_days)
+    .bind(d.staff_id)
+    .bind(d.now.0)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(document_id) = inserted else {
+        let id = sqlx::query_scalar("SELECT id FROM case_documents WHERE case_id = ? AND sha256 = ?").bind(d.case_id).bind(d.sha256).fetch_one(&mut *tx).await?;
+        return Ok(Served::Before { document_id: id });
+    };
+    sqlx::query(&format!(
+        "{PEOPLE_SERVED} INSERT INTO document_services (document_id, person_id, capacity, served_at) SELECT ?1, person_id, capacity, ?2 FROM served"
+    ))
+    .bind(document_id)
+    .bind(d.now.0)
+    .bind(d.case_id)
+    .execute(&mut *tx)
+    .await?;
+    let recipients: Vec<Recipient> = sqlx::query_as(
+        "SELECT s.person_id, p.mobile FROM document_services s JOIN people p ON p.id = s.person_id WHERE s.document_id = ? ORDER BY s.person_id",
+    )
+    .bind(document_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let params = serde_json::json!({ "case_number": case_number, "title": d.title });
+    for r in &recipients {
+        sqlx::query("INSERT INTO notifications (person_id, at, message, params, link) VALUES (?, ?, 'notice_document_served', ?, ?)")
+            .bind(r.person_id)
+            .bind(d.now.0)
+            .bind(params.to_string())
+            .bind(format!("/cases/{}", d.case_id))
+            .execute(&mut *tx)
+            .await?;
+    }
+    crate::ssr::audit::append_in(
+        &mut tx,
+        d.now.0,
+        &format!("person:{}", d.staff_id),
+        "cases.document_served",
+        &format!("case:{case_number}"),
+        &serde_json::json!({ "document": document_id, "kind": d.kind, "sha256": d.sha256, "served_on": recipients.iter().map(|r| r.person_id).collect::<Vec<_>>() }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Served::Now { document_id, case_number, locale, recipients })
+}
+
+/// A served document with one person's delivery of it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct DocumentRow {
+    pub id: i64,
+    pub case_id: i64,
+    pub kind: String,
+    pub title: String,
+    pub sha256: String,
+    pub size: i64,
+    pub evidence_days: Option<i64>,
+    pub served_at: i64,
+    pub read_at: Option<i64>,
+}
+
+/// The documents served on this person in a case, newest first.
+pub async fn documents_served_on(db: &SqlitePool, person: i64, case_id: i64) -> Result<Vec<DocumentRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT d.id, d.case_id, d.kind, d.title, d.sha256, d.size, d.evidence_days, s.served_at, s.read_at
+         FROM case_documents d JOIN document_services s ON s.document_id = d.id
+         WHERE d.case_id = ? AND s.person_id = ? ORDER BY s.served_at DESC, d.id DESC",
+    )
+    .bind(case_id)
+    .bind(person)
+    .fetch_all(db)
+    .await
+}
+
+/// The person opens a document served on them: the first opening is recorded as the read
+/// receipt (once; later openings leave it), with its audit entry. `None`: not served on them.
+pub async fn open_served(db: &SqlitePool, person: i64, document_id: i64, now: UnixTime) -> Result<Option<DocumentRow>, sqlx::Error> {
+    let mut tx = crate::ssr::db::write_tx(db).await?;
+    let first = sqlx::query("UPDATE document_services SET read_at = ? WHERE document_id = ? AND person_id = ? AND read_at IS NULL")
+        .bind(now.0)
+        .bind(document_id)
+        .bind(person)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+        == 1;
+    let row: Option<DocumentRow> = sqlx::query_as(
+        "SELECT d.id, d.case_id, d.kind, d.title, d.sha256, d.size, d.evidence_days, s.served_at, s.read_at
+         FROM case_documents d JOIN document_services s ON s.document_id = d.id WHERE d.id = ? AND s.person_id = ?",
+    )
+    .bind(document_id)
+    .bind(person)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if first && let Some(doc) = &row {
+        crate::ssr::audit::append_in(
+            &mut tx,
+            now.0,
+            &format!("person:{person}"),
+            "cases.document_read",
+            &format!("document:{}", doc.id),
+            &serde_json::json!({ "case": doc.case_id, "sha256": doc.sha256, "served_at": doc.served_at }),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// A document of the court's case, for staff to check (no receipt), with its fingerprint.
+pub async fn court_document(db: &SqlitePool, court: &str, document_id: i64) -> Result<Option<(String, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT d.sha256, d.title FROM case_documents d JOIN cases c ON c.id = d.case_id WHERE d.id = ? AND c.court_code = ?")
+        .bind(document_id)
+        .bind(court)
+        .fetch_optional(db)
+        .await
+}
+
+/// A case of the court, for its staff page.
+pub async fn court_case(db: &SqlitePool, court: &str, case_id: i64) -> Result<Option<(String, String, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT case_number, cause, stage FROM cases WHERE id = ? AND court_code = ?").bind(case_id).bind(court).fetch_optional(db).await
+}
+
+/// Every document served in a case, newest first.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct CourtDocumentRow {
+    pub id: i64,
+    pub kind: String,
+    pub title: String,
+    pub sha256: String,
+    pub size: i64,
+    pub evidence_days: Option<i64>,
+    pub served_at: i64,
+    pub served_by: Option<String>,
+}
+
+pub async fn case_documents(db: &SqlitePool, case_id: i64) -> Result<Vec<CourtDocumentRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT d.id, d.kind, d.title, d.sha256, d.size, d.evidence_days, d.served_at, p.legal_name AS served_by
+         FROM case_documents d LEFT JOIN people p ON p.id = d.served_by WHERE d.case_id = ? ORDER BY d.served_at DESC, d.id DESC",
+    )
+    .bind(case_id)
+    .fetch_all(db)
+    .await
+}
+
+/// Each delivery of a case's documents: (document, name, capacity, served_at, read_at).
+pub async fn deliveries(db: &SqlitePool, case_id: i64) -> Result<Vec<(i64, Option<String>, String, i64, Option<i64>)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT s.document_id, p.legal_name, s.capacity, s.served_at, s.read_at FROM document_services s
+         JOIN case_documents d ON d.id = s.document_id JOIN people p ON p.id = s.person_id WHERE d.case_id = ? ORDER BY s.document_id, s.person_id",
+    )
+    .bind(case_id)
+    .fetch_all(db)
+    .await
+}
+
+/// Who would be served in a case now: (name, capacity).
+pub async fn recipients(db: &SqlitePool, case_id: i64) -> Result<Vec<(Option<String>, String)>, sqlx::Error> {
+    sqlx::query_as(&format!("{PEOPLE_SERVED} SELECT p.legal_name, s.capacity FROM served s JOIN people p ON p.id = s.person_id ORDER BY s.person_id"))
+        .bind(0)
+        .bind(0)
+        .bind(case_id)
+        .fetch_all(db)
+        .await
+}
+
+/// Everyone of case `?3` who uses Tianping, as `served(person_id, capacity)`: its parties (those
+/// linked to a person, the client a lawyer filed for, the filer filing for themselves), and the
+/// lawyers acting in it. A person who is both a party and an agent is served once, as the party.
+const PEOPLE_SERVED: &str = "WITH parties AS (
+        SELECT person_id FROM case_parties WHERE case_id = ?3 AND person_id IS NOT NULL
+        UNION SELECT f.client_id FROM cases c JOIN filings f ON f.id = c.filing_id WHERE c.id = ?3 AND f.client_id IS NOT NULL
+        UNION SELECT f.filer_id FROM cases c JOIN filings f ON f.id = c.filing_id WHERE c.id = ?3
+          AND f.filer_id NOT IN (SELECT person_id FROM case_agents WHERE case_id = ?3)
+    ), served AS (
+        SELECT person_id, 'party' AS capacity FROM parties
+        UNION SELECT person_id, 'agent' FROM case_agents WHERE case_id = ?3 AND person_id NOT IN (SELECT person_id FROM parties)
+    )";

@@ -77,6 +77,28 @@ impl BlobStore {
         Ok(sha)
     }
 
+    /// Keeps a whole file that arrived in one request (a document staff serve); answers its
+    /// SHA-256. Written to a temporary name first, so a crash never leaves half a blob under a
+    /// fingerprint.
+    pub async fn put(&self, bytes: &[u8]) -> std::io::Result<String> {
+        let sha = hex::encode(Sha256::digest(bytes));
+        let target = self.path_of(&sha).ok_or_else(|| std::io::Error::other("bad fingerprint"))?;
+        if tokio::fs::try_exists(&target).await? {
+            return Ok(sha);
+        }
+        if let Some(dir) = target.parent() {
+            tokio::fs::create_dir_all(dir).await?;
+        }
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let temp = target.with_extension(format!("{}-{n}.tmp", std::process::id()));
+        let mut file = tokio::fs::File::create(&temp).await?;
+        file.write_all(bytes).await?;
+        file.sync_data().await?;
+        tokio::fs::rename(&temp, &target).await?;
+        Ok(sha)
+    }
+
     /// Forgets an upload that was refused.
     pub async fn discard_part(&self, upload_id: i64) {
         let _ = tokio::fs::remove_file(self.part_path(upload_id)).await;

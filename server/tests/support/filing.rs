@@ -152,3 +152,21 @@ pub async fn lawyer_and_client(app: &App) -> (reqwest::Client, reqwest::Client, 
     let client_id: i64 = sqlx::query_scalar("SELECT id FROM people WHERE mobile = '13800138010'").fetch_one(&app.state.app.db).await.expect("client");
     (lawyer, clerk, client, client_id)
 }
+
+/// A case a lawyer filed for a client (granted, with the power of attorney), accepted by a
+/// clerk of 京0105: the lawyer's, clerk's and client's browsers and the case's id.
+pub async fn lawyers_case(app: &App) -> (reqwest::Client, reqwest::Client, reqwest::Client, i64) {
+    let (lawyer, clerk, client, client_id) = lawyer_and_client(app).await;
+    let (id, _) = complete_civil_draft(app, &lawyer).await;
+    let sid = id.to_string();
+    let grant = [("licence", "11101200910123456"), ("scope_kind", "filing"), ("scope_ref", sid.as_str())];
+    assert_eq!(call(app, &client, "grant_representation", &grant).await.0, 200);
+    let choose = owned(&[("id", &sid), ("step", "agent"), ("go", "next"), ("draft[agent][client_id]", &client_id.to_string())]);
+    assert_eq!(post(app, &lawyer, "filing/save", &choose).await.0, 200);
+    upload(app, &lawyer, id, "agent", "授权委托书.pdf", &pdf(2000)).await;
+    assert_eq!(submit(app, &lawyer, id, "cases-lawyer-0123456789").await.0, 200);
+    let (status, number, _) = call(app, &clerk, "filing/accept", &[("id", &sid)]).await;
+    assert_eq!(status, 200, "{number}");
+    let case: i64 = sqlx::query_scalar("SELECT id FROM cases WHERE filing_id = ?").bind(id).fetch_one(&app.state.app.db).await.expect("case");
+    (lawyer, clerk, client, case)
+}
