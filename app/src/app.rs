@@ -85,6 +85,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/receipts/verify/:no") ssr=SsrMode::Async view={Lazy::<ReceiptVerifyRoute>::new()}/>
                         // Public: anyone may work out a fee before signing in.
                         <Route path=path!("/fees/calculator") ssr=SsrMode::Async view={Lazy::<FeeCalculatorRoute>::new()}/>
+                        <Route path=path!("/lookup") ssr=SsrMode::Async view={Lazy::<LookupRoute>::new()}/>
                         <Route path=path!("/hearings") ssr=SsrMode::Async view={Lazy::<HearingsRoute>::new()}/>
                         <Route path=path!("/sign") ssr=SsrMode::Async view={Lazy::<SignRoute>::new()}/>
                         // Pages whose data decides cookies or status: rendered whole before sending.
@@ -141,6 +142,7 @@ lazy_page!(CasesRoute, view! { <crate::cases::pages::MyCasesPage/> });
 lazy_page!(CaseRoute, view! { <crate::cases::pages::CaseDetailPage/> });
 lazy_page!(StaffCasesRoute, view! { <crate::cases::pages::CourtCasesPage/> });
 lazy_page!(StaffCaseRoute, view! { <crate::cases::pages::StaffCasePage/> });
+lazy_page!(LookupRoute, view! { <crate::cases::pages::LookupPage/> });
 lazy_page!(StaffRefundsRoute, view! { <crate::fees::refund_pages::RefundQueuePage/> });
 lazy_page!(FileRoute, FileHomePage);
 lazy_page!(WizardRoute, WizardPage);

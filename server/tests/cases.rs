@@ -115,3 +115,101 @@ async fn only_the_cases_parties_and_their_lawyer_see_it_and_everyone_else_is_ref
 fn numbers_of(v: &Value) -> Vec<String> {
     v.as_array().expect("list").iter().map(|c| c["case_number"].as_str().unwrap_or_default().to_string()).collect()
 }
+
+/// A Beijing date `days` from the test clock's today, as the date field sends it.
+fn date_in(app: &App, days: i64) -> String {
+    let day = app.state.app.clock.now().beijing_day() + days;
+    app::identity::model::UnixTime::beijing_midnight(day).shanghai()[..10].to_string()
+}
+
+async fn schedule(app: &App, b: &reqwest::Client, case: i64, date: &str, mode: &str, room: &str, public: bool) -> (StatusCode, Value) {
+    let id = case.to_string();
+    let mut form = vec![("case_id", id.as_str()), ("date", date), ("time", "09:30"), ("minutes", "90"), ("mode", mode), ("courtroom", room)];
+    if public {
+        form.push(("public", "on"));
+    }
+    let (status, body, _) = call(app, b, "cases/schedule_hearing", &form).await;
+    (status, body)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scheduled_hearing_is_the_partys_next_and_the_public_lookup_shows_only_the_public_stage_and_hearing() {
+    let app = start(&[]).await;
+    let litigant = verified_browser(&app, "13800138000", "张三").await;
+    let (number, clerk) = accepted_case(&app, &litigant, "cases-hearing-0123456789").await;
+    let id: i64 = sqlx::query_scalar("SELECT id FROM cases WHERE case_number = ?").bind(&number).fetch_one(&app.state.app.db).await.expect("case");
+    let (status, hearing) = schedule(&app, &clerk, id, &date_in(&app, 12), "courtroom", "第三法庭", true).await;
+    assert_eq!(status, 200, "{hearing}");
+    // A hearing closed to the public, sooner: the party sees it, the public lookup never does.
+    let (status, closed) = schedule(&app, &clerk, id, &date_in(&app, 5), "online", "", false).await;
+    assert_eq!(status, 200, "{closed}");
+
+    let (_, d) = detail(&app, &litigant, id).await;
+    assert_eq!(d["next_hearing"]["id"], closed["id"]);
+    assert_eq!(d["next_hearing"]["mode"], "Online");
+    assert_eq!(d["hearings"].as_array().map(Vec::len), Some(2));
+    assert_eq!(kinds(&d).iter().filter(|k| *k == "HearingScheduled").count(), 2);
+    let texts: Vec<String> = sqlx::query_scalar("SELECT text FROM sandbox_sms WHERE mobile = '13800138000'").fetch_all(&app.state.app.db).await.expect("sms");
+    assert!(texts.iter().any(|t| t.contains(&number) && t.contains("09:30")), "{texts:?}");
+    let code = d["query_code"].as_str().expect("query code").to_string();
+    assert_eq!(code.len(), 9, "printed as XXXX-XXXX: {code}");
+
+    // Anyone with the number (brackets as typed) and the code (any case) sees the public face.
+    let visitor = browser();
+    let typed = number.replace('(', "（").replace(')', "）");
+    let lower = code.to_lowercase();
+    let (status, public, _) = call(&app, &visitor, "cases/lookup", &[("number", &typed), ("code", &lower)]).await;
+    assert_eq!(status, 200, "{public}");
+    assert_eq!(public["case_number"], number.as_str());
+    assert_eq!(public["stage"], "Open");
+    assert_eq!(public["next_hearing"]["courtroom"], "第三法庭", "the closed hearing is not shown");
+    assert_eq!(public["next_hearing"]["starts_at"], hearing["starts_at"]);
+    let text = public.to_string();
+    assert!(!text.contains("张三") && !text.contains("北京某某") && !text.contains(&registry_id("张三")), "no person's data: {text}");
+
+    // A wrong code and an unknown number get the same answer; a malformed code says why.
+    let wrong = if code.starts_with('2') { "33333333" } else { "22222222" };
+    assert_eq!(call(&app, &visitor, "cases/lookup", &[("number", &number), ("code", wrong)]).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(call(&app, &visitor, "cases/lookup", &[("number", "(2026)京0105民初99999号"), ("code", &code)]).await.0, StatusCode::NOT_FOUND);
+    let (status, body, _) = call(&app, &visitor, "cases/lookup", &[("number", &number), ("code", "abc")]).await;
+    assert!(status.is_client_error() && body.to_string().contains("error_query_code"), "{status} {body}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_the_courts_judges_and_clerks_schedule_hearings_and_only_in_the_future_in_an_open_case() {
+    let app = start(&[]).await;
+    let (lawyer, clerk, client, id) = lawyers_case(&app).await;
+    let date = date_in(&app, 9);
+    for (who, b, expected) in [
+        ("the client", &client, StatusCode::FORBIDDEN),
+        ("the lawyer", &lawyer, StatusCode::FORBIDDEN),
+        ("a clerk of another court", &staff_browser(&app, "京0101", "clerk").await, StatusCode::NOT_FOUND),
+        ("a visitor", &browser(), StatusCode::UNAUTHORIZED),
+    ] {
+        assert_eq!(schedule(&app, b, id, &date, "online", "", true).await.0, expected, "{who} schedules");
+    }
+    assert_eq!(detail(&app, &client, id).await.1["hearings"], serde_json::json!([]));
+    let judge = staff_browser(&app, "京0105", "judge").await;
+    assert_eq!(schedule(&app, &judge, id, &date, "online", "", true).await.0, 200);
+    let (status, body) = schedule(&app, &clerk, id, &date_in(&app, -1), "online", "", true).await;
+    assert!(status.is_client_error() && body.to_string().contains("error_hearing_past"), "{status} {body}");
+    let (status, body) = schedule(&app, &clerk, id, &date, "courtroom", " ", true).await;
+    assert!(status.is_client_error() && body.to_string().contains("courtroom"), "{status} {body}");
+    // Both the client and the lawyer acting for them were told.
+    let told: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE message = 'notice_hearing_scheduled'").fetch_one(&app.state.app.db).await.expect("notices");
+    assert_eq!(told, 2);
+    // Closed, nothing more is scheduled.
+    call(&app, &clerk, "cases/end", &[("case_id", &id.to_string()), ("ending", "judgment")]).await;
+    let (status, body) = schedule(&app, &clerk, id, &date, "online", "", true).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_public_lookup_is_limited_per_address_so_query_codes_cannot_be_guessed() {
+    let app = start(&[("TIANPING_IP_LIMIT_PER_HOUR", "5")]).await;
+    let visitor = browser();
+    for _ in 0..5 {
+        assert_eq!(call(&app, &visitor, "cases/lookup", &[("number", "(2026)京0105民初1号"), ("code", "22222222")]).await.0, StatusCode::NOT_FOUND);
+    }
+    assert_eq!(call(&app, &visitor, "cases/lookup", &[("number", "(2026)京0105民初1号"), ("code", "22222222")]).await.0, StatusCode::TOO_MANY_REQUESTS);
+}

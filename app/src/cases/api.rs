@@ -132,6 +132,11 @@ pub struct CaseDetail {
     pub deadlines: Vec<super::model::Deadline>,
     /// The documents served on the viewer, newest first.
     pub documents: Vec<DocumentView>,
+    /// Every hearing, in time order, and the next one still to come.
+    pub hearings: Vec<HearingView>,
+    pub next_hearing: Option<HearingView>,
+    /// The code printed on the case's papers for the public lookup, as printed.
+    pub query_code: Option<String>,
 }
 
 /// A document served on the viewer, with their read receipt and the period it started.
@@ -247,8 +252,14 @@ pub async fn my_case(id: i64) -> Result<CaseDetail, AppError> {
     if let Some(how) = summary.ended_as {
         add(facts.ended_at, EventKind::Ended(how));
     }
+    let hearings = hearings_of(&cx, id).await?;
+    for h in &hearings {
+        add(Some(h.scheduled_at.0), EventKind::HearingScheduled);
+    }
+    let next_hearing = hearings.iter().find(|h| h.starts_at > now).cloned();
+    let query_code = super::store::query_code(cx.db(), id).await.map_err(db)?.and_then(|c| super::schedule::QueryCode::parse(&c)).map(|c| c.printed());
     deadlines.sort_by_key(|d| d.ends_at);
-    Ok(CaseDetail { summary, parties, clerk_name: facts.clerk_name, judge_name: None, timeline: timeline(events), deadlines, documents })
+    Ok(CaseDetail { summary, parties, clerk_name: facts.clerk_name, judge_name: None, timeline: timeline(events), deadlines, documents, hearings, next_hearing, query_code })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -286,6 +297,8 @@ pub struct StaffCaseView {
     /// Who a document served now reaches: (name, as a lawyer).
     pub recipients: Vec<(String, bool)>,
     pub documents: Vec<ServedDocumentView>,
+    pub hearings: Vec<HearingView>,
+    pub query_code: Option<String>,
 }
 
 /// One case of the caller's court with every document served in it and who opened it when.
@@ -310,5 +323,123 @@ pub async fn staff_case(id: i64) -> Result<StaffCaseView, AppError> {
             .collect();
         documents.push(ServedDocumentView { id: d.id, kind, title: d.title, sha256: d.sha256, size: d.size, served_at, served_by: d.served_by, period: period_of(kind, d.evidence_days, served_at), deliveries });
     }
-    Ok(StaffCaseView { id, case_number, cause, stage, recipients, documents })
+    let hearings = hearings_of(&cx, id).await?;
+    let query_code = super::store::query_code(cx.db(), id).await.map_err(db)?.and_then(|c| super::schedule::QueryCode::parse(&c)).map(|c| c.printed());
+    Ok(StaffCaseView { id, case_number, cause, stage, recipients, documents, hearings, query_code })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hearings and the public lookup
+
+/// A scheduled hearing.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HearingView {
+    pub id: i64,
+    pub starts_at: UnixTime,
+    pub minutes: u32,
+    pub mode: super::schedule::HearingMode,
+    pub courtroom: Option<String>,
+    pub public: bool,
+    pub scheduled_at: UnixTime,
+}
+
+#[cfg(feature = "ssr")]
+fn hearing_view(h: super::store::HearingRow) -> Result<HearingView, AppError> {
+    let mode = super::schedule::HearingMode::parse(&h.mode).ok_or_else(|| crate::ssr::cx::internal("hearing mode", &h.mode))?;
+    Ok(HearingView { id: h.id, starts_at: UnixTime(h.starts_at), minutes: u32::try_from(h.minutes).unwrap_or(0), mode, courtroom: h.courtroom, public: h.public, scheduled_at: UnixTime(h.scheduled_at) })
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) async fn hearings_of(cx: &crate::ssr::cx::Cx, case_id: i64) -> Result<Vec<HearingView>, AppError> {
+    super::store::hearings(cx.db(), case_id).await.map_err(|e| crate::ssr::cx::internal("case store", e))?.into_iter().map(hearing_view).collect()
+}
+
+/// Schedules a hearing in an open case of the caller's court; its people are told in-app and by
+/// SMS. `public` is the form's checkbox (present when ticked).
+#[server(prefix = "/api", endpoint = "cases/schedule_hearing")]
+pub async fn schedule_hearing(
+    case_id: i64,
+    date: String,
+    time: String,
+    minutes: String,
+    mode: String,
+    #[server(default)] courtroom: String,
+    #[server(default)] public: Option<String>,
+) -> Result<HearingView, AppError> {
+    use super::store::Scheduled;
+    use crate::ssr::cx::{Cx, internal};
+    let cx = Cx::get()?;
+    let (me, court) = require_case_staff(&cx).await?;
+    let now = cx.now();
+    let new = super::schedule::NewHearing::parse(&date, &time, &minutes, &mode, &courtroom, public.is_some(), now).map_err(|(field, key)| AppError::field(field, key))?;
+    match super::store::schedule_hearing(cx.db(), &court, case_id, &new, me.person_id, now).await.map_err(|e| internal("case store", e))? {
+        Scheduled::NotFound => Err(AppError::NotFound),
+        Scheduled::Closed => Err(AppError::Conflict("error_case_closed".into())),
+        Scheduled::Now { hearing_id, case_number, locale, recipients } => {
+            let locale = locale.parse::<crate::i18n::Locale>().unwrap_or_default();
+            let at = new.starts_at.shanghai();
+            let text = crate::i18n::td_string!(locale, sms_hearing_scheduled, case_number = case_number, at = at).to_string();
+            for r in &recipients {
+                let Some(Ok(mobile)) = r.mobile.as_deref().map(crate::identity::model::MobileNumber::parse) else { continue };
+                if let Err(e) = cx.state.sms.send(&mobile, &text, now.0).await {
+                    tracing::warn!(error = %e, person = r.person_id, "a person could not be told of a hearing by SMS");
+                }
+            }
+            Ok(HearingView { id: hearing_id, starts_at: new.starts_at, minutes: new.minutes, mode: new.mode, courtroom: new.courtroom, public: new.public, scheduled_at: now })
+        }
+    }
+}
+
+/// What anyone with a case number and its query code may see: no person's data.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PublicCase {
+    pub case_number: String,
+    pub court_name: String,
+    pub case_type: Option<crate::filing::model::CaseType>,
+    pub stage: super::model::Stage,
+    pub ended_as: Option<CaseEnding>,
+    pub next_hearing: Option<PublicHearing>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PublicHearing {
+    pub starts_at: UnixTime,
+    pub mode: super::schedule::HearingMode,
+    pub courtroom: Option<String>,
+}
+
+/// The public lookup (公开查询): a wrong code and an unknown number get the same "not found",
+/// and each address may ask a limited number of times an hour.
+#[server(prefix = "/api", endpoint = "cases/lookup")]
+pub async fn lookup_case(number: String, code: String) -> Result<PublicCase, AppError> {
+    use crate::ssr::cx::{Cx, internal};
+    let cx = Cx::get()?;
+    cx.limit_ip("case_lookup").await?;
+    let number = number.split_whitespace().collect::<String>().replace('（', "(").replace('）', ")");
+    let code = super::schedule::QueryCode::parse(&code).ok_or_else(|| AppError::field("code", "error_query_code"))?;
+    if number.is_empty() || number.chars().count() > 64 {
+        return Err(AppError::field("number", "error_required"));
+    }
+    let db = |e| internal("case store", e);
+    let row = super::store::public_case(cx.db(), &number).await.map_err(db)?;
+    let Some(row) = row.filter(|r| r.query_code.as_deref().is_some_and(|c| code.matches(c))) else {
+        tracing::info!("a case lookup matched nothing");
+        return Err(AppError::NotFound);
+    };
+    let next = super::store::next_public_hearing(cx.db(), row.id, cx.now()).await.map_err(db)?;
+    let next_hearing = match next {
+        Some(h) => {
+            let v = hearing_view(h)?;
+            Some(PublicHearing { starts_at: v.starts_at, mode: v.mode, courtroom: v.courtroom })
+        }
+        None => None,
+    };
+    Ok(PublicCase {
+        case_number: row.case_number,
+        court_name: row.court_name,
+        case_type: crate::filing::model::CaseType::parse(&row.case_type),
+        stage: super::model::Stage::from_stored(&row.stage).ok_or_else(|| internal("case stage", &row.stage))?,
+        ended_as: row.ended_as.as_deref().and_then(CaseEnding::parse),
+        next_hearing,
+    })
 }

@@ -1,12 +1,14 @@
 //! Cases after acceptance: the litigant's and lawyer's case list and case page with its timeline
 //! and running deadlines (`model`, `api`, `pages`); for staff, the court's case list and recording
 //! how a case ended, which creates the refunds the fee measures call for; electronic service
-//! of documents with read receipts and the periods they start (`service`, `documents`).
+//! of documents with read receipts and the periods they start (`service`, `documents`);
+//! hearings staff schedule and the public lookup by case number and query code (`schedule`).
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod documents;
 pub mod model;
 pub mod pages;
+pub mod schedule;
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod store;

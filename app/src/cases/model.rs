@@ -49,6 +49,8 @@ pub enum EventKind {
     Refunded,
     /// A document was served on the viewer (electronic service).
     Served(super::service::DocumentKind),
+    /// A hearing was scheduled (when it is, is in the case's hearings).
+    HearingScheduled,
     Ended(CaseEnding),
 }
 

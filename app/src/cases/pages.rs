@@ -135,6 +135,7 @@ fn event_label(i18n: I18nContext<Locale>, e: &EventKind) -> String {
         EventKind::FeePaid => t_string!(i18n, case_event_fee_paid).to_string(),
         EventKind::RefundCreated => t_string!(i18n, case_event_refund_created).to_string(),
         EventKind::Refunded => t_string!(i18n, case_event_refunded).to_string(),
+        EventKind::HearingScheduled => t_string!(i18n, case_event_hearing_scheduled).to_string(),
         EventKind::Served(kind) => t_string!(i18n, case_event_served, kind = document_kind_label(i18n, *kind)).to_string(),
         EventKind::Ended(how) => t_string!(i18n, case_event_ended, how = ending_label(i18n, *how)).to_string(),
     }
@@ -335,6 +336,15 @@ fn CaseView(detail: CaseDetail) -> impl IntoView {
                 <dt>{move || t_string!(i18n, case_col_state)}</dt><dd data-testid="case-stage">{move || stage_label(i18n, stage)}</dd>
                 <dt>{move || t_string!(i18n, case_judge)}</dt><dd>{detail.judge_name.clone().unwrap_or_else(unassigned)}</dd>
                 <dt>{move || t_string!(i18n, case_clerk)}</dt><dd>{detail.clerk_name.clone().unwrap_or_else(unassigned)}</dd>
+                <dt>{move || t_string!(i18n, case_next_hearing)}</dt>
+                <dd data-testid="case-next-hearing">{match detail.next_hearing.clone() {
+                    Some(h) => view! { <HearingText hearing=h/> }.into_any(),
+                    None => view! { {move || t_string!(i18n, case_no_hearing)} }.into_any(),
+                }}</dd>
+                {detail.query_code.clone().map(|code| view! {
+                    <dt>{move || t_string!(i18n, case_query_code)}</dt>
+                    <dd><code data-testid="case-query-code">{code}</code><br/><span class="hint">{move || t_string!(i18n, case_query_code_hint)}</span></dd>
+                })}
             </dl>
             <h3>{move || t_string!(i18n, case_parties)}</h3>
             <ul data-testid="case-parties">{detail.parties.iter().map(|p| {
@@ -373,6 +383,7 @@ fn CaseView(detail: CaseDetail) -> impl IntoView {
 // Staff: one case, serving documents on its people, and the proof of service
 
 use crate::cases::api::{ServedDocumentView, StaffCaseView, staff_case};
+
 
 /// `/staff/cases/:id`: the case's served documents with each person's receipt, and the form
 /// that serves another (a plain multipart form: it works before hydration, and after an error
@@ -432,7 +443,9 @@ fn StaffCase(case: StaffCaseView) -> impl IntoView {
     let open = case.stage == Stage::Open;
     view! {
         <h1 data-testid="staff-case-number">{case.case_number.clone()}</h1>
-        <p class="lead">{case.cause.clone()}" · "{move || stage_label(i18n, case.stage)}</p>
+        <p class="lead">{case.cause.clone()}" · "{move || stage_label(i18n, case.stage)}
+            {case.query_code.clone().map(|c| view! { " · "{move || t_string!(i18n, case_query_code)}" "<code data-testid="staff-query-code">{c}</code> })}</p>
+        <StaffHearings case_id=case.id hearings=case.hearings.clone() open/>
         {outcome}
         {move || error_text().map(|t| view! { <p class="error" role="alert" data-testid="serve-error">{t}</p> })}
         <section class="card" aria-labelledby="serve-title">
@@ -511,5 +524,152 @@ fn ServedRow(doc: ServedDocumentView) -> impl IntoView {
                 }).collect_view()}</tbody>
             </table>
         </li>
+    }
+}
+
+/// A hearing in words: when, how long, where.
+#[component]
+fn HearingText(hearing: HearingView) -> impl IntoView {
+    let i18n = use_i18n();
+    let at = hearing.starts_at.shanghai();
+    let minutes = hearing.minutes;
+    let place = move || match (hearing.mode, hearing.courtroom.clone()) {
+        (HearingMode::Online, _) => t_string!(i18n, hearing_online).to_string(),
+        (HearingMode::Courtroom, room) => room.unwrap_or_default(),
+    };
+    view! { <span data-testid="hearing-text">{at}" · "{move || t_string!(i18n, hearing_minutes, minutes = minutes).to_string()}" · "{place}</span> }
+}
+
+use crate::cases::api::{HearingView, ScheduleHearing, lookup_case};
+use crate::cases::schedule::HearingMode;
+
+/// The staff form that schedules a hearing, and the case's hearings.
+#[component]
+fn StaffHearings(case_id: i64, hearings: Vec<HearingView>, open: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let schedule = ServerAction::<ScheduleHearing>::new();
+    let error = last_error(schedule.value());
+    // Scheduled ones stay listed after the answer, with the new one added.
+    let added = move || schedule.value().get().and_then(|r| r.ok());
+    let problem = move |f: &'static str| {
+        let key = crate::ui::forms::field_error(error, f);
+        move || key.get().map(|k| crate::ui::forms::key_text(i18n, &k))
+    };
+    view! {
+        <section class="card" aria-labelledby="hearings-title">
+            <h2 id="hearings-title">{move || t_string!(i18n, hearings_title)}</h2>
+            <ul data-testid="staff-hearings">
+                {hearings.into_iter().map(|h| view! { <li data-testid="staff-hearing"><HearingText hearing=h/></li> }).collect_view()}
+                {move || added().map(|h| view! { <li data-testid="staff-hearing"><HearingText hearing=h/></li> })}
+            </ul>
+            {move || added().map(|_| view! { <p class="notice" role="status" data-testid="hearing-scheduled">{move || t_string!(i18n, hearing_scheduled_now)}</p> })}
+            <FormError error/>
+            {open.then(|| view! {
+                <ActionForm action=schedule attr:class="stack-form" attr:data-testid="hearing-form">
+                    <input type="hidden" name="case_id" value=case_id.to_string()/>
+                    <div class="field">
+                        <label for="hearing-date">{move || t_string!(i18n, hearing_date)}</label>
+                        <input id="hearing-date" name="date" type="date" required data-testid="hearing-date"/>
+                        <p class="error" role="alert">{problem("date")}</p>
+                    </div>
+                    <div class="field">
+                        <label for="hearing-time">{move || t_string!(i18n, hearing_time)}</label>
+                        <input id="hearing-time" name="time" type="time" required data-testid="hearing-time"/>
+                        <p class="error" role="alert">{problem("time")}</p>
+                    </div>
+                    <div class="field">
+                        <label for="hearing-length">{move || t_string!(i18n, hearing_length)}</label>
+                        <input id="hearing-length" name="minutes" type="number" inputmode="numeric" min="10" max="480" value="60" required data-testid="hearing-minutes"/>
+                        <p class="error" role="alert">{problem("minutes")}</p>
+                    </div>
+                    <div class="field">
+                        <label for="hearing-mode">{move || t_string!(i18n, hearing_mode)}</label>
+                        <select id="hearing-mode" name="mode" data-testid="hearing-mode">
+                            <option value="courtroom">{move || t_string!(i18n, hearing_courtroom)}</option>
+                            <option value="online">{move || t_string!(i18n, hearing_online)}</option>
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="hearing-room">{move || t_string!(i18n, hearing_room)}</label>
+                        <input id="hearing-room" name="courtroom" maxlength="40" data-testid="hearing-room"/>
+                        <p class="error" role="alert">{problem("courtroom")}</p>
+                    </div>
+                    <div class="field checkbox">
+                        <input id="hearing-public" name="public" type="checkbox" value="on" checked data-testid="hearing-public"/>
+                        <label for="hearing-public">{move || t_string!(i18n, hearing_public)}</label>
+                    </div>
+                    <button type="submit" data-testid="hearing-submit" disabled=move || schedule.pending().get()>{move || t_string!(i18n, hearing_submit)}</button>
+                </ActionForm>
+            })}
+        </section>
+    }
+}
+
+/// `/lookup`: anyone with a case number and the query code on its papers sees its public stage
+/// and next public hearing. A plain GET form: it works before hydration and on a kiosk.
+#[component]
+pub fn LookupPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let q = move |k: &str| query.with(|m| m.get(k).unwrap_or_default());
+    let asked = move || !q("number").trim().is_empty() || !q("code").trim().is_empty();
+    let found = Resource::new(move || (q("number"), q("code")), |(number, code)| async move {
+        if number.trim().is_empty() && code.trim().is_empty() { None } else { Some(lookup_case(number, code).await) }
+    });
+    view! {
+        <Title text=title(move || t_string!(i18n, lookup_title))/>
+        <h1>{move || t_string!(i18n, lookup_title)}</h1>
+        <p class="lead">{move || t_string!(i18n, lookup_lead)}</p>
+        <form method="get" action="/lookup" class="card stack-form" role="search" data-testid="lookup-form">
+            <div class="field">
+                <label for="lookup-number">{move || t_string!(i18n, case_col_number)}</label>
+                <input id="lookup-number" name="number" maxlength="64" required autocomplete="off" prop:value=move || q("number") data-testid="lookup-number"/>
+            </div>
+            <div class="field">
+                <label for="lookup-code">{move || t_string!(i18n, case_query_code)}</label>
+                <input id="lookup-code" name="code" maxlength="12" required autocomplete="off" autocapitalize="characters" prop:value=move || q("code") data-testid="lookup-code"/>
+            </div>
+            <button type="submit">{move || t_string!(i18n, lookup_submit)}</button>
+        </form>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match found.await {
+                    None => ().into_any(),
+                    Some(Ok(c)) => view! { <PublicCaseView case=c/> }.into_any(),
+                    Some(Err(crate::error::AppError::NotFound)) => view! { <p class="error" role="alert" data-testid="lookup-none">{move || t_string!(i18n, lookup_none)}</p> }.into_any(),
+                    Some(Err(e)) => error_view(e),
+                }
+            })}
+        </Suspense>
+        {move || (!asked()).then(|| view! { <p class="hint">{move || t_string!(i18n, lookup_where)}</p> })}
+    }
+}
+
+#[component]
+fn PublicCaseView(case: crate::cases::api::PublicCase) -> impl IntoView {
+    let i18n = use_i18n();
+    let stage = case.stage;
+    let ended = case.ended_as;
+    view! {
+        <section class="card" aria-labelledby="lookup-result" data-testid="lookup-result">
+            <h2 id="lookup-result">{case.case_number.clone()}</h2>
+            <dl class="facts">
+                <dt>{move || t_string!(i18n, case_court)}</dt><dd>{case.court_name.clone()}</dd>
+                <dt>{move || t_string!(i18n, case_col_state)}</dt>
+                <dd data-testid="lookup-stage">{move || match ended { Some(how) => ending_label(i18n, how).to_string(), None => stage_label(i18n, stage).to_string() }}</dd>
+                <dt>{move || t_string!(i18n, case_next_hearing)}</dt>
+                <dd data-testid="lookup-hearing">{match case.next_hearing.clone() {
+                    Some(h) => {
+                        let at = h.starts_at.shanghai();
+                        let place = move || match (h.mode, h.courtroom.clone()) {
+                            (HearingMode::Online, _) => t_string!(i18n, hearing_online).to_string(),
+                            (HearingMode::Courtroom, room) => room.unwrap_or_default(),
+                        };
+                        view! { {at}" · "{place} }.into_any()
+                    }
+                    None => view! { {move || t_string!(i18n, lookup_no_hearing)} }.into_any(),
+                }}</dd>
+            </dl>
+        </section>
     }
 }

@@ -450,3 +450,129 @@ const PEOPLE_SERVED: &str = "WITH parties AS (
         SELECT person_id, 'party' AS capacity FROM parties
         UNION SELECT person_id, 'agent' FROM case_agents WHERE case_id = ?3 AND person_id NOT IN (SELECT person_id FROM parties)
     )";
+
+// ---------------------------------------------------------------------------------------------
+// Hearings and the public lookup
+
+/// A hearing of a case.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct HearingRow {
+    pub id: i64,
+    pub starts_at: i64,
+    pub minutes: i64,
+    pub mode: String,
+    pub courtroom: Option<String>,
+    pub public: bool,
+    pub scheduled_at: i64,
+}
+
+pub enum Scheduled {
+    NotFound,
+    /// The case is closed: nothing more is heard in it.
+    Closed,
+    Now { hearing_id: i64, case_number: String, locale: String, recipients: Vec<Recipient> },
+}
+
+/// Schedules a hearing in an open case of the court, telling everyone of the case who uses
+/// Tianping in-app, in one transaction with the audit entry.
+pub async fn schedule_hearing(db: &SqlitePool, court: &str, case_id: i64, h: &crate::cases::schedule::NewHearing, staff_id: i64, now: UnixTime) -> Result<Scheduled, sqlx::Error> {
+    let mut tx = crate::ssr::db::write_tx(db).await?;
+    let case: Option<(String, String, String)> = sqlx::query_as(
+        "SELECT c.case_number, c.stage, f.locale FROM cases c JOIN filings f ON f.id = c.filing_id WHERE c.id = ? AND c.court_code = ?",
+    )
+    .bind(case_id)
+    .bind(court)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((case_number, stage, locale)) = case else { return Ok(Scheduled::NotFound) };
+    if stage != "accepted" {
+        return Ok(Scheduled::Closed);
+    }
+    let hearing_id: i64 = sqlx::query_scalar(
+        "INSERT INTO case_hearings (case_id, starts_at, minutes, mode, courtroom, public, scheduled_by, scheduled_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(case_id)
+    .bind(h.starts_at.0)
+    .bind(i64::from(h.minutes))
+    .bind(h.mode.as_str())
+    .bind(h.courtroom.as_deref())
+    .bind(h.public)
+    .bind(staff_id)
+    .bind(now.0)
+    .fetch_one(&mut *tx)
+    .await?;
+    let recipients: Vec<Recipient> = sqlx::query_as(&format!("{PEOPLE_SERVED} SELECT s.person_id, p.mobile FROM served s JOIN people p ON p.id = s.person_id ORDER BY s.person_id"))
+        .bind(0)
+        .bind(0)
+        .bind(case_id)
+        .fetch_all(&mut *tx)
+        .await?;
+    let params = serde_json::json!({ "case_number": case_number, "at": h.starts_at.shanghai() });
+    for r in &recipients {
+        sqlx::query("INSERT INTO notifications (person_id, at, message, params, link) VALUES (?, ?, 'notice_hearing_scheduled', ?, ?)")
+            .bind(r.person_id)
+            .bind(now.0)
+            .bind(params.to_string())
+            .bind(format!("/cases/{case_id}"))
+            .execute(&mut *tx)
+            .await?;
+    }
+    crate::ssr::audit::append_in(
+        &mut tx,
+        now.0,
+        &format!("person:{staff_id}"),
+        "cases.hearing_scheduled",
+        &format!("case:{case_number}"),
+        &serde_json::json!({ "hearing": hearing_id, "starts_at": h.starts_at.0, "minutes": h.minutes, "mode": h.mode.as_str(), "courtroom": h.courtroom, "public": h.public }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Scheduled::Now { hearing_id, case_number, locale, recipients })
+}
+
+/// A case's hearings in time order.
+pub async fn hearings(db: &SqlitePool, case_id: i64) -> Result<Vec<HearingRow>, sqlx::Error> {
+    sqlx::query_as("SELECT id, starts_at, minutes, mode, courtroom, public != 0 AS public, scheduled_at FROM case_hearings WHERE case_id = ? ORDER BY starts_at, id")
+        .bind(case_id)
+        .fetch_all(db)
+        .await
+}
+
+/// The query code of a case its people may see (printed on its papers).
+pub async fn query_code(db: &SqlitePool, case_id: i64) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT query_code FROM cases WHERE id = ?").bind(case_id).fetch_optional(db).await.map(Option::flatten)
+}
+
+/// What the public lookup may show of a case: nothing about its people.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct PublicCaseRow {
+    pub id: i64,
+    pub case_number: String,
+    pub court_name: String,
+    pub case_type: String,
+    pub stage: String,
+    pub ended_as: Option<String>,
+    pub query_code: Option<String>,
+}
+
+pub async fn public_case(db: &SqlitePool, case_number: &str) -> Result<Option<PublicCaseRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT c.id, c.case_number, ct.name AS court_name, c.case_type, c.stage, c.ended_as, c.query_code
+         FROM cases c JOIN courts ct ON ct.code = c.court_code WHERE c.case_number = ?",
+    )
+    .bind(case_number)
+    .fetch_optional(db)
+    .await
+}
+
+/// The next public hearing of a case after `now`.
+pub async fn next_public_hearing(db: &SqlitePool, case_id: i64, now: UnixTime) -> Result<Option<HearingRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, starts_at, minutes, mode, courtroom, public != 0 AS public, scheduled_at FROM case_hearings
+         WHERE case_id = ? AND public = 1 AND starts_at > ? ORDER BY starts_at LIMIT 1",
+    )
+    .bind(case_id)
+    .bind(now.0)
+    .fetch_optional(db)
+    .await
+}

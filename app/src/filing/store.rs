@@ -402,8 +402,8 @@ pub async fn accept(db: &SqlitePool, c: NewCase<'_>, format_number: impl Fn(i64)
         .execute(&mut *tx)
         .await?;
     let case_id: i64 = sqlx::query_scalar(
-        "INSERT INTO cases (case_number, filing_id, court_code, case_type, year, seq, cause, total_claimed_fen, accepted_at, accepted_by)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO cases (case_number, filing_id, court_code, case_type, year, seq, cause, total_claimed_fen, accepted_at, accepted_by, query_code)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(&number)
     .bind(c.filing_id)
@@ -415,6 +415,7 @@ pub async fn accept(db: &SqlitePool, c: NewCase<'_>, format_number: impl Fn(i64)
     .bind(c.total_claimed_fen)
     .bind(c.now.0)
     .bind(c.clerk_id)
+    .bind(new_query_code().as_str())
     .fetch_one(&mut *tx)
     .await?;
     let notice_id = crate::fees::store::issue_in(&mut tx, case_id, &c.fee, c.now).await?;
@@ -702,4 +703,12 @@ pub async fn mark_read(db: &SqlitePool, person: i64, now: UnixTime) -> Result<()
 /// The court's name for display.
 pub async fn court_name(db: &SqlitePool, code: &str) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar("SELECT name FROM courts WHERE code = ?").bind(code).fetch_optional(db).await
+}
+
+/// The query code printed on a new case's papers (the public lookup's key).
+fn new_query_code() -> crate::cases::schedule::QueryCode {
+    use rand::RngCore;
+    let mut bytes = [0u8; 8];
+    rand::rng().fill_bytes(&mut bytes);
+    crate::cases::schedule::QueryCode::from_random(bytes)
 }

@@ -99,6 +99,7 @@ pub fn HomePage() -> impl IntoView {
             <h2 id="services-heading">{move || t_string!(i18n, home_services)}</h2>
             <ul class="home-tiles">{tiles.collect_view()}</ul>
             <p><a href="/fees/calculator">{move || t_string!(i18n, fee_calculator_link)}</a></p>
+            <p><a href="/lookup" data-testid="lookup-link">{move || t_string!(i18n, lookup_link)}</a></p>
         </section>
     }
 }
