@@ -72,6 +72,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/") view=HomePage/>
                         <Route path=path!("/cases") ssr=SsrMode::Async view={Lazy::<CasesRoute>::new()}/>
                         <Route path=path!("/cases/:id") ssr=SsrMode::Async view={Lazy::<CaseRoute>::new()}/>
+                        <Route path=path!("/cases/:id/messages") ssr=SsrMode::Async view={Lazy::<PartyThreadRoute>::new()}/>
                         // Paying, hearings and signing need a verified person (Identity issue); filing has its pages.
                         <Route path=path!("/file") ssr=SsrMode::Async view={Lazy::<FileRoute>::new()}/>
                         <Route path=path!("/file/:id/:step") ssr=SsrMode::Async view={Lazy::<WizardRoute>::new()}/>
@@ -99,6 +100,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/staff") ssr=SsrMode::Async view={Lazy::<StaffRoute>::new()}/>
                         <Route path=path!("/staff/cases") ssr=SsrMode::Async view={Lazy::<StaffCasesRoute>::new()}/>
                         <Route path=path!("/staff/cases/:id") ssr=SsrMode::Async view={Lazy::<StaffCaseRoute>::new()}/>
+                        <Route path=path!("/staff/cases/:id/messages/:party") ssr=SsrMode::Async view={Lazy::<StaffThreadRoute>::new()}/>
+                        <Route path=path!("/staff/messages") ssr=SsrMode::Async view={Lazy::<UnansweredRoute>::new()}/>
                         <Route path=path!("/staff/refunds") ssr=SsrMode::Async view={Lazy::<StaffRefundsRoute>::new()}/>
                         <Route path=path!("/staff/enrol") ssr=SsrMode::Async view={Lazy::<StaffEnrolRoute>::new()}/>
                     </Routes>
@@ -143,6 +146,9 @@ lazy_page!(CaseRoute, view! { <crate::cases::pages::CaseDetailPage/> });
 lazy_page!(StaffCasesRoute, view! { <crate::cases::pages::CourtCasesPage/> });
 lazy_page!(StaffCaseRoute, view! { <crate::cases::pages::StaffCasePage/> });
 lazy_page!(LookupRoute, view! { <crate::cases::pages::LookupPage/> });
+lazy_page!(PartyThreadRoute, view! { <crate::cases::pages::PartyThreadPage/> });
+lazy_page!(StaffThreadRoute, view! { <crate::cases::pages::StaffThreadPage/> });
+lazy_page!(UnansweredRoute, view! { <crate::cases::pages::UnansweredPage/> });
 lazy_page!(StaffRefundsRoute, view! { <crate::fees::refund_pages::RefundQueuePage/> });
 lazy_page!(FileRoute, FileHomePage);
 lazy_page!(WizardRoute, WizardPage);

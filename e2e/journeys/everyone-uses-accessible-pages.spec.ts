@@ -9,6 +9,7 @@ const PAGES = [
   { name: 'a page that asks to sign in first', path: '/file' },
   { name: 'the 404 page', path: '/no-such-page' },
   { name: 'the fee calculator with a worked fee', path: '/fees/calculator?kind=property&amount=150000&halve=mediation' },
+  { name: 'the public case lookup with a code that matches nothing', path: `/lookup?number=${encodeURIComponent('(2026)京0105民初1号')}&code=2222-2222` },
 ];
 
 const VARIANTS: { name: string; lang: Lang; largeText: boolean }[] = [

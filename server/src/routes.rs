@@ -54,6 +54,7 @@ pub fn router(state: ServerState) -> Router {
         .route("/api/filing/upload/{id}", axum::routing::put(upload_chunk))
         .route("/files/{id}", get(filing_file))
         .route("/documents/{id}", get(served_document))
+        .route("/attachments/{id}", get(message_attachment))
         .route("/receipts/{no}/pdf", get(app::fees::receipts::receipt_pdf))
         .route(app::fees::pay::NOTIFY_PATH, post(payment_notification))
         .route(app::fees::refunds::REFUND_NOTIFY_PATH, post(refund_notification))
@@ -68,6 +69,7 @@ pub fn router(state: ServerState) -> Router {
         .merge(
             Router::new()
                 .route("/staff/cases/{id}/serve", post(serve_document))
+                .route("/cases/{id}/messages", post(send_message))
                 .layer(axum::extract::DefaultBodyLimit::disable())
                 .layer(RequestBodyLimitLayer::new(app::cases::service::MAX_DOCUMENT_BYTES + 64 * 1024)),
         )
@@ -375,6 +377,22 @@ async fn serve_document(State(state): State<AppState>, axum::extract::Path(id): 
         Ok(form) => app::cases::documents::serve(state, parts, id, form).await,
         Err(e) => e.into_response(),
     }
+}
+
+/// A message to or from the court in a case's thread (the rules are in app::cases::messages_http).
+async fn send_message(State(state): State<AppState>, axum::extract::Path(id): axum::extract::Path<i64>, req: Request) -> Response {
+    use axum::extract::FromRequest;
+    let (parts, body) = req.into_parts();
+    match axum::extract::Multipart::from_request(Request::from_parts(parts.clone(), body), &()).await {
+        Ok(form) => app::cases::messages_http::send(state, parts, id, form).await,
+        Err(e) => e.into_response(),
+    }
+}
+
+/// A message's attachment, for the thread's people and the court's staff.
+async fn message_attachment(State(state): State<AppState>, axum::extract::Path(id): axum::extract::Path<i64>, req: Request) -> Response {
+    let (parts, _) = req.into_parts();
+    app::cases::messages_http::attachment(state, parts, id).await
 }
 
 /// A served document, for a person it was served on (recording their read receipt) or staff.

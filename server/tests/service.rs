@@ -1,6 +1,8 @@
-//! Electronic service over HTTP: staff serve a PDF on a case's people, who are told in-app and
-//! by SMS, see it with its fingerprint and the period it started, and open it — the first
-//! opening recorded once as the read receipt staff see. And who may do each of these.
+//! Electronic service and contacting the judge over HTTP: staff serve a PDF on a case's people,
+//! who are told in-app and by SMS, see it with its fingerprint and the period it started, and
+//! open it — the first opening recorded once as the read receipt staff see; a party writes to
+//! the court and sees it read and answered while the court's queue shows it waiting. And who
+//! may do each of these.
 mod support;
 
 use reqwest::StatusCode;
@@ -12,6 +14,12 @@ use support::*;
 /// Sends the staff serve form as a browser does (multipart); answers the status and where it
 /// sends the browser back to.
 async fn serve(app: &App, b: &reqwest::Client, case_id: i64, fields: &[(&str, &str)], file: Option<&[u8]>) -> (StatusCode, String) {
+    form_post(app, b, &format!("/staff/cases/{case_id}/serve"), fields, file).await
+}
+
+/// Posts a multipart form as a browser does, with an optional file; answers the status and the
+/// redirect's target.
+async fn form_post(app: &App, b: &reqwest::Client, path: &str, fields: &[(&str, &str)], file: Option<&[u8]>) -> (StatusCode, String) {
     let boundary = "tianping-test-boundary-7d1f";
     let mut body = Vec::new();
     for (k, v) in fields {
@@ -24,7 +32,7 @@ async fn serve(app: &App, b: &reqwest::Client, case_id: i64, fields: &[(&str, &s
     }
     body.extend(format!("--{boundary}--\r\n").into_bytes());
     let res = b
-        .post(format!("{}/staff/cases/{case_id}/serve", app.base))
+        .post(format!("{}{path}", app.base))
         .header("content-type", format!("multipart/form-data; boundary={boundary}"))
         .body(body)
         .send()
@@ -223,4 +231,133 @@ async fn only_the_courts_staff_serve_and_only_the_people_served_and_the_courts_s
         assert_eq!(call(&app, b, "cases/staff_case", &[("id", &id.to_string())]).await.0, expected, "{who} asks for the staff view");
     }
     assert_eq!(open(&app, &client, doc + 1000).await.0, StatusCode::NOT_FOUND);
+}
+
+async fn write(app: &App, b: &reqwest::Client, case_id: i64, body: &str, key: &str, party: Option<i64>, file: Option<&[u8]>) -> (StatusCode, String) {
+    let party = party.map(|p| p.to_string());
+    let mut fields = vec![("body", body), ("request_key", key)];
+    if let Some(p) = &party {
+        fields.push(("party", p.as_str()));
+    }
+    form_post(app, b, &format!("/cases/{case_id}/messages"), &fields, file).await
+}
+
+async fn thread(app: &App, b: &reqwest::Client, case_id: i64, party: Option<i64>) -> (StatusCode, Value) {
+    let id = case_id.to_string();
+    let party = party.map(|p| p.to_string());
+    let mut form = vec![("case_id", id.as_str())];
+    if let Some(p) = &party {
+        form.push(("party", p.as_str()));
+    }
+    let (status, body, _) = call(app, b, "cases/thread", &form).await;
+    (status, body)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_party_writes_to_the_court_and_sees_it_read_then_answered_while_the_court_sees_it_waiting() {
+    let app = start(&[]).await;
+    let (lawyer, clerk, client, id) = lawyers_case(&app).await;
+    let client_id: i64 = sqlx::query_scalar("SELECT id FROM people WHERE mobile = '13800138010'").fetch_one(&app.state.app.db).await.expect("client");
+
+    // The client writes; the same form sent twice is one message.
+    let key = thread(&app, &client, id, None).await.1["form_key"].as_str().expect("key").to_string();
+    let (status, to) = write(&app, &client, id, "请问何时开庭？", &key, None, None).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(to.starts_with(&format!("/cases/{id}/messages?sent=")), "{to}");
+    write(&app, &client, id, "请问何时开庭？", &key, None, None).await;
+    // The lawyer writes in the client's thread, with a scanned receipt attached.
+    let png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR-scan".to_vec();
+    let lawyer_key = thread(&app, &lawyer, id, None).await.1["form_key"].as_str().expect("key").to_string();
+    assert_ne!(lawyer_key, key, "each reading of the thread gives a fresh key");
+    write(&app, &lawyer, id, "补充：附上收据。", &lawyer_key, None, Some(&png)).await;
+    let (_, t) = thread(&app, &client, id, None).await;
+    let messages = t["messages"].as_array().expect("messages");
+    assert_eq!(messages.len(), 2, "{t}");
+    assert_eq!(messages[1]["author_name"], "梁静怡");
+    assert_eq!(messages[1]["attachments"][0]["sha256"], hex::encode(Sha256::digest(&png)));
+    assert_eq!(messages[0]["read_at"], Value::Null);
+
+    // The court's queue: one thread, two messages waiting, the age counted from the first.
+    advance(&app, 1200);
+    let (status, queue, _) = call(&app, &clerk, "cases/unanswered", &[]).await;
+    assert_eq!(status, 200, "{queue}");
+    assert_eq!(queue.as_array().map(Vec::len), Some(1));
+    assert_eq!((queue[0]["party_name"].clone(), queue[0]["count"].clone(), queue[0]["hours"].clone()), (Value::from("黄秀英"), Value::from(2), Value::from(0)));
+
+    // The clerk opens it: the party sees it read, not yet answered.
+    let (status, staff_view) = thread(&app, &clerk, id, Some(client_id)).await;
+    assert_eq!(status, 200, "{staff_view}");
+    let read_at = app.state.app.clock.now().0;
+    let (_, t) = thread(&app, &client, id, None).await;
+    assert_eq!(t["messages"][0]["read_at"], Value::from(read_at));
+    assert_eq!(t["messages"][0]["answered_at"], Value::Null);
+
+    // The clerk answers: both party messages are answered, the client and lawyer are told,
+    // and the queue is empty.
+    advance(&app, 60);
+    let (status, _) = write(&app, &clerk, id, "定于下月开庭，传票另行送达。", staff_view["form_key"].as_str().expect("key"), Some(client_id), None).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let answered = app.state.app.clock.now().0;
+    let (_, t) = thread(&app, &client, id, None).await;
+    assert_eq!(t["messages"][0]["answered_at"], Value::from(answered));
+    assert_eq!(t["messages"][1]["answered_at"], Value::from(answered));
+    assert_eq!(t["messages"][2]["from_court"], true);
+    let told: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE message = 'notice_court_replied'").fetch_one(&app.state.app.db).await.expect("notices");
+    assert_eq!(told, 2, "the client and the lawyer acting for them");
+    assert_eq!(call(&app, &clerk, "cases/unanswered", &[]).await.1, serde_json::json!([]));
+    // The client having opened the thread, the clerk sees the answer read.
+    let (_, staff_view) = thread(&app, &clerk, id, Some(client_id)).await;
+    assert_eq!(staff_view["messages"][2]["read_at"], Value::from(answered));
+
+    // The attachment: the thread's people and the court's staff.
+    let attachment = t["messages"][1]["attachments"][0]["id"].as_i64().expect("attachment");
+    let get = |b: &reqwest::Client| {
+        let url = format!("{}/attachments/{attachment}", app.base);
+        let b = b.clone();
+        async move { b.get(url).send().await.expect("request").status() }
+    };
+    assert_eq!(get(&client).await, StatusCode::OK);
+    assert_eq!(get(&clerk).await, StatusCode::OK);
+    assert_eq!(get(&verified_browser(&app, "13800138001", "李四").await).await, StatusCode::NOT_FOUND);
+    assert_eq!(get(&staff_browser(&app, "京0101", "clerk").await).await, StatusCode::NOT_FOUND);
+    assert_eq!(get(&browser()).await, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nobody_outside_the_thread_reads_or_writes_in_it_and_a_bad_message_comes_back_with_its_text() {
+    let app = start(&[]).await;
+    let (lawyer, clerk, client, id) = lawyers_case(&app).await;
+    let client_id: i64 = sqlx::query_scalar("SELECT id FROM people WHERE mobile = '13800138010'").fetch_one(&app.state.app.db).await.expect("client");
+    let other_party = verified_browser(&app, "13800138000", "张三").await;
+    accepted_case(&app, &other_party, "messages-rights-0123456789").await;
+    let other_lawyer = verified_browser(&app, "13800138001", "李四").await;
+    let other_clerk = staff_browser(&app, "京0101", "clerk").await;
+    let visitor = browser();
+    let key = "msg-0123456789abcdef0123";
+
+    for (who, b, party, expected) in [
+        ("another litigant", &other_party, None, StatusCode::NOT_FOUND),
+        ("an unrelated lawyer", &other_lawyer, None, StatusCode::NOT_FOUND),
+        ("a clerk of another court", &other_clerk, Some(client_id), StatusCode::NOT_FOUND),
+        ("the court's clerk without a thread named", &clerk, None, StatusCode::NOT_FOUND),
+        ("the court's clerk naming someone not a party", &clerk, Some(client_id + 1000), StatusCode::NOT_FOUND),
+        ("a visitor", &visitor, None, StatusCode::UNAUTHORIZED),
+    ] {
+        assert_eq!(thread(&app, b, id, party).await.0, expected, "{who} reads the thread");
+        assert_eq!(write(&app, b, id, "你好", key, party, None).await.0, expected, "{who} writes in it");
+    }
+    assert_eq!(call(&app, &client, "cases/unanswered", &[]).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(call(&app, &lawyer, "cases/unanswered", &[]).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(call(&app, &visitor, "cases/unanswered", &[]).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(call(&app, &other_clerk, "cases/unanswered", &[]).await.1, serde_json::json!([]), "another court's queue is its own");
+
+    // Empty, too long, or with a program attached: back to the form with the text kept.
+    let (_, to) = write(&app, &client, id, "   ", key, None, None).await;
+    assert!(to.contains("error=body"), "{to}");
+    let long = "字".repeat(2001);
+    let (_, to) = write(&app, &client, id, &long, key, None, None).await;
+    assert!(to.contains("error=long"), "{to}");
+    let (_, to) = write(&app, &client, id, "附件见后", key, None, Some(b"MZ\x90\x00program")).await;
+    assert!(to.contains("error=type") && query(&to, "body") == "附件见后", "{to}");
+    assert_eq!(thread(&app, &client, id, None).await.1["messages"], serde_json::json!([]), "nothing was sent");
 }

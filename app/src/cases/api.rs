@@ -299,6 +299,8 @@ pub struct StaffCaseView {
     pub documents: Vec<ServedDocumentView>,
     pub hearings: Vec<HearingView>,
     pub query_code: Option<String>,
+    /// The parties' threads with the court: (party, name).
+    pub threads: Vec<(i64, String)>,
 }
 
 /// One case of the caller's court with every document served in it and who opened it when.
@@ -325,7 +327,8 @@ pub async fn staff_case(id: i64) -> Result<StaffCaseView, AppError> {
     }
     let hearings = hearings_of(&cx, id).await?;
     let query_code = super::store::query_code(cx.db(), id).await.map_err(db)?.and_then(|c| super::schedule::QueryCode::parse(&c)).map(|c| c.printed());
-    Ok(StaffCaseView { id, case_number, cause, stage, recipients, documents, hearings, query_code })
+    let threads = super::store::online_parties(cx.db(), id).await.map_err(db)?.into_iter().map(|(p, n)| (p, n.unwrap_or_default())).collect();
+    Ok(StaffCaseView { id, case_number, cause, stage, recipients, documents, hearings, query_code, threads })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -442,4 +445,125 @@ pub async fn lookup_case(number: String, code: String) -> Result<PublicCase, App
         ended_as: row.ended_as.as_deref().and_then(CaseEnding::parse),
         next_hearing,
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Contacting the judge
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AttachmentView {
+    pub id: i64,
+    pub name: String,
+    pub size: i64,
+    pub sha256: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MessageView {
+    pub id: i64,
+    pub from_court: bool,
+    pub author_name: String,
+    pub body: String,
+    pub sent_at: UnixTime,
+    /// When the other side first read it.
+    pub read_at: Option<UnixTime>,
+    /// For a party's message: when the court answered it.
+    pub answered_at: Option<UnixTime>,
+    pub attachments: Vec<AttachmentView>,
+}
+
+/// A thread between one party (with their lawyer) and the court.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ThreadView {
+    pub case_id: i64,
+    pub case_number: String,
+    pub party_id: i64,
+    pub party_name: String,
+    pub messages: Vec<MessageView>,
+    /// The key the next message's form sends, fresh each time the thread is read, so a double
+    /// tap or a resend is one message while two people writing are two.
+    pub form_key: String,
+}
+
+/// A thread with the court: the caller's own (as a party or the lawyer acting for one), or, for
+/// the court's judges and clerks, the thread of `party`. Opening it reads the other side's
+/// messages.
+#[server(prefix = "/api", endpoint = "cases/thread")]
+pub async fn case_thread(case_id: i64, #[server(default)] party: Option<i64>) -> Result<ThreadView, AppError> {
+    use crate::ssr::cx::{Cx, internal};
+    let cx = Cx::get()?;
+    let db = |e| internal("case messages", e);
+    let me = cx.require_person().await?;
+    let (case_number, court) = super::store::case_court(cx.db(), case_id).await.map_err(db)?.ok_or(AppError::NotFound)?;
+    let (party, staff) = if me.staff.is_some() {
+        let (_, my_court) = require_case_staff(&cx).await?;
+        let party = party.ok_or(AppError::NotFound)?;
+        if my_court != court || !super::store::is_online_party(cx.db(), party, case_id).await.map_err(db)? {
+            return Err(AppError::NotFound);
+        }
+        (party, true)
+    } else {
+        let me = cx.require_verified().await?;
+        (super::store::thread_party(cx.db(), me.person_id, case_id).await.map_err(db)?.ok_or(AppError::NotFound)?, false)
+    };
+    // The staff reading it read the party's messages, and the other way round.
+    super::store::mark_thread_read(cx.db(), case_id, party, !staff, cx.now()).await.map_err(db)?;
+    let rows = super::store::thread(cx.db(), case_id, party).await.map_err(db)?;
+    let files = super::store::thread_attachments(cx.db(), case_id, party).await.map_err(db)?;
+    let sent: Vec<super::messages::Sent> = rows.iter().map(|r| super::messages::Sent { from_court: r.from_court, at: UnixTime(r.sent_at) }).collect();
+    let answered = super::messages::answered_at(&sent);
+    let party_name = super::store::online_parties(cx.db(), case_id).await.map_err(db)?.into_iter().find(|(id, _)| *id == party).and_then(|(_, n)| n).unwrap_or_default();
+    let messages = rows
+        .into_iter()
+        .zip(answered)
+        .map(|(r, answered_at)| MessageView {
+            attachments: files.iter().filter(|f| f.0 == r.id).map(|f| AttachmentView { id: f.1, name: f.2.clone(), size: f.3, sha256: f.4.clone() }).collect(),
+            id: r.id,
+            from_court: r.from_court,
+            author_name: r.author_name.unwrap_or_default(),
+            body: r.body,
+            sent_at: UnixTime(r.sent_at),
+            read_at: r.read_at.map(UnixTime),
+            answered_at,
+        })
+        .collect();
+    let form_key = format!("msg-{}", crate::ssr::session::new_token().0);
+    Ok(ThreadView { case_id, case_number, party_id: party, party_name, messages, form_key })
+}
+
+/// A thread waiting for the court.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WaitingThread {
+    pub case_id: i64,
+    pub case_number: String,
+    pub party_id: i64,
+    pub party_name: String,
+    /// The oldest unanswered message, how many wait, and for how many hours.
+    pub since: UnixTime,
+    pub count: usize,
+    pub hours: i64,
+}
+
+/// The court's threads with unanswered messages, the longest waiting first.
+#[server(prefix = "/api", endpoint = "cases/unanswered")]
+pub async fn unanswered_messages() -> Result<Vec<WaitingThread>, AppError> {
+    use crate::ssr::cx::{Cx, internal};
+    let cx = Cx::get()?;
+    let (_, court) = require_case_staff(&cx).await?;
+    let rows = super::store::court_messages(cx.db(), &court).await.map_err(|e| internal("case messages", e))?;
+    let now = cx.now();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < rows.len() {
+        let (case_id, party_id) = (rows[i].0, rows[i].2);
+        let end = rows[i..].iter().position(|r| (r.0, r.2) != (case_id, party_id)).map_or(rows.len(), |n| i + n);
+        let thread: Vec<super::messages::Sent> = rows[i..end].iter().map(|r| super::messages::Sent { from_court: r.4, at: UnixTime(r.5) }).collect();
+        if let Some((since, count)) = super::messages::waiting(&thread) {
+            let r = &rows[i];
+            out.push(WaitingThread { case_id, case_number: r.1.clone(), party_id, party_name: r.3.clone().unwrap_or_default(), since, count, hours: super::messages::hours_waiting(since, now) });
+        }
+        i = end;
+    }
+    out.sort_by_key(|t| t.since);
+    Ok(out)
 }

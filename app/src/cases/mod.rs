@@ -2,10 +2,14 @@
 //! and running deadlines (`model`, `api`, `pages`); for staff, the court's case list and recording
 //! how a case ended, which creates the refunds the fee measures call for; electronic service
 //! of documents with read receipts and the periods they start (`service`, `documents`);
-//! hearings staff schedule and the public lookup by case number and query code (`schedule`).
+//! hearings staff schedule and the public lookup by case number and query code (`schedule`);
+//! contacting the judge, a thread per case and party with the court (`messages`).
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod documents;
+pub mod messages;
+#[cfg(feature = "ssr")]
+pub mod messages_http;
 pub mod model;
 pub mod pages;
 pub mod schedule;

@@ -244,7 +244,7 @@ fn CaseList() -> impl IntoView {
         <form method="get" action="/cases" class="filter-form card" role="search">
             <div class="field">
                 <label for="case-filter-number">{move || t_string!(i18n, case_filter_number)}</label>
-                <input id="case-filter-number" name="number" type="search" maxlength="64" prop:value=move || q("number") data-testid="case-filter-number"/>
+                <input id="case-filter-number" name="number" type="search" maxlength="64" value=q("number") prop:value=move || q("number") data-testid="case-filter-number"/>
             </div>
             <div class="field">
                 <label for="case-filter-stage">{move || t_string!(i18n, case_filter_stage)}</label>
@@ -253,7 +253,7 @@ fn CaseList() -> impl IntoView {
                     {Stage::ALL.into_iter().map(|s| view! { <option value=s.as_str() selected=move || q("stage") == s.as_str()>{move || stage_label(i18n, s)}</option> }).collect_view()}
                 </select>
             </div>
-            <input type="hidden" name="court" prop:value=move || q("court")/>
+            <input type="hidden" name="court" value=q("court") prop:value=move || q("court")/>
             <button type="submit" class="secondary">{move || t_string!(i18n, case_filter_apply)}</button>
         </form>
         <Suspense fallback=Loading>
@@ -367,6 +367,7 @@ fn CaseView(detail: CaseDetail) -> impl IntoView {
                 }).collect_view()}</ul> }.into_any()
             }}
         </section>
+        <p class="button-row"><a class="button secondary" href=format!("/cases/{}/messages", s.id) data-testid="case-contact-judge">{move || t_string!(i18n, thread_title)}</a></p>
         <ServedDocuments documents=detail.documents.clone()/>
         <section class="card" aria-labelledby="case-timeline">
             <h2 id="case-timeline">{move || t_string!(i18n, case_timeline)}</h2>
@@ -445,6 +446,12 @@ fn StaffCase(case: StaffCaseView) -> impl IntoView {
         <h1 data-testid="staff-case-number">{case.case_number.clone()}</h1>
         <p class="lead">{case.cause.clone()}" · "{move || stage_label(i18n, case.stage)}
             {case.query_code.clone().map(|c| view! { " · "{move || t_string!(i18n, case_query_code)}" "<code data-testid="staff-query-code">{c}</code> })}</p>
+        {(!case.threads.is_empty()).then(|| view! {
+            <p class="button-row" data-testid="staff-threads">{case.threads.iter().map(|(party, name)| {
+                let name = name.clone();
+                view! { <a class="button secondary" href=format!("{STAFF_CASES_PATH}/{}/messages/{party}", case.id)>{move || t_string!(i18n, thread_with, name = name.clone()).to_string()}</a>" " }
+            }).collect_view()}</p>
+        })}
         <StaffHearings case_id=case.id hearings=case.hearings.clone() open/>
         {outcome}
         {move || error_text().map(|t| view! { <p class="error" role="alert" data-testid="serve-error">{t}</p> })}
@@ -622,12 +629,13 @@ pub fn LookupPage() -> impl IntoView {
         <p class="lead">{move || t_string!(i18n, lookup_lead)}</p>
         <form method="get" action="/lookup" class="card stack-form" role="search" data-testid="lookup-form">
             <div class="field">
-                <label for="lookup-number">{move || t_string!(i18n, case_col_number)}</label>
-                <input id="lookup-number" name="number" maxlength="64" required autocomplete="off" prop:value=move || q("number") data-testid="lookup-number"/>
+                <label for="lookup-number">{move || t_string!(i18n, lookup_number)}</label>
+                // `value` for the page as the server sends it (no JavaScript), `prop:value` once hydrated.
+                <input id="lookup-number" name="number" maxlength="64" required autocomplete="off" value=q("number") prop:value=move || q("number") data-testid="lookup-number"/>
             </div>
             <div class="field">
                 <label for="lookup-code">{move || t_string!(i18n, case_query_code)}</label>
-                <input id="lookup-code" name="code" maxlength="12" required autocomplete="off" autocapitalize="characters" prop:value=move || q("code") data-testid="lookup-code"/>
+                <input id="lookup-code" name="code" maxlength="12" required autocomplete="off" autocapitalize="characters" value=q("code") prop:value=move || q("code") data-testid="lookup-code"/>
             </div>
             <button type="submit">{move || t_string!(i18n, lookup_submit)}</button>
         </form>
@@ -671,5 +679,204 @@ fn PublicCaseView(case: crate::cases::api::PublicCase) -> impl IntoView {
                 }}</dd>
             </dl>
         </section>
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Contacting the judge: a party's thread with the court, the staff's side of it, and the
+// court's queue of unanswered messages
+
+use crate::cases::api::{MessageView, ThreadView, WaitingThread, case_thread, unanswered_messages};
+
+/// `/cases/:id/messages`: the caller's thread with the court in one of their cases.
+#[component]
+pub fn PartyThreadPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok())).unwrap_or(0);
+    view! {
+        <Title text=title(move || t_string!(i18n, thread_title))/>
+        <p class="back-link"><a href=move || format!("/cases/{}", id())>{move || t_string!(i18n, thread_back_to_case)}</a></p>
+        <RequireVerified here=Section::Cases.href()>
+            <PartyThread/>
+        </RequireVerified>
+    }
+}
+
+#[component]
+fn PartyThread() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok())).unwrap_or(0));
+    let thread = Resource::new(move || id.get(), |id| case_thread(id, None));
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match thread.await {
+                    Ok(t) => view! { <Thread thread=t staff=false/> }.into_any(),
+                    Err(e) => error_view(e),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// `/staff/cases/:id/messages/:party`: the court's side of a party's thread.
+#[component]
+pub fn StaffThreadPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let key = Memo::new(move |_| {
+        params.with(|p| (p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0), p.get("party").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0)))
+    });
+    let thread = Resource::new(move || key.get(), |(id, party)| case_thread(id, Some(party)));
+    view! {
+        <Title text=title(move || t_string!(i18n, thread_title))/>
+        <p class="back-link"><a href=STAFF_MESSAGES_PATH>{move || t_string!(i18n, unanswered_title)}</a>" · "
+            <a href=move || format!("{STAFF_CASES_PATH}/{}", key.get().0)>{move || t_string!(i18n, staff_case_title)}</a></p>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match thread.await {
+                    Ok(t) => view! { <Thread thread=t staff=true/> }.into_any(),
+                    Err(e) => error_view(e),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// A thread and the form that adds to it (a plain multipart form: it works before hydration,
+/// carries one attachment, and after an error comes back with the text typed).
+#[component]
+fn Thread(thread: ThreadView, staff: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let q = move |k: &str| query.with_untracked(|m| m.get(k).unwrap_or_default());
+    let sent = !q("sent").is_empty();
+    let error = q("error");
+    let error_text = move || match error.as_str() {
+        "body" => Some(t_string!(i18n, error_required)),
+        "long" => Some(t_string!(i18n, error_message_too_long)),
+        "size" => Some(t_string!(i18n, message_error_size)),
+        "type" => Some(t_string!(i18n, error_file_type)),
+        _ => None,
+    };
+    let kept = q("body");
+    let heading = if staff { format!("{} · {}", thread.case_number, thread.party_name) } else { thread.case_number.clone() };
+    let empty = thread.messages.is_empty();
+    view! {
+        <h1 data-testid="thread-title">{move || t_string!(i18n, thread_title)}" · "{heading.clone()}</h1>
+        {(!staff).then(|| view! { <p class="lead">{move || t_string!(i18n, thread_lead)}</p> })}
+        {sent.then(|| view! { <p class="notice" role="status" data-testid="message-sent">{move || t_string!(i18n, message_sent)}</p> })}
+        {move || error_text().map(|t| view! { <p class="error" role="alert" data-testid="message-error">{t}</p> })}
+        <section class="card" aria-labelledby="thread-messages">
+            <h2 id="thread-messages" class="visually-hidden">{move || t_string!(i18n, thread_title)}</h2>
+            {if empty {
+                view! { <p data-testid="thread-empty">{move || t_string!(i18n, thread_empty)}</p> }.into_any()
+            } else {
+                view! { <ol class="thread" data-testid="thread">{thread.messages.into_iter().map(|m| view! { <Message message=m staff/> }).collect_view()}</ol> }.into_any()
+            }}
+        </section>
+        <section class="card" aria-labelledby="thread-write">
+            <h2 id="thread-write">{move || if staff { t_string!(i18n, thread_reply) } else { t_string!(i18n, thread_write) }}</h2>
+            <form method="post" action=format!("/cases/{}/messages", thread.case_id) enctype="multipart/form-data" class="stack-form" data-testid="message-form">
+                <input type="hidden" name="request_key" value=thread.form_key.clone()/>
+                {staff.then(|| view! { <input type="hidden" name="party" value=thread.party_id.to_string()/> })}
+                <div class="field">
+                    <label for="message-body">{move || t_string!(i18n, message_body)}</label>
+                    <textarea id="message-body" name="body" rows="5" maxlength="2000" required data-testid="message-body">{kept}</textarea>
+                </div>
+                <div class="field">
+                    <label for="message-file">{move || t_string!(i18n, message_file)}</label>
+                    <input id="message-file" name="file" type="file" accept="application/pdf,image/jpeg,image/png" data-testid="message-file"/>
+                </div>
+                <button type="submit" data-testid="message-send">{move || t_string!(i18n, message_send)}</button>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn Message(message: MessageView, staff: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let m = message;
+    let mine = m.from_court == staff;
+    let author = m.author_name.clone();
+    let who = move || if m.from_court { t_string!(i18n, message_from_court, name = author.clone()).to_string() } else { author.clone() };
+    let at = m.sent_at.shanghai();
+    // What the writer's side wants to know: whether the other side read it, and, for a
+    // party's message, whether the court answered.
+    let read = m.read_at.map(|t| t.shanghai());
+    let was_read = read.is_some();
+    let status = mine.then(|| view! {
+        <span class="badge" class:ok=was_read data-testid="message-read">{move || match read.clone() {
+            Some(t) => t_string!(i18n, message_read_at, at = t).to_string(),
+            None => t_string!(i18n, message_unread).to_string(),
+        }}</span>
+    });
+    let answered = (!m.from_court).then_some(m.answered_at).flatten().map(|t| {
+        let t = t.shanghai();
+        view! { " "<span class="badge ok" data-testid="message-answered">{move || t_string!(i18n, message_answered_at, at = t.clone()).to_string()}</span> }
+    });
+    view! {
+        <li id=format!("message-{}", m.id) class="message" class:from-court=m.from_court data-testid="message">
+            <p class="device-meta"><strong>{who}</strong>" · "{at}</p>
+            <p class="message-body">{m.body.clone()}</p>
+            {(!m.attachments.is_empty()).then(|| view! {
+                <ul class="attachments">{m.attachments.iter().map(|a| view! {
+                    <li><a href=format!("/attachments/{}", a.id) rel="external" target="_blank" data-testid="message-attachment">{a.name.clone()}</a>
+                        " "<code class="fingerprint">{a.sha256.clone()}</code></li>
+                }).collect_view()}</ul>
+            })}
+            <p>{status}{answered}</p>
+        </li>
+    }
+}
+
+pub const STAFF_MESSAGES_PATH: &str = "/staff/messages";
+
+/// `/staff/messages`: the court's threads with messages waiting for an answer, oldest first.
+#[component]
+pub fn UnansweredPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let waiting = Resource::new(|| (), |_| unanswered_messages());
+    view! {
+        <Title text=title(move || t_string!(i18n, unanswered_title))/>
+        <h1>{move || t_string!(i18n, unanswered_title)}</h1>
+        <p class="back-link"><a href="/staff">{move || t_string!(i18n, staff_title)}</a></p>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match waiting.await {
+                    Ok(list) if list.is_empty() => view! { <section class="card"><p data-testid="unanswered-none">{move || t_string!(i18n, unanswered_none)}</p></section> }.into_any(),
+                    Ok(list) => view! {
+                        <section class="card">
+                            <table class="queue" data-testid="unanswered">
+                                <thead><tr>
+                                    <th scope="col">{move || t_string!(i18n, case_col_number)}</th>
+                                    <th scope="col">{move || t_string!(i18n, unanswered_party)}</th>
+                                    <th scope="col">{move || t_string!(i18n, unanswered_waiting)}</th>
+                                </tr></thead>
+                                <tbody>{list.into_iter().map(|t| view! { <WaitingRow thread=t/> }).collect_view()}</tbody>
+                            </table>
+                        </section>
+                    }
+                    .into_any(),
+                    Err(e) => error_view(e),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn WaitingRow(thread: WaitingThread) -> impl IntoView {
+    let i18n = use_i18n();
+    let (hours, count) = (thread.hours, thread.count);
+    let age = move || if hours < 48 { t_string!(i18n, waiting_hours, n = hours).to_string() } else { t_string!(i18n, waiting_days, n = hours / 24).to_string() };
+    view! {
+        <tr data-testid="waiting-thread" data-case=thread.case_number.clone() class:overdue={hours >= 72}>
+            <td><a href=format!("{STAFF_CASES_PATH}/{}/messages/{}", thread.case_id, thread.party_id)>{thread.case_number.clone()}</a></td>
+            <td>{thread.party_name.clone()}</td>
+            <td data-testid="waiting-age">{age}" · "{move || t_string!(i18n, waiting_count, n = count).to_string()}<br/><span class="device-meta">{thread.since.shanghai()}</span></td>
+        </tr>
     }
 }

@@ -576,3 +576,189 @@ pub async fn next_public_hearing(db: &SqlitePool, case_id: i64, now: UnixTime) -
     .fetch_optional(db)
     .await
 }
+
+// ---------------------------------------------------------------------------------------------
+// Contacting the judge
+
+/// Whose thread with the court this person writes in, in a case: their own as a party, their
+/// client's as the lawyer acting in it; `None` if they are neither.
+pub async fn thread_party(db: &SqlitePool, person: i64, case_id: i64) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(&format!(
+        "{PEOPLE_SERVED} SELECT person_id FROM served WHERE person_id = ?1 AND capacity = 'party'
+         UNION ALL SELECT a.client_id FROM case_agents a WHERE a.case_id = ?3 AND a.person_id = ?1
+           AND NOT EXISTS (SELECT 1 FROM served WHERE person_id = ?1 AND capacity = 'party')
+         LIMIT 1"
+    ))
+    .bind(person)
+    .bind(0)
+    .bind(case_id)
+    .fetch_optional(db)
+    .await
+}
+
+/// Whether `party` is a party of the case who uses Tianping (a thread staff may open).
+pub async fn is_online_party(db: &SqlitePool, party: i64, case_id: i64) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> = sqlx::query_scalar(&format!("{PEOPLE_SERVED} SELECT person_id FROM served WHERE person_id = ?1 AND capacity = 'party'"))
+        .bind(party)
+        .bind(0)
+        .bind(case_id)
+        .fetch_optional(db)
+        .await?;
+    Ok(found.is_some())
+}
+
+/// The parties of a case who use Tianping: (person, name), for the staff's thread links.
+pub async fn online_parties(db: &SqlitePool, case_id: i64) -> Result<Vec<(i64, Option<String>)>, sqlx::Error> {
+    sqlx::query_as(&format!("{PEOPLE_SERVED} SELECT s.person_id, p.legal_name FROM served s JOIN people p ON p.id = s.person_id WHERE s.capacity = 'party' ORDER BY s.person_id"))
+        .bind(0)
+        .bind(0)
+        .bind(case_id)
+        .fetch_all(db)
+        .await
+}
+
+pub struct NewMessage<'a> {
+    pub case_id: i64,
+    pub party_id: i64,
+    pub author_id: i64,
+    pub from_court: bool,
+    pub body: &'a str,
+    pub request_key: &'a str,
+    /// (name, sha256, size, kind) of the file attached, already in the blob store.
+    pub attachment: Option<(&'a str, &'a str, i64, &'a str)>,
+    pub now: UnixTime,
+}
+
+/// Adds a message to a thread, once per request key. A message from the court tells the party
+/// and the lawyers acting for them in-app.
+pub async fn send_message(db: &SqlitePool, m: NewMessage<'_>) -> Result<i64, sqlx::Error> {
+    let mut tx = crate::ssr::db::write_tx(db).await?;
+    let inserted: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO case_messages (case_id, party_id, author_id, from_court, body, sent_at, request_key) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (request_key) DO NOTHING RETURNING id",
+    )
+    .bind(m.case_id)
+    .bind(m.party_id)
+    .bind(m.author_id)
+    .bind(m.from_court)
+    .bind(m.body)
+    .bind(m.now.0)
+    .bind(m.request_key)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(id) = inserted else {
+        return sqlx::query_scalar("SELECT id FROM case_messages WHERE request_key = ?").bind(m.request_key).fetch_one(&mut *tx).await;
+    };
+    if let Some((name, sha, size, kind)) = m.attachment {
+        sqlx::query("INSERT INTO message_attachments (message_id, name, sha256, size, kind) VALUES (?, ?, ?, ?, ?)")
+            .bind(id)
+            .bind(name)
+            .bind(sha)
+            .bind(size)
+            .bind(kind)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let case_number: String = sqlx::query_scalar("SELECT case_number FROM cases WHERE id = ?").bind(m.case_id).fetch_one(&mut *tx).await?;
+    if m.from_court {
+        let params = serde_json::json!({ "case_number": case_number });
+        sqlx::query(
+            "INSERT INTO notifications (person_id, at, message, params, link)
+             SELECT ?1, ?2, 'notice_court_replied', ?3, ?4
+             UNION SELECT person_id, ?2, 'notice_court_replied', ?3, ?4 FROM case_agents WHERE case_id = ?5 AND client_id = ?1",
+        )
+        .bind(m.party_id)
+        .bind(m.now.0)
+        .bind(params.to_string())
+        .bind(format!("/cases/{}/messages", m.case_id))
+        .bind(m.case_id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    crate::ssr::audit::append_in(
+        &mut tx,
+        m.now.0,
+        &format!("person:{}", m.author_id),
+        "cases.message_sent",
+        &format!("case:{case_number}"),
+        &serde_json::json!({ "message": id, "thread": m.party_id, "from_court": m.from_court, "attachment": m.attachment.map(|a| a.1) }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct MessageRow {
+    pub id: i64,
+    pub from_court: bool,
+    pub author_name: Option<String>,
+    pub body: String,
+    pub sent_at: i64,
+    pub read_at: Option<i64>,
+}
+
+/// A thread's messages in the order they were sent.
+pub async fn thread(db: &SqlitePool, case_id: i64, party_id: i64) -> Result<Vec<MessageRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT m.id, m.from_court != 0 AS from_court, p.legal_name AS author_name, m.body, m.sent_at, m.read_at
+         FROM case_messages m JOIN people p ON p.id = m.author_id WHERE m.case_id = ? AND m.party_id = ? ORDER BY m.sent_at, m.id",
+    )
+    .bind(case_id)
+    .bind(party_id)
+    .fetch_all(db)
+    .await
+}
+
+/// A thread's attachments: (message, attachment id, name, size, sha256).
+pub async fn thread_attachments(db: &SqlitePool, case_id: i64, party_id: i64) -> Result<Vec<(i64, i64, String, i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.message_id, a.id, a.name, a.size, a.sha256 FROM message_attachments a JOIN case_messages m ON m.id = a.message_id
+         WHERE m.case_id = ? AND m.party_id = ? ORDER BY a.id",
+    )
+    .bind(case_id)
+    .bind(party_id)
+    .fetch_all(db)
+    .await
+}
+
+/// One side opens the thread: the other side's messages not yet read are read now.
+pub async fn mark_thread_read(db: &SqlitePool, case_id: i64, party_id: i64, from_court: bool, now: UnixTime) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE case_messages SET read_at = ? WHERE case_id = ? AND party_id = ? AND from_court = ? AND read_at IS NULL")
+        .bind(now.0)
+        .bind(case_id)
+        .bind(party_id)
+        .bind(from_court)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Every message of the court's cases, thread by thread in time order, for the queue of
+/// unanswered ones: (case, case number, party, party name, from court, sent at).
+pub async fn court_messages(db: &SqlitePool, court: &str) -> Result<Vec<(i64, String, i64, Option<String>, bool, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT m.case_id, c.case_number, m.party_id, p.legal_name, m.from_court != 0, m.sent_at FROM case_messages m
+         JOIN cases c ON c.id = m.case_id JOIN people p ON p.id = m.party_id WHERE c.court_code = ?
+         ORDER BY m.case_id, m.party_id, m.sent_at, m.id",
+    )
+    .bind(court)
+    .fetch_all(db)
+    .await
+}
+
+/// An attachment with where it belongs: (sha256, name, kind, case, thread party, court).
+pub async fn attachment(db: &SqlitePool, id: i64) -> Result<Option<(String, String, String, i64, i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.sha256, a.name, a.kind, m.case_id, m.party_id, c.court_code FROM message_attachments a
+         JOIN case_messages m ON m.id = a.message_id JOIN cases c ON c.id = m.case_id WHERE a.id = ?",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
+/// A case's number and court (for a thread's page and rights).
+pub async fn case_court(db: &SqlitePool, case_id: i64) -> Result<Option<(String, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT case_number, court_code FROM cases WHERE id = ?").bind(case_id).fetch_optional(db).await
+}

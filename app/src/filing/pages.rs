@@ -225,6 +225,7 @@ fn notice_text(i18n: I18nContext<Locale>, key: &str, case_number: String) -> Str
         "notice_refund_created" => t_string!(i18n, notice_refund_created, case_number = case_number).to_string(),
         "notice_refund_done" => t_string!(i18n, notice_refund_done, case_number = case_number).to_string(),
         "notice_hearing_scheduled" => t_string!(i18n, notice_hearing_scheduled, case_number = case_number).to_string(),
+        "notice_court_replied" => t_string!(i18n, notice_court_replied, case_number = case_number).to_string(),
         "notice_document_served" => t_string!(i18n, notice_document_served, case_number = case_number).to_string(),
         _ => t_string!(i18n, error_generic).to_string(),
     }

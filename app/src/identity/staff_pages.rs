@@ -95,7 +95,8 @@ pub fn StaffPage() -> impl IntoView {
                         {staff.role.may_verify_lawyers().then(|| view! {
                             <section class="card"><p class="button-row"><a class="button" href="/staff/filings" data-testid="filing-queue-link">{move || t_string!(i18n, queue_title)}</a>" "
                                 <a class="button secondary" href=crate::cases::pages::STAFF_CASES_PATH data-testid="staff-cases-link">{move || t_string!(i18n, staff_cases_title)}</a>" "
-                                <a class="button secondary" href=crate::fees::refund_pages::STAFF_REFUNDS_PATH data-testid="staff-refunds-link">{move || t_string!(i18n, staff_refunds_title)}</a></p></section>
+                                <a class="button secondary" href=crate::fees::refund_pages::STAFF_REFUNDS_PATH data-testid="staff-refunds-link">{move || t_string!(i18n, staff_refunds_title)}</a>" "
+                                <a class="button secondary" href=crate::cases::pages::STAFF_MESSAGES_PATH data-testid="staff-messages-link">{move || t_string!(i18n, unanswered_title)}</a></p></section>
                             <LawyerQueue/>
                         })}
                     }

@@ -62,6 +62,7 @@ pub fn key_text(i18n: I18nContext<Locale>, key: &str) -> String {
         "error_hearing_minutes" => t_string!(i18n, error_hearing_minutes),
         "error_query_code" => t_string!(i18n, error_query_code),
         "error_evidence_days" => t_string!(i18n, error_evidence_days),
+        "error_message_too_long" => t_string!(i18n, error_message_too_long),
         "error_scope" => t_string!(i18n, error_scope),
         "error_lawyer_not_verified" => t_string!(i18n, error_lawyer_not_verified),
         "error_grant_self" => t_string!(i18n, error_grant_self),
