@@ -213,3 +213,86 @@ async fn the_public_lookup_is_limited_per_address_so_query_codes_cannot_be_guess
     }
     assert_eq!(call(&app, &visitor, "cases/lookup", &[("number", "(2026)京0105民初1号"), ("code", "22222222")]).await.0, StatusCode::TOO_MANY_REQUESTS);
 }
+
+/// The people the Cases issue's authorisation matrix names, around one case a lawyer filed for
+/// a client at 京0105.
+struct Cast {
+    party: reqwest::Client,
+    other_party: reqwest::Client,
+    lawyer: reqwest::Client,
+    unrelated_lawyer: reqwest::Client,
+    clerk: reqwest::Client,
+    other_clerk: reqwest::Client,
+    visitor: reqwest::Client,
+    case_id: i64,
+    party_id: i64,
+    case_number: String,
+}
+
+async fn cast(app: &App) -> Cast {
+    let (lawyer, clerk, party, case_id) = lawyers_case(app).await;
+    let party_id: i64 = sqlx::query_scalar("SELECT id FROM people WHERE mobile = '13800138010'").fetch_one(&app.state.app.db).await.expect("client");
+    let case_number: String = sqlx::query_scalar("SELECT case_number FROM cases WHERE id = ?").bind(case_id).fetch_one(&app.state.app.db).await.expect("case");
+    let other_party = verified_browser(app, "13800138000", "张三").await;
+    accepted_case(app, &other_party, "matrix-other-0123456789").await;
+    // A verified lawyer who does not act in this case.
+    let unrelated_lawyer = verified_browser(app, "13800138001", "李四").await;
+    let (_, profile, _) = call(app, &unrelated_lawyer, "apply_as_lawyer", &[("licence", "11101201110234567"), ("firm", "北京市另一律师事务所"), ("region", "京")]).await;
+    call(app, &clerk, "decide_lawyer", &[("person_id", &profile["person_id"].to_string()), ("verify", "true")]).await;
+    let other_clerk = staff_browser(app, "京0101", "clerk").await;
+    Cast { party, other_party, lawyer, unrelated_lawyer, clerk, other_clerk, visitor: browser(), case_id, party_id, case_number }
+}
+
+use StatusCode as S;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_case_server_function_allows_exactly_the_people_it_should_and_refuses_the_rest() {
+    let app = start(&[]).await;
+    let c = cast(&app).await;
+    let (case, party) = (c.case_id.to_string(), c.party_id.to_string());
+    let date = date_in(&app, 9);
+    let (_, d, _) = call(&app, &c.party, "cases/detail", &[("id", &case)]).await;
+    let code = d["query_code"].as_str().expect("query code").to_string();
+    let who = [
+        ("the party", &c.party),
+        ("another party", &c.other_party),
+        ("the party's lawyer", &c.lawyer),
+        ("an unrelated lawyer", &c.unrelated_lawyer),
+        ("a clerk of the court", &c.clerk),
+        ("a clerk of another court", &c.other_clerk),
+        ("a signed-out visitor", &c.visitor),
+    ];
+    // Each function with the answer for each person above, in that order. A staff member names
+    // the thread they read (a party reads their own).
+    let matrix: Vec<(&str, Vec<(&str, &str)>, [StatusCode; 7])> = vec![
+        ("cases/court", vec![], [S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::OK, S::OK, S::UNAUTHORIZED]),
+        ("cases/mine", vec![], [S::OK, S::OK, S::OK, S::OK, S::FORBIDDEN, S::FORBIDDEN, S::UNAUTHORIZED]),
+        ("cases/detail", vec![("id", &case)], [S::OK, S::NOT_FOUND, S::OK, S::NOT_FOUND, S::FORBIDDEN, S::FORBIDDEN, S::UNAUTHORIZED]),
+        ("cases/staff_case", vec![("id", &case)], [S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::OK, S::NOT_FOUND, S::UNAUTHORIZED]),
+        ("cases/thread", vec![("case_id", &case), ("party", &party)], [S::OK, S::NOT_FOUND, S::OK, S::NOT_FOUND, S::OK, S::NOT_FOUND, S::UNAUTHORIZED]),
+        ("cases/unanswered", vec![], [S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::OK, S::OK, S::UNAUTHORIZED]),
+        ("cases/lookup", vec![("number", &c.case_number), ("code", &code)], [S::OK; 7]),
+        (
+            "cases/schedule_hearing",
+            vec![("case_id", &case), ("date", &date), ("time", "10:00"), ("minutes", "60"), ("mode", "online")],
+            [S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::OK, S::NOT_FOUND, S::UNAUTHORIZED],
+        ),
+        // Last: ending the case closes it.
+        ("cases/end", vec![("case_id", &case), ("ending", "judgment")], [S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::OK, S::NOT_FOUND, S::UNAUTHORIZED]),
+    ];
+    for (endpoint, form, expected) in &matrix {
+        // The clerk of the court goes last in each row, so a refused call never follows a
+        // change it made.
+        for i in [0, 1, 2, 3, 5, 6, 4] {
+            let (name, b) = who[i];
+            let (status, body, _) = call(&app, b, endpoint, form).await;
+            assert_eq!(status, expected[i], "{endpoint} for {name}: {body}");
+            if status == S::OK && (*endpoint == "cases/mine" || *endpoint == "cases/court") {
+                let sees = body.to_string().contains(&c.case_number);
+                assert_eq!(sees, matches!(i, 0 | 2 | 4), "{endpoint} for {name} lists the case: {body}");
+            }
+        }
+    }
+    let hearings: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM case_hearings").fetch_one(&app.state.app.db).await.expect("hearings");
+    assert_eq!(hearings, 1, "only the clerk's call scheduled one");
+}
