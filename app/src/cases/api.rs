@@ -257,7 +257,7 @@ pub async fn my_case(id: i64) -> Result<CaseDetail, AppError> {
         add(Some(h.scheduled_at.0), EventKind::HearingScheduled);
     }
     let next_hearing = hearings.iter().find(|h| h.starts_at > now).cloned();
-    let query_code = super::store::query_code(cx.db(), id).await.map_err(db)?.and_then(|c| super::schedule::QueryCode::parse(&c)).map(|c| c.printed());
+    let query_code = printed_query_code(&cx, id).await?;
     deadlines.sort_by_key(|d| d.ends_at);
     Ok(CaseDetail { summary, parties, clerk_name: facts.clerk_name, judge_name: None, timeline: timeline(events), deadlines, documents, hearings, next_hearing, query_code })
 }
@@ -326,7 +326,7 @@ pub async fn staff_case(id: i64) -> Result<StaffCaseView, AppError> {
         documents.push(ServedDocumentView { id: d.id, kind, title: d.title, sha256: d.sha256, size: d.size, served_at, served_by: d.served_by, period: period_of(kind, d.evidence_days, served_at), deliveries });
     }
     let hearings = hearings_of(&cx, id).await?;
-    let query_code = super::store::query_code(cx.db(), id).await.map_err(db)?.and_then(|c| super::schedule::QueryCode::parse(&c)).map(|c| c.printed());
+    let query_code = printed_query_code(&cx, id).await?;
     let threads = super::store::online_parties(cx.db(), id).await.map_err(db)?.into_iter().map(|(p, n)| (p, n.unwrap_or_default())).collect();
     Ok(StaffCaseView { id, case_number, cause, stage, recipients, documents, hearings, query_code, threads })
 }
@@ -350,6 +350,13 @@ pub struct HearingView {
 fn hearing_view(h: super::store::HearingRow) -> Result<HearingView, AppError> {
     let mode = super::schedule::HearingMode::parse(&h.mode).ok_or_else(|| crate::ssr::cx::internal("hearing mode", &h.mode))?;
     Ok(HearingView { id: h.id, starts_at: UnixTime(h.starts_at), minutes: u32::try_from(h.minutes).unwrap_or(0), mode, courtroom: h.courtroom, public: h.public, scheduled_at: UnixTime(h.scheduled_at) })
+}
+
+/// A case's query code as printed on its papers.
+#[cfg(feature = "ssr")]
+async fn printed_query_code(cx: &crate::ssr::cx::Cx, case_id: i64) -> Result<Option<String>, AppError> {
+    let stored = super::store::query_code(cx.db(), case_id).await.map_err(|e| crate::ssr::cx::internal("case store", e))?;
+    Ok(stored.and_then(|c| super::schedule::QueryCode::parse(&c)).map(|c| c.printed()))
 }
 
 #[cfg(feature = "ssr")]
@@ -382,12 +389,7 @@ pub async fn schedule_hearing(
             let locale = locale.parse::<crate::i18n::Locale>().unwrap_or_default();
             let at = new.starts_at.shanghai();
             let text = crate::i18n::td_string!(locale, sms_hearing_scheduled, case_number = case_number, at = at).to_string();
-            for r in &recipients {
-                let Some(Ok(mobile)) = r.mobile.as_deref().map(crate::identity::model::MobileNumber::parse) else { continue };
-                if let Err(e) = cx.state.sms.send(&mobile, &text, now.0).await {
-                    tracing::warn!(error = %e, person = r.person_id, "a person could not be told of a hearing by SMS");
-                }
-            }
+            super::documents::text_each(&cx, &recipients, &text).await;
             Ok(HearingView { id: hearing_id, starts_at: new.starts_at, minutes: new.minutes, mode: new.mode, courtroom: new.courtroom, public: new.public, scheduled_at: now })
         }
     }

@@ -11,7 +11,6 @@ use crate::ssr::AppState;
 use crate::ssr::cx::{Cx, internal};
 use axum::extract::Multipart;
 use axum::response::{IntoResponse, Redirect, Response};
-use http::{HeaderValue, header};
 
 fn db(e: sqlx::Error) -> AppError {
     internal("case documents", e)
@@ -127,10 +126,16 @@ async fn serve_in(cx: &Cx, case_id: i64, mut multipart: Multipart) -> Result<Res
 async fn text_recipients(cx: &Cx, recipients: &[store::Recipient], locale: &str, case_number: &str, title: &str) {
     let locale = locale.parse::<crate::i18n::Locale>().unwrap_or_default();
     let text = crate::i18n::td_string!(locale, sms_document_served, case_number = case_number, title = title).to_string();
+    text_each(cx, recipients, &text).await;
+}
+
+/// Sends one text to each of a case's people who has a mobile number; a failure is logged and
+/// does not stop the others (what it tells is already stored and shown in-app).
+pub(crate) async fn text_each(cx: &Cx, recipients: &[store::Recipient], text: &str) {
     for r in recipients {
         let Some(Ok(mobile)) = r.mobile.as_deref().map(MobileNumber::parse) else { continue };
-        if let Err(e) = cx.state.sms.send(&mobile, &text, cx.now().0).await {
-            tracing::warn!(error = %e, person = r.person_id, "a person served could not be told by SMS");
+        if let Err(e) = cx.state.sms.send(&mobile, text, cx.now().0).await {
+            tracing::warn!(error = %e, person = r.person_id, "a case's person could not be told by SMS");
         }
     }
 }
@@ -159,16 +164,5 @@ async fn open_in(cx: &Cx, document_id: i64, download: bool) -> Result<Response, 
         if download { "attachment" } else { "inline" },
         crate::identity::pages::encode(&name)
     );
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; object-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'"));
-    if let Ok(v) = HeaderValue::from_str(&sha) {
-        h.insert(header::HeaderName::from_static("x-content-sha256"), v);
-    }
-    Ok(res)
+    Ok(crate::ssr::blobs::file_response(bytes, "application/pdf", &disposition, &sha))
 }

@@ -11,7 +11,6 @@ use crate::ssr::AppState;
 use crate::ssr::cx::{Cx, internal};
 use axum::extract::Multipart;
 use axum::response::{IntoResponse, Redirect, Response};
-use http::{HeaderValue, header};
 
 fn db(e: sqlx::Error) -> AppError {
     internal("case messages", e)
@@ -146,17 +145,6 @@ async fn attachment_in(cx: &Cx, id: i64) -> Result<Response, AppError> {
     }
     let bytes = cx.state.blobs.read(&sha).await.map_err(|e| internal("reading an attachment", e))?;
     let kind = FileKind::parse(&kind).unwrap_or(FileKind::Pdf);
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind.mime()));
     let disposition = format!("inline; filename=\"attachment-{id}\"; filename*=UTF-8''{}", crate::identity::pages::encode(&name));
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; img-src 'self'; object-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'"));
-    if let Ok(v) = HeaderValue::from_str(&sha) {
-        h.insert(header::HeaderName::from_static("x-content-sha256"), v);
-    }
-    Ok(res)
+    Ok(crate::ssr::blobs::file_response(bytes, kind.mime(), &disposition, &sha))
 }

@@ -9,7 +9,7 @@ use crate::ssr::AppState;
 use crate::ssr::cx::{Cx, internal};
 use axum::body::Bytes;
 use axum::response::{IntoResponse, Response};
-use http::{HeaderValue, StatusCode, header};
+use http::StatusCode;
 
 fn db(e: sqlx::Error) -> AppError {
     internal("filing files", e)
@@ -116,17 +116,5 @@ async fn serve(state: AppState, parts: http::request::Parts, file_id: i64, downl
         file.name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect::<String>(),
         crate::identity::pages::encode(&file.name)
     );
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind.mime()));
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
-    // The bytes are the filer's: never let them run script in our origin.
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; img-src 'self'; object-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'"));
-    if let Ok(v) = HeaderValue::from_str(&file.sha256) {
-        h.insert(header::HeaderName::from_static("x-content-sha256"), v);
-    }
-    Ok(res)
+    Ok(crate::ssr::blobs::file_response(bytes, kind.mime(), &disposition, &file.sha256))
 }

@@ -109,3 +109,23 @@ impl BlobStore {
         tokio::fs::read(path).await
     }
 }
+
+/// A stored file as an HTTP answer: its type, how the browser should show it (`inline` or
+/// `attachment`, with the name it suggests), never cached, never able to run script in our
+/// origin (the bytes are people's uploads), and its fingerprint for the reader to check.
+pub fn file_response(bytes: Vec<u8>, mime: &'static str, disposition: &str, sha256: &str) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    use http::{HeaderValue, header};
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
+    if let Ok(v) = HeaderValue::from_str(disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; img-src 'self'; object-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'"));
+    if let Ok(v) = HeaderValue::from_str(sha256) {
+        h.insert(header::HeaderName::from_static("x-content-sha256"), v);
+    }
+    res
+}
