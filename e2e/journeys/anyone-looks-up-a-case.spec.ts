@@ -56,7 +56,7 @@ test('a clerk schedules a hearing, the litigant sees it as their next with the q
     await anyone.getByTestId('lookup-number').fill(caseNumber.replace('(', '（').replace(')', '）'));
     await anyone.getByTestId('lookup-code').fill(code.toLowerCase().replace('-', ' '));
     await anyone.getByRole('button', { name: '查询' }).click();
-    await expect(anyone.getByTestId('lookup-stage')).toHaveText('审理中');
+    await expect(anyone.getByTestId('lookup-stage')).toHaveText('已立案');
     await expect(anyone.getByTestId('lookup-hearing')).toHaveText(`${date} 09:30 · 第三法庭`);
     await expect(anyone.getByRole('main')).not.toContainText(person.name);
     await expect(anyone.getByRole('main')).not.toContainText('北京某某');
@@ -71,6 +71,6 @@ test('a clerk schedules a hearing, the litigant sees it as their next with the q
 
   // The same page, hydrated, is accessible.
   await gotoHydrated(page, `/lookup?number=${encodeURIComponent(caseNumber)}&code=${encodeURIComponent(code)}`);
-  await expect(page.getByTestId('lookup-stage')).toHaveText('审理中');
+  await expect(page.getByTestId('lookup-stage')).toHaveText('已立案');
   await audit(page, 'the public lookup with a case found');
 });

@@ -12,7 +12,7 @@ test('a litigant finds their case by its number, reads who is in it, what has ha
 
   await gotoHydrated(page, '/cases');
   const card = page.locator(`[data-testid="my-case"][data-case="${caseNumber}"]`);
-  await expect(card.getByTestId('case-stage')).toHaveText('审理中');
+  await expect(card.getByTestId('case-stage')).toHaveText('已立案');
   await audit(page, 'my cases');
 
   // Searching with the brackets people type from paper finds it; a closed-only filter does not.

@@ -27,7 +27,7 @@ test('a case ends by mediation, a clerk approves the refund of half the fee, and
     const clerk = await staffSignedIn(desk, '京0105', 'clerk', '周书记');
     const staff = new Refunds(clerk);
     await clerk.getByTestId('staff-cases-link').click();
-    await expect(staff.caseRow(caseNumber)).toContainText('审理中');
+    await expect(staff.caseRow(caseNumber)).toContainText('已立案');
     await audit(clerk, 'the court\'s cases');
     await staff.endCase(caseNumber, '调解结案');
     await expect(clerk.getByTestId('case-ended')).toContainText('¥525.00');

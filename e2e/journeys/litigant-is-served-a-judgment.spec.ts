@@ -60,6 +60,18 @@ test('a clerk serves a judgment, the litigant is told, reads it on their phone w
     // The clerk sees when it was read: the proof of service.
     await clerk.reload();
     await expect(staff.served('民事判决书').getByTestId('document-read')).toContainText(/已于 \d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+
+    // The clerk records the pronouncement and moves the case on; both reach the litigant's
+    // timeline and inbox.
+    await staff.record('judgment', '判决已当庭宣告。');
+    await expect(clerk.getByTestId('event-recorded')).toBeVisible();
+    await expect(clerk.getByTestId('staff-events')).toContainText('已宣判');
+    await staff.moveTo('judged');
+    await expect(clerk.getByTestId('stage-changed')).toBeVisible();
+    await expect(clerk.getByTestId('staff-stage')).toHaveText('已判决');
+    await page.reload();
+    await expect(page.getByTestId('case-event').filter({ hasText: '已宣判' })).toContainText('判决已当庭宣告。');
+    await expect(page.getByTestId('case-event').filter({ hasText: '案件进入：已判决' })).toHaveCount(1);
   } finally {
     await desk.close();
   }

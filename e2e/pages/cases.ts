@@ -20,6 +20,20 @@ export class Service {
     await waitForHydration(this.page);
   }
 
+  /** On the staff case page: records what happened (now, with a note for the parties). */
+  async record(kind: string, note: string): Promise<void> {
+    const form = this.page.getByTestId('record-form');
+    await form.getByTestId('record-kind').selectOption(kind);
+    await form.getByTestId('record-note').fill(note);
+    await form.getByTestId('record-submit').click();
+  }
+
+  /** On the staff case page: moves the case to another stage. */
+  async moveTo(stage: string): Promise<void> {
+    await this.page.getByTestId('change-stage').selectOption(stage);
+    await this.page.getByTestId('change-stage-submit').click();
+  }
+
   /** A document in the staff list of what was served. */
   served(title: string): Locator {
     return this.page.getByTestId('served-document').filter({ hasText: title });

@@ -31,7 +31,7 @@ async fn a_party_follows_their_case_from_filing_to_payment_with_the_days_left_to
     assert_eq!(status, 200, "{list}");
     assert_eq!(list.as_array().map(Vec::len), Some(1));
     assert_eq!(list[0]["case_number"], number.as_str());
-    assert_eq!(list[0]["stage"], "Open");
+    assert_eq!(list[0]["stage"], "Accepted");
     let id = list[0]["id"].as_i64().expect("id");
 
     let (status, d) = detail(&app, &litigant, id).await;
@@ -161,7 +161,7 @@ async fn a_scheduled_hearing_is_the_partys_next_and_the_public_lookup_shows_only
     let (status, public, _) = call(&app, &visitor, "cases/lookup", &[("number", &typed), ("code", &lower)]).await;
     assert_eq!(status, 200, "{public}");
     assert_eq!(public["case_number"], number.as_str());
-    assert_eq!(public["stage"], "Open");
+    assert_eq!(public["stage"], "Accepted");
     assert_eq!(public["next_hearing"]["courtroom"], "第三法庭", "the closed hearing is not shown");
     assert_eq!(public["next_hearing"]["starts_at"], hearing["starts_at"]);
     let text = public.to_string();
@@ -253,6 +253,9 @@ async fn every_case_server_function_allows_exactly_the_people_it_should_and_refu
     let date = date_in(&app, 9);
     let (_, d, _) = call(&app, &c.party, "cases/detail", &[("id", &case)]).await;
     let code = d["query_code"].as_str().expect("query code").to_string();
+    let judge = a_judge(&app, c.case_id, "赵法官").await.to_string();
+    advance(&app, 600);
+    let (today, time) = now_in_beijing(&app);
     let who = [
         ("the party", &c.party),
         ("another party", &c.other_party),
@@ -277,6 +280,17 @@ async fn every_case_server_function_allows_exactly_the_people_it_should_and_refu
             vec![("case_id", &case), ("date", &date), ("time", "10:00"), ("minutes", "60"), ("mode", "online")],
             [S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::OK, S::NOT_FOUND, S::UNAUTHORIZED],
         ),
+        (
+            "cases/record_event",
+            vec![("case_id", &case), ("kind", "hearing_held"), ("date", &today), ("time", &time), ("request_key", "matrix-event-0123456789")],
+            [S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::OK, S::NOT_FOUND, S::UNAUTHORIZED],
+        ),
+        (
+            "cases/change_stage",
+            vec![("case_id", &case), ("stage", "trial"), ("request_key", "matrix-stage-0123456789")],
+            [S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::OK, S::NOT_FOUND, S::UNAUTHORIZED],
+        ),
+        ("cases/assign_judge", vec![("case_id", &case), ("judge", &judge)], [S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::OK, S::NOT_FOUND, S::UNAUTHORIZED]),
         // Last: ending the case closes it.
         ("cases/end", vec![("case_id", &case), ("ending", "judgment")], [S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::OK, S::NOT_FOUND, S::UNAUTHORIZED]),
     ];
@@ -295,4 +309,96 @@ async fn every_case_server_function_allows_exactly_the_people_it_should_and_refu
     }
     let hearings: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM case_hearings").fetch_one(&app.state.app.db).await.expect("hearings");
     assert_eq!(hearings, 1, "only the clerk's call scheduled one");
+    let events: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM case_events").fetch_one(&app.state.app.db).await.expect("events");
+    assert_eq!(events, 2, "only the clerk's calls recorded an event and a stage change");
+}
+
+/// A judge of the case's court, by name; returns their id.
+async fn a_judge(app: &App, case_id: i64, name: &str) -> i64 {
+    let db = &app.state.app.db;
+    let court: String = sqlx::query_scalar("SELECT court_code FROM cases WHERE id = ?").bind(case_id).fetch_one(db).await.expect("court");
+    let now = app.state.app.clock.now();
+    let (_, hash) = app::ssr::session::new_token();
+    app::identity::store::create_staff(db, &court, "judge", name, &hash, now, now.plus_secs(3600)).await.expect("judge")
+}
+
+/// The test clock's Beijing date and time, as the record form takes them.
+fn now_in_beijing(app: &App) -> (String, String) {
+    let stamp = app.state.app.clock.now().shanghai();
+    let (d, t) = stamp.split_once(' ').expect("date and time");
+    (d.to_string(), t.to_string())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_staff_record_reaches_the_parties_timeline_and_inbox_once_and_stages_follow_their_rules() {
+    let app = start(&[]).await;
+    let c = cast(&app).await;
+    let case = c.case_id.to_string();
+    advance(&app, 1200);
+    let (today, time) = now_in_beijing(&app);
+    let record = |kind: &'static str, date: String, time: String, note: &'static str, key: &'static str| {
+        let case = case.clone();
+        let clerk = c.clerk.clone();
+        let app = &app;
+        async move { call(app, &clerk, "cases/record_event", &[("case_id", &case), ("kind", kind), ("date", &date), ("time", &time), ("note", note), ("request_key", key)]).await }
+    };
+    let (status, body, _) = record("hearing_held", today.clone(), time.clone(), " 庭审结束，择期宣判 ", "record-once-0123456789").await;
+    assert_eq!(status, S::OK, "{body}");
+    let (status, body, _) = record("hearing_held", today.clone(), time.clone(), " 庭审结束，择期宣判 ", "record-once-0123456789").await;
+    assert_eq!(status, S::OK, "a double tap is answered as done: {body}");
+    let (status, body, _) = record("judgment", date_in(&app, 1), "09:00".into(), "", "record-future-0123456789").await;
+    assert_eq!(status, S::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.to_string().contains("error_event_future"), "{body}");
+    let (status, body, _) = record("judgment", date_in(&app, -30), "09:00".into(), "", "record-early-0123456789").await;
+    assert!(status == S::UNPROCESSABLE_ENTITY && body.to_string().contains("error_event_before_acceptance"), "{status} {body}");
+    for b in [&c.party, &c.lawyer] {
+        let (_, d) = detail(&app, b, c.case_id).await;
+        let held: Vec<&Value> = d["timeline"].as_array().expect("timeline").iter().filter(|e| e["kind"].get("Recorded").is_some()).collect();
+        assert_eq!(held.len(), 1, "recorded once: {d}");
+        assert_eq!(held[0]["kind"]["Recorded"]["kind"], "HearingHeld");
+        assert_eq!(held[0]["kind"]["Recorded"]["note"], "庭审结束，择期宣判");
+    }
+    let told: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE person_id = ? AND message = 'notice_case_event'").bind(c.party_id).fetch_one(&app.state.app.db).await.expect("notices");
+    assert_eq!(told, 1, "the party is told once");
+
+    let stage = |to: &'static str, key: &'static str| {
+        let case = case.clone();
+        let clerk = c.clerk.clone();
+        let app = &app;
+        async move { call(app, &clerk, "cases/change_stage", &[("case_id", &case), ("stage", to), ("request_key", key)]).await }
+    };
+    assert_eq!(stage("mediation", "stage-1-0123456789").await.0, S::OK);
+    let (status, body, _) = stage("mediation", "stage-2-0123456789").await;
+    assert!(status == S::CONFLICT && body.to_string().contains("error_stage_same"), "{status} {body}");
+    let (status, body, _) = stage("closed", "stage-3-0123456789").await;
+    assert!(status == S::CONFLICT && body.to_string().contains("error_stage_close_by_ending"), "{status} {body}");
+    assert_eq!(stage("judged", "stage-4-0123456789").await.0, S::OK);
+    let (status, body, _) = stage("trial", "stage-5-0123456789").await;
+    assert!(status == S::CONFLICT && body.to_string().contains("error_stage_after_judgment"), "{status} {body}");
+    let (_, d) = detail(&app, &c.party, c.case_id).await;
+    assert_eq!(d["summary"]["stage"], "Judged");
+    assert!(kinds(&d).contains(&serde_json::json!({ "StageChanged": "Mediation" })), "{d}");
+    let numbers = |v: &Value| v.as_array().expect("list").iter().map(|c| c["case_number"].as_str().unwrap_or_default().to_string()).collect::<Vec<_>>();
+    assert_eq!(numbers(&mine(&app, &c.party, &[("stage", "open")]).await.1), [c.case_number.clone()], "a judged case is still open");
+    assert!(numbers(&mine(&app, &c.party, &[("stage", "trial")]).await.1).is_empty());
+
+    let other_court_judge = {
+        let db = &app.state.app.db;
+        let now = app.state.app.clock.now();
+        let (_, hash) = app::ssr::session::new_token();
+        app::identity::store::create_staff(db, "京0101", "judge", "钱法官", &hash, now, now.plus_secs(3600)).await.expect("judge")
+    };
+    let (status, body, _) = call(&app, &c.clerk, "cases/assign_judge", &[("case_id", &case), ("judge", &other_court_judge.to_string())]).await;
+    assert!(status == S::UNPROCESSABLE_ENTITY && body.to_string().contains("error_choice"), "a judge of another court: {status} {body}");
+    let judge = a_judge(&app, c.case_id, "赵法官").await;
+    assert_eq!(call(&app, &c.clerk, "cases/assign_judge", &[("case_id", &case), ("judge", &judge.to_string())]).await.0, S::OK);
+    assert_eq!(detail(&app, &c.party, c.case_id).await.1["judge_name"], "赵法官");
+
+    assert_eq!(call(&app, &c.clerk, "cases/end", &[("case_id", &case), ("ending", "judgment")]).await.0, S::OK);
+    let (status, body, _) = record("mediation", today, time, "", "record-closed-0123456789").await;
+    assert!(status == S::CONFLICT && body.to_string().contains("error_case_closed"), "{status} {body}");
+    let (status, body, _) = stage("trial", "stage-6-0123456789").await;
+    assert!(status == S::CONFLICT && body.to_string().contains("error_case_closed"), "{status} {body}");
+    let audit: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action IN ('cases.event_recorded', 'cases.judge_assigned')").fetch_one(&app.state.app.db).await.expect("audit");
+    assert_eq!(audit, 4, "the event, two stage changes and the judge");
 }

@@ -15,6 +15,7 @@ pub struct CourtCaseView {
     pub case_number: String,
     pub cause: String,
     pub accepted_at: UnixTime,
+    pub stage: super::model::Stage,
     pub ended_as: Option<CaseEnding>,
     pub ended_at: Option<UnixTime>,
     /// The fee notice's amount and whether it is paid.
@@ -57,6 +58,7 @@ pub async fn court_cases() -> Result<Vec<CourtCaseView>, AppError> {
                 case_number: r.case_number,
                 cause: r.cause,
                 accepted_at: UnixTime(r.accepted_at),
+                stage: super::model::Stage::from_stored(&r.stage).ok_or_else(|| internal("case stage", &r.stage))?,
                 ended_as,
                 ended_at: r.ended_at.map(UnixTime),
                 fee: r.fee_fen.map(Fen),
@@ -222,7 +224,7 @@ pub async fn my_case(id: i64) -> Result<CaseDetail, AppError> {
     add(Some(summary.accepted_at.0), EventKind::Accepted);
     if let Some((issued_at, deadline, status, amount)) = &facts.notice {
         add(Some(*issued_at), EventKind::FeeNotice);
-        if status == "unpaid" && *amount > 0 && summary.stage == super::model::Stage::Open {
+        if status == "unpaid" && *amount > 0 && summary.stage.is_open() {
             deadlines.push(Deadline::new(DeadlineKind::PayFee, UnixTime(*deadline), now));
         }
     }
@@ -252,14 +254,16 @@ pub async fn my_case(id: i64) -> Result<CaseDetail, AppError> {
     if let Some(how) = summary.ended_as {
         add(facts.ended_at, EventKind::Ended(how));
     }
+    let recorded = recorded_events(facts.recorded)?;
     let hearings = hearings_of(&cx, id).await?;
     for h in &hearings {
         add(Some(h.scheduled_at.0), EventKind::HearingScheduled);
     }
     let next_hearing = hearings.iter().find(|h| h.starts_at > now).cloned();
     let query_code = printed_query_code(&cx, id).await?;
+    events.extend(recorded);
     deadlines.sort_by_key(|d| d.ends_at);
-    Ok(CaseDetail { summary, parties, clerk_name: facts.clerk_name, judge_name: None, timeline: timeline(events), deadlines, documents, hearings, next_hearing, query_code })
+    Ok(CaseDetail { summary, parties, clerk_name: facts.clerk_name, judge_name: facts.judge_name, timeline: timeline(events), deadlines, documents, hearings, next_hearing, query_code })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -301,6 +305,16 @@ pub struct StaffCaseView {
     pub query_code: Option<String>,
     /// The parties' threads with the court: (party, name).
     pub threads: Vec<(i64, String)>,
+    pub accepted_at: UnixTime,
+    /// The judge assigned, and the court's judges to choose from: (id, name).
+    pub judge: Option<(i64, String)>,
+    pub judges: Vec<(i64, String)>,
+    /// What staff recorded, in time order.
+    pub events: Vec<super::model::Event>,
+    /// The key of the forms on this page: a double tap records once.
+    pub form_key: String,
+    /// The server's time when read (the record form's default date and time).
+    pub now: UnixTime,
 }
 
 /// One case of the caller's court with every document served in it and who opened it when.
@@ -328,7 +342,92 @@ pub async fn staff_case(id: i64) -> Result<StaffCaseView, AppError> {
     let hearings = hearings_of(&cx, id).await?;
     let query_code = printed_query_code(&cx, id).await?;
     let threads = super::store::online_parties(cx.db(), id).await.map_err(db)?.into_iter().map(|(p, n)| (p, n.unwrap_or_default())).collect();
-    Ok(StaffCaseView { id, case_number, cause, stage, recipients, documents, hearings, query_code, threads })
+    let facts = super::store::facts(cx.db(), id).await.map_err(db)?;
+    let accepted_at = super::store::accepted_at(cx.db(), id).await.map_err(db)?;
+    let judge = super::store::case_judge(cx.db(), id).await.map_err(db)?.map(|(j, n)| (j, n.unwrap_or_default()));
+    let judges = super::store::court_judges(cx.db(), &court).await.map_err(db)?.into_iter().map(|(j, n)| (j, n.unwrap_or_default())).collect();
+    let events = recorded_events(facts.recorded)?;
+    let form_key = format!("event-{}", crate::ssr::session::new_token().0);
+    Ok(StaffCaseView { id, case_number, cause, stage, recipients, documents, hearings, query_code, threads, accepted_at, judge, judges, events, form_key, now: cx.now() })
+}
+
+/// The timeline's events from what staff recorded.
+#[cfg(feature = "ssr")]
+fn recorded_events(rows: Vec<(String, Option<String>, String, i64)>) -> Result<Vec<super::model::Event>, AppError> {
+    use super::model::{Event, EventKind, RecordedKind, Stage};
+    use crate::ssr::cx::internal;
+    rows.into_iter()
+        .map(|(kind, stage, note, at)| {
+            let kind = match stage.as_deref() {
+                Some(s) => EventKind::StageChanged(Stage::from_stored(s).ok_or_else(|| internal("case stage", s))?),
+                None => EventKind::Recorded { kind: RecordedKind::parse(&kind).ok_or_else(|| internal("case event", &kind))?, note },
+            };
+            Ok(Event { at: UnixTime(at), kind })
+        })
+        .collect()
+}
+
+#[cfg(feature = "ssr")]
+fn recorded(r: super::store::Recorded) -> Result<(), AppError> {
+    use super::store::Recorded;
+    match r {
+        Recorded::NotFound => Err(AppError::NotFound),
+        Recorded::Before | Recorded::Now { .. } => Ok(()),
+        Recorded::Refused(why) => Err(AppError::Conflict(why.key().into())),
+    }
+}
+
+/// Records what happened in an open case of the caller's court (a hearing held, a mediation
+/// session, the judgment pronounced), for its parties' timeline.
+#[server(prefix = "/api", endpoint = "cases/record_event")]
+pub async fn record_case_event(case_id: i64, kind: String, date: String, time: String, #[server(default)] note: String, request_key: String) -> Result<(), AppError> {
+    use super::store::{NewCaseEvent, Recording};
+    use crate::ssr::cx::{Cx, internal};
+    let cx = Cx::get()?;
+    let (me, court) = require_case_staff(&cx).await?;
+    let accepted_at = super::store::court_case_accepted_at(cx.db(), &court, case_id).await.map_err(|e| internal("case store", e))?.ok_or(AppError::NotFound)?;
+    let event = super::model::NewEvent::parse(&kind, &date, &time, &note, accepted_at, cx.now()).map_err(|(field, key)| AppError::field(field, key))?;
+    let key = request_key_of(&request_key)?;
+    let e = NewCaseEvent { court: &court, case_id, what: Recording::Event(event), staff_id: me.person_id, now: cx.now(), request_key: key };
+    recorded(super::store::record_event(cx.db(), e).await.map_err(|e| internal("case store", e))?)
+}
+
+/// Moves an open case of the caller's court to another stage, by the stage rules.
+#[server(prefix = "/api", endpoint = "cases/change_stage")]
+pub async fn change_case_stage(case_id: i64, stage: String, request_key: String) -> Result<(), AppError> {
+    use super::store::{NewCaseEvent, Recording};
+    use crate::ssr::cx::{Cx, internal};
+    let cx = Cx::get()?;
+    let (me, court) = require_case_staff(&cx).await?;
+    let stage = super::model::Stage::parse(&stage).ok_or_else(|| AppError::field("stage", "error_choice"))?;
+    let key = request_key_of(&request_key)?;
+    let e = NewCaseEvent { court: &court, case_id, what: Recording::Stage(stage), staff_id: me.person_id, now: cx.now(), request_key: key };
+    recorded(super::store::record_event(cx.db(), e).await.map_err(|e| internal("case store", e))?)
+}
+
+/// Assigns a case of the caller's court to one of its judges (承办法官), shown to the parties.
+#[server(prefix = "/api", endpoint = "cases/assign_judge")]
+pub async fn assign_case_judge(case_id: i64, judge: String) -> Result<(), AppError> {
+    use super::store::Assigned;
+    use crate::ssr::cx::{Cx, internal};
+    let cx = Cx::get()?;
+    let (me, court) = require_case_staff(&cx).await?;
+    let judge = judge.trim().parse::<i64>().map_err(|_| AppError::field("judge", "error_choice"))?;
+    match super::store::assign_judge(cx.db(), &court, case_id, judge, me.person_id, cx.now()).await.map_err(|e| internal("case store", e))? {
+        Assigned::NotFound => Err(AppError::NotFound),
+        Assigned::NotAJudge => Err(AppError::field("judge", "error_choice")),
+        Assigned::Now => Ok(()),
+    }
+}
+
+/// A form's idempotency key as the page gave it: short and printable, or the form is refused.
+#[cfg(feature = "ssr")]
+fn request_key_of(raw: &str) -> Result<&str, AppError> {
+    let key = raw.trim();
+    if key.is_empty() || key.len() > 80 || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        return Err(AppError::field("request_key", "error_bad_request"));
+    }
+    Ok(key)
 }
 
 // ---------------------------------------------------------------------------------------------

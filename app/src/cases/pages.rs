@@ -82,7 +82,7 @@ fn CaseRow(case: CourtCaseView, end: ServerAction<EndCase>) -> impl IntoView {
     let state = match case.ended_as {
         Some(how) => view! { <span data-testid="case-state">{move || ending_label(i18n, how)}</span>{case.ended_at.map(|at| view! { <br/><span class="device-meta">{at.shanghai()}</span> })} }.into_any(),
         None => view! {
-            <span data-testid="case-state">{move || t_string!(i18n, case_open)}</span>
+            <span data-testid="case-state">{move || stage_label(i18n, case.stage)}</span>
             <details class="decision">
                 <summary data-testid="end-case-open">{move || t_string!(i18n, end_case_open)}</summary>
                 <ActionForm action=end attr:class="stack-form">
@@ -113,7 +113,7 @@ fn CaseRow(case: CourtCaseView, end: ServerAction<EndCase>) -> impl IntoView {
 // The litigant's and lawyer's cases
 
 use crate::cases::api::{CaseDetail, CaseSummary, DocumentView, my_case, my_cases};
-use crate::cases::model::{DeadlineKind, EventKind, Stage};
+use crate::cases::model::{DeadlineKind, EventKind, RecordedKind, Stage, StageFilter};
 use crate::cases::service::{DocumentKind, PeriodKind};
 use crate::identity::model::UnixTime;
 use crate::identity::pages::RequireVerified;
@@ -122,7 +122,10 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 pub fn stage_label(i18n: I18nContext<Locale>, s: Stage) -> &'static str {
     match s {
-        Stage::Open => t_string!(i18n, case_open),
+        Stage::Accepted => t_string!(i18n, case_stage_accepted),
+        Stage::Mediation => t_string!(i18n, case_stage_mediation),
+        Stage::Trial => t_string!(i18n, case_stage_trial),
+        Stage::Judged => t_string!(i18n, case_stage_judged),
         Stage::Closed => t_string!(i18n, case_stage_closed),
     }
 }
@@ -138,6 +141,24 @@ fn event_label(i18n: I18nContext<Locale>, e: &EventKind) -> String {
         EventKind::HearingScheduled => t_string!(i18n, case_event_hearing_scheduled).to_string(),
         EventKind::Served(kind) => t_string!(i18n, case_event_served, kind = document_kind_label(i18n, *kind)).to_string(),
         EventKind::Ended(how) => t_string!(i18n, case_event_ended, how = ending_label(i18n, *how)).to_string(),
+        EventKind::Recorded { kind, .. } => recorded_label(i18n, *kind).to_string(),
+        EventKind::StageChanged(stage) => t_string!(i18n, case_event_stage, stage = stage_label(i18n, *stage)).to_string(),
+    }
+}
+
+pub fn recorded_label(i18n: I18nContext<Locale>, k: RecordedKind) -> &'static str {
+    match k {
+        RecordedKind::HearingHeld => t_string!(i18n, case_event_hearing_held),
+        RecordedKind::Mediation => t_string!(i18n, case_event_mediation),
+        RecordedKind::Judgment => t_string!(i18n, case_event_judgment),
+    }
+}
+
+/// The stage filter's option names: every running case, or one stage.
+fn stage_filter_label(i18n: I18nContext<Locale>, f: StageFilter) -> &'static str {
+    match f {
+        StageFilter::Running => t_string!(i18n, case_open),
+        StageFilter::Is(s) => stage_label(i18n, s),
     }
 }
 
@@ -250,7 +271,7 @@ fn CaseList() -> impl IntoView {
                 <label for="case-filter-stage">{move || t_string!(i18n, case_filter_stage)}</label>
                 <select id="case-filter-stage" name="stage" data-testid="case-filter-stage">
                     <option value="" selected=move || q("stage").is_empty()>{move || t_string!(i18n, case_filter_any)}</option>
-                    {Stage::ALL.into_iter().map(|s| view! { <option value=s.as_str() selected=move || q("stage") == s.as_str()>{move || stage_label(i18n, s)}</option> }).collect_view()}
+                    {StageFilter::ALL.into_iter().map(|s| view! { <option value=s.as_str() selected=move || q("stage") == s.as_str()>{move || stage_filter_label(i18n, s)}</option> }).collect_view()}
                 </select>
             </div>
             <input type="hidden" name="court" value=q("court") prop:value=move || q("court")/>
@@ -373,7 +394,11 @@ fn CaseView(detail: CaseDetail) -> impl IntoView {
             <h2 id="case-timeline">{move || t_string!(i18n, case_timeline)}</h2>
             <ol class="history" data-testid="case-timeline-list">{detail.timeline.iter().map(|e| {
                 let kind = e.kind.clone();
-                view! { <li data-testid="case-event"><span class="device-meta">{e.at.shanghai()}</span>" "{move || event_label(i18n, &kind)}</li> }
+                let note = match &kind {
+                    EventKind::Recorded { note, .. } if !note.is_empty() => Some(view! { <br/><span class="event-note">{note.clone()}</span> }),
+                    _ => None,
+                };
+                view! { <li data-testid="case-event"><span class="device-meta">{e.at.shanghai()}</span>" "{move || event_label(i18n, &kind)}{note}</li> }
             }).collect_view()}</ol>
             <p><a href="/pay">{move || t_string!(i18n, case_fees_link)}</a></p>
         </section>
@@ -383,7 +408,8 @@ fn CaseView(detail: CaseDetail) -> impl IntoView {
 // ---------------------------------------------------------------------------------------------
 // Staff: one case, serving documents on its people, and the proof of service
 
-use crate::cases::api::{ServedDocumentView, StaffCaseView, staff_case};
+use crate::cases::api::{AssignCaseJudge, ChangeCaseStage, RecordCaseEvent, ServedDocumentView, StaffCaseView, staff_case};
+use crate::error::AppError;
 
 
 /// `/staff/cases/:id`: the case's served documents with each person's receipt, and the form
@@ -394,23 +420,144 @@ pub fn StaffCasePage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok())).unwrap_or(0));
-    let case = Resource::new(move || id.get(), staff_case);
+    let progress = ProgressActions { record: ServerAction::new(), stage: ServerAction::new(), judge: ServerAction::new() };
+    // Read the case again after each change that worked (its stage, its events, a new form key);
+    // a refused one keeps the form as typed.
+    let changed = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        let ok = [progress.record.value().get().map(|r| r.is_ok()), progress.stage.value().get().map(|r| r.is_ok()), progress.judge.value().get().map(|r| r.is_ok())];
+        if ok.contains(&Some(true)) {
+            changed.update(|n| *n += 1);
+        }
+    });
+    let case = Resource::new(move || (id.get(), changed.get()), |(id, _)| staff_case(id));
     view! {
         <Title text=title(move || t_string!(i18n, staff_case_title))/>
         <p class="back-link"><a href=STAFF_CASES_PATH>{move || t_string!(i18n, staff_cases_title)}</a></p>
-        <Suspense fallback=Loading>
+        <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match case.await {
-                    Ok(c) => view! { <StaffCase case=c/> }.into_any(),
+                    Ok(c) => view! { <StaffCase case=c progress/> }.into_any(),
                     Err(e) => error_view(e),
                 }
             })}
-        </Suspense>
+        </Transition>
+    }
+}
+
+/// The staff page's forms that change the case, kept above the page's data so their answers
+/// outlive its reload.
+#[derive(Clone, Copy)]
+struct ProgressActions {
+    record: ServerAction<RecordCaseEvent>,
+    stage: ServerAction<ChangeCaseStage>,
+    judge: ServerAction<AssignCaseJudge>,
+}
+
+/// Staff record what happened, move the case between stages and assign its judge; every change
+/// reaches the parties' timeline and inbox.
+#[component]
+fn StaffProgress(case_id: i64, stage: Stage, accepted: UnixTime, now: UnixTime, judge: Option<(i64, String)>, judges: Vec<(i64, String)>, events: Vec<crate::cases::model::Event>, form_key: String, progress: ProgressActions) -> impl IntoView {
+    let i18n = use_i18n();
+    let open = stage.is_open();
+    let record_error = last_error(progress.record.value());
+    let stage_error = last_error(progress.stage.value());
+    let judge_error = last_error(progress.judge.value());
+    let problem = move |f: &'static str| {
+        let key = crate::ui::forms::field_error(record_error, f);
+        move || key.get().map(|k| crate::ui::forms::key_text(i18n, &k))
+    };
+    let ok = |v: Signal<Option<Result<(), AppError>>>| Signal::derive(move || matches!(v.get(), Some(Ok(()))));
+    let (record_ok, stage_ok, judge_ok) = (ok(progress.record.value().into()), ok(progress.stage.value().into()), ok(progress.judge.value().into()));
+    let stamp = now.shanghai();
+    let (today, time) = stamp.split_once(' ').map(|(d, t)| (d.to_string(), t.to_string())).unwrap_or_default();
+    let min_day = accepted.shanghai().split_once(' ').map(|(d, _)| d.to_string()).unwrap_or_default();
+    let current_judge = judge.as_ref().map(|(j, _)| *j);
+    let judge_name = judge.map(|(_, n)| n);
+    let no_judges = judges.is_empty();
+    let (stage_key, event_key) = (format!("{form_key}-stage"), format!("{form_key}-event"));
+    view! {
+        <section class="card" aria-labelledby="progress-title" data-testid="staff-progress">
+            <h2 id="progress-title">{move || t_string!(i18n, staff_judge_title)}</h2>
+            <p data-testid="staff-judge">{judge_name.unwrap_or_else(|| t_string!(i18n, case_judge_none).to_string())}</p>
+            {move || judge_ok.get().then(|| view! { <p class="notice" role="status" data-testid="judge-assigned">{move || t_string!(i18n, staff_judge_done)}</p> })}
+            <FormError error=judge_error/>
+            {if no_judges {
+                view! { <p class="hint">{move || t_string!(i18n, staff_judge_none)}</p> }.into_any()
+            } else {
+                view! {
+                    <ActionForm action=progress.judge attr:class="inline-form">
+                        <input type="hidden" name="case_id" value=case_id.to_string()/>
+                        <label for="assign-judge">{move || t_string!(i18n, staff_judge_label)}</label>
+                        <select id="assign-judge" name="judge" data-testid="assign-judge">
+                            {judges.into_iter().map(|(j, name)| view! { <option value=j.to_string() selected=current_judge == Some(j)>{name}</option> }).collect_view()}
+                        </select>
+                        <button type="submit" class="secondary" data-testid="assign-judge-submit" disabled=move || progress.judge.pending().get()>{move || t_string!(i18n, staff_judge_submit)}</button>
+                    </ActionForm>
+                }.into_any()
+            }}
+            <h2>{move || t_string!(i18n, staff_stage_title)}</h2>
+            <p data-testid="staff-stage">{move || stage_label(i18n, stage)}</p>
+            {move || stage_ok.get().then(|| view! { <p class="notice" role="status" data-testid="stage-changed">{move || t_string!(i18n, staff_stage_done)}</p> })}
+            <FormError error=stage_error/>
+            {open.then(|| view! {
+                <ActionForm action=progress.stage attr:class="inline-form">
+                    <input type="hidden" name="case_id" value=case_id.to_string()/>
+                    <input type="hidden" name="request_key" value=stage_key/>
+                    <label for="change-stage">{move || t_string!(i18n, staff_stage_label)}</label>
+                    <select id="change-stage" name="stage" data-testid="change-stage">
+                        {Stage::OPEN.into_iter().filter(|s| *s != stage).map(|s| view! { <option value=s.as_str()>{move || stage_label(i18n, s)}</option> }).collect_view()}
+                    </select>
+                    <button type="submit" class="secondary" data-testid="change-stage-submit" disabled=move || progress.stage.pending().get()>{move || t_string!(i18n, staff_stage_submit)}</button>
+                </ActionForm>
+                <p class="hint">{move || t_string!(i18n, staff_stage_hint)}</p>
+            })}
+        </section>
+        <section class="card" aria-labelledby="record-title">
+            <h2 id="record-title">{move || t_string!(i18n, staff_record_title)}</h2>
+            {move || record_ok.get().then(|| view! { <p class="notice" role="status" data-testid="event-recorded">{move || t_string!(i18n, staff_record_done)}</p> })}
+            <FormError error=record_error/>
+            {open.then(|| view! {
+                <ActionForm action=progress.record attr:class="stack-form" attr:data-testid="record-form">
+                    <input type="hidden" name="case_id" value=case_id.to_string()/>
+                    <input type="hidden" name="request_key" value=event_key/>
+                    <div class="field">
+                        <label for="record-kind">{move || t_string!(i18n, staff_record_kind)}</label>
+                        <select id="record-kind" name="kind" data-testid="record-kind">
+                            {RecordedKind::ALL.into_iter().map(|k| view! { <option value=k.as_str()>{move || recorded_label(i18n, k)}</option> }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="record-date">{move || t_string!(i18n, staff_record_date)}</label>
+                        <input id="record-date" name="date" type="date" required min=min_day max=today.clone() value=today.clone() data-testid="record-date"/>
+                        <p class="error" role="alert">{problem("date")}</p>
+                    </div>
+                    <div class="field">
+                        <label for="record-time">{move || t_string!(i18n, staff_record_time)}</label>
+                        <input id="record-time" name="time" type="time" required value=time data-testid="record-time"/>
+                        <p class="error" role="alert">{problem("time")}</p>
+                    </div>
+                    <div class="field">
+                        <label for="record-note">{move || t_string!(i18n, staff_record_note)}</label>
+                        <textarea id="record-note" name="note" rows="3" maxlength=crate::cases::model::MAX_EVENT_NOTE.to_string() data-testid="record-note"></textarea>
+                        <p class="error" role="alert">{problem("note")}</p>
+                    </div>
+                    <button type="submit" data-testid="record-submit" disabled=move || progress.record.pending().get()>{move || t_string!(i18n, staff_record_submit)}</button>
+                </ActionForm>
+            })}
+            {(!events.is_empty()).then(|| view! {
+                <h3>{move || t_string!(i18n, staff_events_title)}</h3>
+                <ol class="history" data-testid="staff-events">{events.into_iter().map(|e| {
+                    let kind = e.kind.clone();
+                    view! { <li><span class="device-meta">{e.at.shanghai()}</span>" "{move || event_label(i18n, &kind)}</li> }
+                }).collect_view()}</ol>
+            })}
+        </section>
     }
 }
 
 #[component]
-fn StaffCase(case: StaffCaseView) -> impl IntoView {
+fn StaffCase(case: StaffCaseView, progress: ProgressActions) -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let q = move |k: &str| query.with_untracked(|m| m.get(k).unwrap_or_default());
@@ -441,7 +588,7 @@ fn StaffCase(case: StaffCaseView) -> impl IntoView {
             move || if agent { t_string!(i18n, document_recipient_agent, name = name.clone()).to_string() } else { t_string!(i18n, document_recipient_party, name = name.clone()).to_string() }
         })
         .collect::<Vec<_>>();
-    let open = case.stage == Stage::Open;
+    let open = case.stage.is_open();
     view! {
         <h1 data-testid="staff-case-number">{case.case_number.clone()}</h1>
         <p class="lead">{case.cause.clone()}" · "{move || stage_label(i18n, case.stage)}
@@ -452,6 +599,7 @@ fn StaffCase(case: StaffCaseView) -> impl IntoView {
                 view! { <a class="button secondary" href=format!("{STAFF_CASES_PATH}/{}/messages/{party}", case.id)>{move || t_string!(i18n, thread_with, name = name.clone()).to_string()}</a>" " }
             }).collect_view()}</p>
         })}
+        <StaffProgress case_id=case.id stage=case.stage accepted=case.accepted_at now=case.now judge=case.judge.clone() judges=case.judges.clone() events=case.events.clone() form_key=case.form_key.clone() progress/>
         <StaffHearings case_id=case.id hearings=case.hearings.clone() open/>
         {outcome}
         {move || error_text().map(|t| view! { <p class="error" role="alert" data-testid="serve-error">{t}</p> })}

@@ -67,7 +67,7 @@ impl NewHearing {
     }
 }
 
-fn parse_date(raw: &str) -> Option<i64> {
+pub(crate) fn parse_date(raw: &str) -> Option<i64> {
     let mut parts = raw.trim().split('-');
     let y: i64 = parts.next()?.parse().ok()?;
     let m: u32 = parts.next()?.parse().ok()?;
@@ -87,7 +87,7 @@ fn days_in_month(y: i64, m: u32) -> u32 {
     }
 }
 
-fn parse_time(raw: &str) -> Option<(u32, u32)> {
+pub(crate) fn parse_time(raw: &str) -> Option<(u32, u32)> {
     let (h, m) = raw.trim().split_once(':')?;
     let (h, m): (u32, u32) = (h.parse().ok()?, m.get(..2)?.parse().ok()?);
     (h < 24 && m < 60).then_some((h, m))

@@ -12,6 +12,7 @@ pub struct CaseRow {
     pub case_number: String,
     pub cause: String,
     pub accepted_at: i64,
+    pub stage: String,
     pub ended_as: Option<String>,
     pub ended_at: Option<i64>,
     pub fee_status: Option<String>,
@@ -21,7 +22,7 @@ pub struct CaseRow {
 /// The court's cases, open ones first, newest first.
 pub async fn cases_of_court(db: &SqlitePool, court: &str) -> Result<Vec<CaseRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT c.id, c.case_number, c.cause, c.accepted_at, c.ended_as, c.ended_at, n.status AS fee_status, n.amount_fen AS fee_fen
+        "SELECT c.id, c.case_number, c.cause, c.accepted_at, c.stage, c.ended_as, c.ended_at, n.status AS fee_status, n.amount_fen AS fee_fen
          FROM cases c LEFT JOIN fee_notices n ON n.case_id = c.id
          WHERE c.court_code = ? ORDER BY c.ended_as IS NOT NULL, c.accepted_at DESC, c.id DESC LIMIT 500",
     )
@@ -191,12 +192,15 @@ pub struct CaseFacts {
     /// (created_at, deadline, refunded_at) of each refund.
     pub refunds: Vec<(i64, i64, Option<i64>)>,
     pub ended_at: Option<i64>,
+    pub judge_name: Option<String>,
+    /// What staff recorded: (kind, stage moved to, note, happened_at), in time order.
+    pub recorded: Vec<(String, Option<String>, String, i64)>,
 }
 
 pub async fn facts(db: &SqlitePool, case_id: i64) -> Result<CaseFacts, sqlx::Error> {
-    let (filed_at, clerk_name, ended_at): (Option<i64>, Option<String>, Option<i64>) = sqlx::query_as(
-        "SELECT f.arrived_at, p.legal_name, c.ended_at FROM cases c JOIN filings f ON f.id = c.filing_id
-         LEFT JOIN people p ON p.id = c.accepted_by WHERE c.id = ?",
+    let (filed_at, clerk_name, ended_at, judge_name): (Option<i64>, Option<String>, Option<i64>, Option<String>) = sqlx::query_as(
+        "SELECT f.arrived_at, p.legal_name, c.ended_at, j.legal_name FROM cases c JOIN filings f ON f.id = c.filing_id
+         LEFT JOIN people p ON p.id = c.accepted_by LEFT JOIN people j ON j.id = c.judge_id WHERE c.id = ?",
     )
     .bind(case_id)
     .fetch_one(db)
@@ -217,7 +221,8 @@ pub async fn facts(db: &SqlitePool, case_id: i64) -> Result<CaseFacts, sqlx::Err
     .bind(case_id)
     .fetch_all(db)
     .await?;
-    Ok(CaseFacts { filed_at, clerk_name, notice, paid_at, refunds, ended_at })
+    let recorded = sqlx::query_as("SELECT kind, stage, note, happened_at FROM case_events WHERE case_id = ? ORDER BY happened_at, id").bind(case_id).fetch_all(db).await?;
+    Ok(CaseFacts { filed_at, clerk_name, notice, paid_at, refunds, ended_at, judge_name, recorded })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -289,22 +294,15 @@ pub async fn serve_document(db: &SqlitePool, d: NewDocument<'_>) -> Result<Serve
     .bind(d.case_id)
     .execute(&mut *tx)
     .await?;
-    let recipients: Vec<Recipient> = sqlx::query_as(
-        "SELECT s.person_id, p.mobile FROM document_services s JOIN people p ON p.id = s.person_id WHERE s.document_id = ? ORDER BY s.person_id",
-    )
+    let recipients: Vec<Recipient> = sqlx::query_as(&format!(
+        "SELECT s.person_id, {MOBILE_IF_TEXTED} FROM document_services s JOIN people p ON p.id = s.person_id WHERE s.document_id = ? ORDER BY s.person_id"
+    ))
     .bind(document_id)
     .fetch_all(&mut *tx)
     .await?;
+    let people: Vec<i64> = recipients.iter().map(|r| r.person_id).collect();
     let params = serde_json::json!({ "case_number": case_number, "title": d.title });
-    for r in &recipients {
-        sqlx::query("INSERT INTO notifications (person_id, at, message, params, link) VALUES (?, ?, 'notice_document_served', ?, ?)")
-            .bind(r.person_id)
-            .bind(d.now.0)
-            .bind(params.to_string())
-            .bind(format!("/cases/{}", d.case_id))
-            .execute(&mut *tx)
-            .await?;
-    }
+    notify_in(&mut tx, &people, d.now, "notice_document_served", &params, &format!("/cases/{}", d.case_id)).await?;
     crate::ssr::audit::append_in(
         &mut tx,
         d.now.0,
@@ -394,6 +392,132 @@ pub async fn court_case(db: &SqlitePool, court: &str, case_id: i64) -> Result<Op
     sqlx::query_as("SELECT case_number, cause, stage FROM cases WHERE id = ? AND court_code = ?").bind(case_id).bind(court).fetch_optional(db).await
 }
 
+// ---------------------------------------------------------------------------------------------
+// What staff record: events, stage changes, the judge
+
+/// When a case was accepted.
+pub async fn accepted_at(db: &SqlitePool, case_id: i64) -> Result<UnixTime, sqlx::Error> {
+    sqlx::query_scalar("SELECT accepted_at FROM cases WHERE id = ?").bind(case_id).fetch_one(db).await.map(UnixTime)
+}
+
+/// When a case of the court was accepted; `None` for a case of another court.
+pub async fn court_case_accepted_at(db: &SqlitePool, court: &str, case_id: i64) -> Result<Option<UnixTime>, sqlx::Error> {
+    sqlx::query_scalar("SELECT accepted_at FROM cases WHERE id = ? AND court_code = ?").bind(case_id).bind(court).fetch_optional(db).await.map(|t| t.map(UnixTime))
+}
+
+/// An event or stage change to record in a case of `court`.
+pub struct NewCaseEvent<'a> {
+    pub court: &'a str,
+    pub case_id: i64,
+    pub what: Recording,
+    pub staff_id: i64,
+    pub now: UnixTime,
+    pub request_key: &'a str,
+}
+
+pub enum Recording {
+    Event(crate::cases::model::NewEvent),
+    Stage(crate::cases::model::Stage),
+}
+
+pub enum Recorded {
+    NotFound,
+    /// The form was sent before: recorded once.
+    Before,
+    Refused(crate::cases::model::StageError),
+    Now { case_number: String },
+}
+
+/// Records what happened in a case (or moves it to another stage, by the stage rules, read and
+/// changed in one transaction), tells its people in-app and writes the audit entry.
+pub async fn record_event(db: &SqlitePool, e: NewCaseEvent<'_>) -> Result<Recorded, sqlx::Error> {
+    use crate::cases::model::{Stage, StageError};
+    let mut tx = crate::ssr::db::write_tx(db).await?;
+    let case: Option<(String, String)> =
+        sqlx::query_as("SELECT case_number, stage FROM cases WHERE id = ? AND court_code = ?").bind(e.case_id).bind(e.court).fetch_optional(&mut *tx).await?;
+    let Some((case_number, stored)) = case else { return Ok(Recorded::NotFound) };
+    let before: Option<i64> = sqlx::query_scalar("SELECT id FROM case_events WHERE request_key = ?").bind(e.request_key).fetch_optional(&mut *tx).await?;
+    if before.is_some() {
+        return Ok(Recorded::Before);
+    }
+    let stage = Stage::from_stored(&stored).unwrap_or(Stage::Closed);
+    let (kind, moved_to, note, happened_at) = match &e.what {
+        Recording::Event(_) if !stage.is_open() => return Ok(Recorded::Refused(StageError::Closed)),
+        Recording::Event(ev) => (ev.kind.as_str(), None, ev.note.as_str(), ev.happened_at),
+        Recording::Stage(next) => match stage.change_to(*next) {
+            Ok(next) => ("stage", Some(next.as_str()), "", e.now),
+            Err(why) => return Ok(Recorded::Refused(why)),
+        },
+    };
+    if let Some(next) = moved_to {
+        sqlx::query("UPDATE cases SET stage = ? WHERE id = ?").bind(next).bind(e.case_id).execute(&mut *tx).await?;
+    }
+    let event_id: i64 = sqlx::query_scalar(
+        "INSERT INTO case_events (case_id, kind, stage, note, happened_at, recorded_by, recorded_at, request_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(e.case_id)
+    .bind(kind)
+    .bind(moved_to)
+    .bind(note)
+    .bind(happened_at.0)
+    .bind(e.staff_id)
+    .bind(e.now.0)
+    .bind(e.request_key)
+    .fetch_one(&mut *tx)
+    .await?;
+    let people: Vec<i64> = case_people_in(&mut tx, e.case_id).await?.into_iter().map(|r| r.person_id).collect();
+    let params = serde_json::json!({ "case_number": case_number });
+    notify_in(&mut tx, &people, e.now, "notice_case_event", &params, &format!("/cases/{}", e.case_id)).await?;
+    crate::ssr::audit::append_in(
+        &mut tx,
+        e.now.0,
+        &format!("person:{}", e.staff_id),
+        "cases.event_recorded",
+        &format!("case:{case_number}"),
+        &serde_json::json!({ "event": event_id, "kind": kind, "stage": moved_to, "happened_at": happened_at.0 }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Recorded::Now { case_number })
+}
+
+/// The judges of a court: (id, name).
+pub async fn court_judges(db: &SqlitePool, court: &str) -> Result<Vec<(i64, Option<String>)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, legal_name FROM people WHERE kind = 'staff' AND role = 'judge' AND court_code = ? ORDER BY legal_name, id").bind(court).fetch_all(db).await
+}
+
+/// The judge a case of the court is assigned to: (id, name).
+pub async fn case_judge(db: &SqlitePool, case_id: i64) -> Result<Option<(i64, Option<String>)>, sqlx::Error> {
+    sqlx::query_as("SELECT j.id, j.legal_name FROM cases c JOIN people j ON j.id = c.judge_id WHERE c.id = ?").bind(case_id).fetch_optional(db).await
+}
+
+pub enum Assigned {
+    NotFound,
+    /// Not a judge of the case's court.
+    NotAJudge,
+    Now,
+}
+
+/// Assigns a case of `court` to one of the same court's judges, with the audit entry.
+pub async fn assign_judge(db: &SqlitePool, court: &str, case_id: i64, judge_id: i64, staff_id: i64, now: UnixTime) -> Result<Assigned, sqlx::Error> {
+    let mut tx = crate::ssr::db::write_tx(db).await?;
+    let case: Option<String> = sqlx::query_scalar("SELECT case_number FROM cases WHERE id = ? AND court_code = ?").bind(case_id).bind(court).fetch_optional(&mut *tx).await?;
+    let Some(case_number) = case else { return Ok(Assigned::NotFound) };
+    let judge: Option<i64> = sqlx::query_scalar("SELECT id FROM people WHERE id = ? AND kind = 'staff' AND role = 'judge' AND court_code = ?")
+        .bind(judge_id)
+        .bind(court)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if judge.is_none() {
+        return Ok(Assigned::NotAJudge);
+    }
+    sqlx::query("UPDATE cases SET judge_id = ? WHERE id = ?").bind(judge_id).bind(case_id).execute(&mut *tx).await?;
+    crate::ssr::audit::append_in(&mut tx, now.0, &format!("person:{staff_id}"), "cases.judge_assigned", &format!("case:{case_number}"), &serde_json::json!({ "judge": judge_id }))
+        .await?;
+    tx.commit().await?;
+    Ok(Assigned::Now)
+}
+
 /// Every document served in a case, newest first.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct CourtDocumentRow {
@@ -451,6 +575,36 @@ const PEOPLE_SERVED: &str = "WITH parties AS (
         UNION SELECT person_id, 'agent' FROM case_agents WHERE case_id = ?3 AND person_id NOT IN (SELECT person_id FROM parties)
     )";
 
+/// A person's mobile, for the texts they chose to get (`p` is their `people` row).
+const MOBILE_IF_TEXTED: &str = "CASE WHEN p.notify_sms = 1 THEN p.mobile END AS mobile";
+
+/// Everyone of a case who uses Tianping (its parties and the lawyers acting for them), with the
+/// mobile of those who want texts.
+async fn case_people_in(tx: &mut sqlx::SqliteConnection, case_id: i64) -> Result<Vec<Recipient>, sqlx::Error> {
+    sqlx::query_as(&format!("{PEOPLE_SERVED} SELECT s.person_id, {MOBILE_IF_TEXTED} FROM served s JOIN people p ON p.id = s.person_id ORDER BY s.person_id"))
+        .bind(0)
+        .bind(0)
+        .bind(case_id)
+        .fetch_all(&mut *tx)
+        .await
+}
+
+/// Puts one notice in each person's inbox, inside the caller's transaction, so the notice
+/// exists exactly when what it tells of does.
+async fn notify_in(tx: &mut sqlx::SqliteConnection, people: &[i64], now: UnixTime, message: &str, params: &serde_json::Value, link: &str) -> Result<(), sqlx::Error> {
+    for person in people {
+        sqlx::query("INSERT INTO notifications (person_id, at, message, params, link) VALUES (?, ?, ?, ?, ?)")
+            .bind(person)
+            .bind(now.0)
+            .bind(message)
+            .bind(params.to_string())
+            .bind(link)
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(())
+}
+
 // ---------------------------------------------------------------------------------------------
 // Hearings and the public lookup
 
@@ -485,7 +639,7 @@ pub async fn schedule_hearing(db: &SqlitePool, court: &str, case_id: i64, h: &cr
     .fetch_optional(&mut *tx)
     .await?;
     let Some((case_number, stage, locale)) = case else { return Ok(Scheduled::NotFound) };
-    if stage != "accepted" {
+    if !crate::cases::model::Stage::from_stored(&stage).is_some_and(|s| s.is_open()) {
         return Ok(Scheduled::Closed);
     }
     let hearing_id: i64 = sqlx::query_scalar(
@@ -501,22 +655,10 @@ pub async fn schedule_hearing(db: &SqlitePool, court: &str, case_id: i64, h: &cr
     .bind(now.0)
     .fetch_one(&mut *tx)
     .await?;
-    let recipients: Vec<Recipient> = sqlx::query_as(&format!("{PEOPLE_SERVED} SELECT s.person_id, p.mobile FROM served s JOIN people p ON p.id = s.person_id ORDER BY s.person_id"))
-        .bind(0)
-        .bind(0)
-        .bind(case_id)
-        .fetch_all(&mut *tx)
-        .await?;
+    let recipients = case_people_in(&mut tx, case_id).await?;
+    let people: Vec<i64> = recipients.iter().map(|r| r.person_id).collect();
     let params = serde_json::json!({ "case_number": case_number, "at": h.starts_at.shanghai() });
-    for r in &recipients {
-        sqlx::query("INSERT INTO notifications (person_id, at, message, params, link) VALUES (?, ?, 'notice_hearing_scheduled', ?, ?)")
-            .bind(r.person_id)
-            .bind(now.0)
-            .bind(params.to_string())
-            .bind(format!("/cases/{case_id}"))
-            .execute(&mut *tx)
-            .await?;
-    }
+    notify_in(&mut tx, &people, now, "notice_hearing_scheduled", &params, &format!("/cases/{case_id}")).await?;
     crate::ssr::audit::append_in(
         &mut tx,
         now.0,
@@ -661,19 +803,14 @@ pub async fn send_message(db: &SqlitePool, m: NewMessage<'_>) -> Result<i64, sql
     }
     let case_number: String = sqlx::query_scalar("SELECT case_number FROM cases WHERE id = ?").bind(m.case_id).fetch_one(&mut *tx).await?;
     if m.from_court {
+        let mut people: Vec<i64> = sqlx::query_scalar("SELECT person_id FROM case_agents WHERE case_id = ?1 AND client_id = ?2 AND person_id != ?2")
+            .bind(m.case_id)
+            .bind(m.party_id)
+            .fetch_all(&mut *tx)
+            .await?;
+        people.insert(0, m.party_id);
         let params = serde_json::json!({ "case_number": case_number });
-        sqlx::query(
-            "INSERT INTO notifications (person_id, at, message, params, link)
-             SELECT ?1, ?2, 'notice_court_replied', ?3, ?4
-             UNION SELECT person_id, ?2, 'notice_court_replied', ?3, ?4 FROM case_agents WHERE case_id = ?5 AND client_id = ?1",
-        )
-        .bind(m.party_id)
-        .bind(m.now.0)
-        .bind(params.to_string())
-        .bind(format!("/cases/{}/messages", m.case_id))
-        .bind(m.case_id)
-        .execute(&mut *tx)
-        .await?;
+        notify_in(&mut tx, &people, m.now, "notice_court_replied", &params, &format!("/cases/{}/messages", m.case_id)).await?;
     }
     crate::ssr::audit::append_in(
         &mut tx,

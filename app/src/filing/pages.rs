@@ -227,6 +227,7 @@ fn notice_text(i18n: I18nContext<Locale>, key: &str, case_number: String) -> Str
         "notice_hearing_scheduled" => t_string!(i18n, notice_hearing_scheduled, case_number = case_number).to_string(),
         "notice_court_replied" => t_string!(i18n, notice_court_replied, case_number = case_number).to_string(),
         "notice_document_served" => t_string!(i18n, notice_document_served, case_number = case_number).to_string(),
+        "notice_case_event" => t_string!(i18n, notice_case_event, case_number = case_number).to_string(),
         _ => t_string!(i18n, error_generic).to_string(),
     }
 }

@@ -113,7 +113,7 @@ pub async fn person_name(db: &SqlitePool, person: i64) -> Result<Option<String>,
 }
 
 pub async fn person_mobile(db: &SqlitePool, person: i64) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT mobile FROM people WHERE id = ?").bind(person).fetch_optional(db).await.map(Option::flatten)
+    sqlx::query_scalar("SELECT mobile FROM people WHERE id = ? AND notify_sms = 1").bind(person).fetch_optional(db).await.map(Option::flatten)
 }
 
 /// Is this person a lawyer whose profile a clerk verified?
