@@ -165,3 +165,43 @@ self.addEventListener('message', (event) => {
     })()
   );
 });
+
+// Web Push: the server sends each new notice, encrypted to this device, as
+// {title, body, link, tag}. It is shown at once (browsers require a visible notice for every
+// push), and tapping it opens the notice through the inbox, which marks it read.
+self.addEventListener('push', (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (err) {
+    data = {};
+  }
+  const title = data.title || '天平';
+  const link = typeof data.link === 'string' && data.link.startsWith('/') && !data.link.startsWith('//') ? data.link : '/inbox';
+  event.waitUntil(
+    self.registration.showNotification(title, {
+      body: data.body || '',
+      tag: data.tag || undefined,
+      icon: '/icons/icon-192.png',
+      badge: '/icons/icon-192.png',
+      data: { link },
+    })
+  );
+});
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const link = (event.notification.data && event.notification.data.link) || '/inbox';
+  event.waitUntil(
+    (async () => {
+      const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+      for (const client of windows) {
+        if (new URL(client.url).origin === self.location.origin && 'navigate' in client) {
+          await client.focus();
+          return client.navigate(link);
+        }
+      }
+      return self.clients.openWindow(link);
+    })()
+  );
+});

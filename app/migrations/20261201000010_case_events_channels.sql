@@ -30,3 +30,33 @@ CREATE TABLE calendar_feeds (
     token_hash  TEXT NOT NULL UNIQUE,
     created_at  INTEGER NOT NULL
 );
+
+-- Web Push: each device a person turned notifications on for (RFC 8030 subscription: the push
+-- service's endpoint and the keys messages are encrypted to), with the language to write in.
+CREATE TABLE push_subscriptions (
+    id          INTEGER PRIMARY KEY,
+    person_id   INTEGER NOT NULL REFERENCES people(id),
+    endpoint    TEXT NOT NULL UNIQUE,
+    p256dh      TEXT NOT NULL,
+    auth        TEXT NOT NULL,
+    locale      TEXT NOT NULL,
+    created_at  INTEGER NOT NULL
+);
+CREATE INDEX push_subscriptions_of_person ON push_subscriptions(person_id);
+
+-- When a notice was handed to the push sender (claimed once, so it is pushed at most once).
+-- Notices from before push existed count as handled.
+ALTER TABLE notifications ADD COLUMN pushed_at INTEGER;
+UPDATE notifications SET pushed_at = at;
+CREATE INDEX notifications_to_push ON notifications(id) WHERE pushed_at IS NULL;
+
+-- The sandbox push service's outbox: each message as a push service would receive it.
+CREATE TABLE sandbox_push (
+    id             INTEGER PRIMARY KEY,
+    at             INTEGER NOT NULL,
+    endpoint       TEXT NOT NULL,
+    authorization  TEXT NOT NULL,
+    ttl            TEXT NOT NULL,
+    encoding       TEXT NOT NULL,
+    body           BLOB NOT NULL
+);

@@ -87,6 +87,7 @@ pub fn App() -> impl IntoView {
                         // Public: anyone may work out a fee before signing in.
                         <Route path=path!("/fees/calculator") ssr=SsrMode::Async view={Lazy::<FeeCalculatorRoute>::new()}/>
                         <Route path=path!("/lookup") ssr=SsrMode::Async view={Lazy::<LookupRoute>::new()}/>
+                        <Route path=path!("/inbox") ssr=SsrMode::Async view={Lazy::<InboxRoute>::new()}/>
                         <Route path=path!("/hearings") ssr=SsrMode::Async view={Lazy::<HearingsRoute>::new()}/>
                         <Route path=path!("/sign") ssr=SsrMode::Async view={Lazy::<SignRoute>::new()}/>
                         // Pages whose data decides cookies or status: rendered whole before sending.
@@ -146,6 +147,7 @@ lazy_page!(CaseRoute, view! { <crate::cases::pages::CaseDetailPage/> });
 lazy_page!(StaffCasesRoute, view! { <crate::cases::pages::CourtCasesPage/> });
 lazy_page!(StaffCaseRoute, view! { <crate::cases::pages::StaffCasePage/> });
 lazy_page!(LookupRoute, view! { <crate::cases::pages::LookupPage/> });
+lazy_page!(InboxRoute, view! { <crate::cases::inbox::InboxPage/> });
 lazy_page!(PartyThreadRoute, view! { <crate::cases::pages::PartyThreadPage/> });
 lazy_page!(StaffThreadRoute, view! { <crate::cases::pages::StaffThreadPage/> });
 lazy_page!(UnansweredRoute, view! { <crate::cases::pages::UnansweredPage/> });

@@ -20,6 +20,8 @@ pub struct Config {
     pub kiosk_secret: Option<String>,
     /// None: generate one on first start and keep it in the data directory.
     pub identity_key: Option<String>,
+    /// The secret our Web Push (VAPID) key pair comes from; None: generated and kept.
+    pub push_key: Option<String>,
     pub ip_limit_per_hour: u32,
     pub frame_ancestors: Vec<String>,
     pub db_max_connections: u32,
@@ -72,6 +74,7 @@ pub struct FileLayer {
     kiosk_idle_secs: Option<u32>,
     kiosk_secret: Option<String>,
     identity_key: Option<String>,
+    push_key: Option<String>,
     ip_limit_per_hour: Option<u32>,
     frame_ancestors: Option<Vec<String>>,
     db_max_connections: Option<u32>,
@@ -102,6 +105,7 @@ pub const SETTINGS: &[(&str, &str, &str, &str)] = &[
     ("TIANPING_KIOSK_IDLE_SECS", "kiosk_idle_secs", "120", "kiosk idle reset after this many seconds (30–3600)"),
     ("TIANPING_KIOSK_SECRET", "kiosk_secret", "(generated in data_dir)", "signs kiosk enrolment links (≥ 16 characters)"),
     ("TIANPING_IDENTITY_KEY", "identity_key", "(generated in data_dir)", "encrypts resident ID numbers at rest (≥ 32 characters; keep it safe: without it stored numbers cannot be read)"),
+    ("TIANPING_PUSH_KEY", "push_key", "(generated in data_dir)", "the secret our Web Push (VAPID) key pair is made from (≥ 32 characters; a new one means devices subscribe again)"),
     ("TIANPING_IP_LIMIT_PER_HOUR", "ip_limit_per_hour", "30", "codes sent, and codes tried, per IP address per hour (1–100000)"),
     ("TIANPING_FRAME_ANCESTORS", "frame_ancestors", "(none)", "origins allowed to frame the app, comma-separated"),
     ("TIANPING_DB_MAX_CONNECTIONS", "db_max_connections", "8", "SQLite pool size (1–64)"),
@@ -189,6 +193,12 @@ impl Config {
         {
             return Err(ConfigError::Value("TIANPING_IDENTITY_KEY", "(hidden)".into(), "must be at least 32 characters"));
         }
+        let push_key = env("TIANPING_PUSH_KEY").or(file.push_key);
+        if let Some(k) = &push_key
+            && k.len() < 32
+        {
+            return Err(ConfigError::Value("TIANPING_PUSH_KEY", "(hidden)".into(), "must be at least 32 characters"));
+        }
         let ip_limit_per_hour = num_setting("TIANPING_IP_LIMIT_PER_HOUR", env("TIANPING_IP_LIMIT_PER_HOUR"), file.ip_limit_per_hour, 30)?;
         if !(1..=100_000).contains(&ip_limit_per_hour) {
             return Err(ConfigError::Value("TIANPING_IP_LIMIT_PER_HOUR", ip_limit_per_hour.to_string(), "must be 1 to 100000"));
@@ -235,6 +245,7 @@ impl Config {
             kiosk_idle_secs,
             kiosk_secret,
             identity_key,
+            push_key,
             ip_limit_per_hour,
             frame_ancestors,
             db_max_connections,

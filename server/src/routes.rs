@@ -55,6 +55,8 @@ pub fn router(state: ServerState) -> Router {
         .route("/files/{id}", get(filing_file))
         .route("/documents/{id}", get(served_document))
         .route("/attachments/{id}", get(message_attachment))
+        .route("/inbox/{id}", get(open_notice))
+        .route("/calendar/{token}", get(calendar_feed))
         .route("/receipts/{no}/pdf", get(app::fees::receipts::receipt_pdf))
         .route(app::fees::pay::NOTIFY_PATH, post(payment_notification))
         .route(app::fees::refunds::REFUND_NOTIFY_PATH, post(refund_notification))
@@ -393,6 +395,18 @@ async fn send_message(State(state): State<AppState>, axum::extract::Path(id): ax
 async fn message_attachment(State(state): State<AppState>, axum::extract::Path(id): axum::extract::Path<i64>, req: Request) -> Response {
     let (parts, _) = req.into_parts();
     app::cases::messages_http::attachment(state, parts, id).await
+}
+
+/// Opens a notice from the inbox or a push message: marks it read, then goes where it points.
+async fn open_notice(State(state): State<AppState>, axum::extract::Path(id): axum::extract::Path<i64>, req: Request) -> Response {
+    let (parts, _) = req.into_parts();
+    app::cases::inbox::open(state, parts, id).await
+}
+
+/// A person's private calendar feed of hearings and deadlines (the address is the key).
+async fn calendar_feed(State(state): State<AppState>, axum::extract::Path(token): axum::extract::Path<String>, req: Request) -> Response {
+    let (parts, _) = req.into_parts();
+    app::cases::calendar::feed(state, parts, token).await
 }
 
 /// A served document, for a person it was served on (recording their read receipt) or staff.

@@ -192,8 +192,14 @@ pub async fn build(config: &Config) -> Result<(Router, ServerState), String> {
         // A court's merchant account is configured with its contract; until then paying says so.
         (Arc::new(NoGateway), None)
     };
+    let push_service: Arc<dyn app::ssr::push::PushService> =
+        if config.sandbox { Arc::new(app::ssr::push::SandboxPush { db: db.clone() }) } else { Arc::new(app::ssr::push::HttpPush { client: reqwest::Client::new() }) };
+    let push_secret = configured_or_generated(config, config.push_key.as_deref(), "push.key")?;
+    let push = Arc::new(app::ssr::push::Pusher::from_secret(&push_secret, config.public_url.clone(), push_service)?);
+    spawn_push_sender(push.clone(), db.clone(), clock.clone());
     let state = ServerState {
         app: AppState {
+            push,
             clock,
             payments,
             sandbox_pay,
@@ -222,6 +228,19 @@ pub async fn build(config: &Config) -> Result<(Router, ServerState), String> {
         public_url: PublicUrl(Arc::new(config.public_url.clone())),
     };
     Ok((routes::router(state.clone()), state))
+}
+
+/// Pushes new notices to people's devices every two seconds (a notice is in the inbox at once;
+/// the push is its echo on the lock screen).
+fn spawn_push_sender(push: Arc<app::ssr::push::Pusher>, db: sqlx::SqlitePool, clock: Clock) {
+    tokio::spawn(async move {
+        loop {
+            if let Err(e) = push.flush(&db, clock.now().0).await {
+                tracing::warn!(error = %e, "pushing notices failed; trying again");
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+        }
+    });
 }
 
 /// The relying party for passkeys: this server's public URL. WebAuthn needs a domain name, so a

@@ -198,12 +198,19 @@ pub async fn my_cases(#[server(default)] stage: String, #[server(default)] court
 /// found".
 #[server(prefix = "/api", endpoint = "cases/detail")]
 pub async fn my_case(id: i64) -> Result<CaseDetail, AppError> {
-    use super::model::{Deadline, DeadlineKind, Event, EventKind, timeline};
-    use crate::ssr::cx::{Cx, internal};
-    let cx = Cx::get()?;
+    let cx = crate::ssr::cx::Cx::get()?;
     let me = cx.require_verified().await?;
+    case_detail(&cx, me.person_id, id).await
+}
+
+/// One case as `person` may see it (their calendar feed reads it too); anyone else's is "not
+/// found".
+#[cfg(feature = "ssr")]
+pub(crate) async fn case_detail(cx: &crate::ssr::cx::Cx, person: i64, id: i64) -> Result<CaseDetail, AppError> {
+    use super::model::{Deadline, DeadlineKind, Event, EventKind, timeline};
+    use crate::ssr::cx::internal;
     let db = |e| internal("case store", e);
-    let row = super::store::case_of(cx.db(), me.person_id, id).await.map_err(db)?.ok_or(AppError::NotFound)?;
+    let row = super::store::case_of(cx.db(), person, id).await.map_err(db)?.ok_or(AppError::NotFound)?;
     let summary = summary(row)?;
     let parties = super::store::parties(cx.db(), id)
         .await
@@ -238,7 +245,7 @@ pub async fn my_case(id: i64) -> Result<CaseDetail, AppError> {
     }
     let fee_paid = facts.paid_at.is_some();
     let mut documents = Vec::new();
-    for d in super::store::documents_served_on(cx.db(), me.person_id, id).await.map_err(db)? {
+    for d in super::store::documents_served_on(cx.db(), person, id).await.map_err(db)? {
         let kind = super::service::DocumentKind::parse(&d.kind).ok_or_else(|| internal("document kind", &d.kind))?;
         let served_at = UnixTime(d.served_at);
         let period = period_of(kind, d.evidence_days, served_at);

@@ -899,3 +899,85 @@ pub async fn attachment(db: &SqlitePool, id: i64) -> Result<Option<(String, Stri
 pub async fn case_court(db: &SqlitePool, case_id: i64) -> Result<Option<(String, String)>, sqlx::Error> {
     sqlx::query_as("SELECT case_number, court_code FROM cases WHERE id = ?").bind(case_id).fetch_optional(db).await
 }
+
+// ---------------------------------------------------------------------------------------------
+// The inbox, channels, push subscriptions and the calendar feed
+
+pub async fn unread_notices(db: &SqlitePool, person: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE person_id = ? AND read_at IS NULL").bind(person).fetch_one(db).await
+}
+
+/// Marks one of the person's notices read (the first time) and answers where it points.
+pub async fn open_notice(db: &SqlitePool, person: i64, id: i64, now: UnixTime) -> Result<Option<String>, sqlx::Error> {
+    let link: Option<String> = sqlx::query_scalar("SELECT link FROM notifications WHERE id = ? AND person_id = ?").bind(id).bind(person).fetch_optional(db).await?;
+    if link.is_some() {
+        sqlx::query("UPDATE notifications SET read_at = ? WHERE id = ? AND read_at IS NULL").bind(now.0).bind(id).execute(db).await?;
+    }
+    Ok(link)
+}
+
+/// (SMS, push) as the person chose.
+pub async fn channels(db: &SqlitePool, person: i64) -> Result<(bool, bool), sqlx::Error> {
+    sqlx::query_as("SELECT notify_sms = 1, notify_push = 1 FROM people WHERE id = ?").bind(person).fetch_one(db).await
+}
+
+pub async fn set_channels(db: &SqlitePool, person: i64, sms: bool, push: bool) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE people SET notify_sms = ?, notify_push = ? WHERE id = ?").bind(sms).bind(push).bind(person).execute(db).await.map(|_| ())
+}
+
+pub async fn push_devices(db: &SqlitePool, person: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM push_subscriptions WHERE person_id = ?").bind(person).fetch_one(db).await
+}
+
+/// A device's push subscription, as the browser gave it.
+pub struct NewSubscription<'a> {
+    pub person: i64,
+    pub endpoint: &'a str,
+    pub p256dh: &'a str,
+    pub auth: &'a str,
+    pub locale: &'a str,
+    pub now: UnixTime,
+}
+
+/// Keeps a device's subscription; a browser that subscribes again (or is handed to someone
+/// else who signs in on it) replaces its earlier one.
+pub async fn subscribe(db: &SqlitePool, s: NewSubscription<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO push_subscriptions (person_id, endpoint, p256dh, auth, locale, created_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (endpoint) DO UPDATE SET person_id = excluded.person_id, p256dh = excluded.p256dh, auth = excluded.auth, locale = excluded.locale, created_at = excluded.created_at",
+    )
+    .bind(s.person)
+    .bind(s.endpoint)
+    .bind(s.p256dh)
+    .bind(s.auth)
+    .bind(s.locale)
+    .bind(s.now.0)
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// Forgets a device's subscription if it is the person's; answers whether one was.
+pub async fn unsubscribe(db: &SqlitePool, person: i64, endpoint: &str) -> Result<bool, sqlx::Error> {
+    sqlx::query("DELETE FROM push_subscriptions WHERE person_id = ? AND endpoint = ?").bind(person).bind(endpoint).execute(db).await.map(|r| r.rows_affected() > 0)
+}
+
+pub async fn has_calendar(db: &SqlitePool, person: i64) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) > 0 FROM calendar_feeds WHERE person_id = ?").bind(person).fetch_one(db).await
+}
+
+/// The person's calendar address from now on (an earlier one stops working).
+pub async fn set_calendar(db: &SqlitePool, person: i64, token_hash: &str, now: UnixTime) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO calendar_feeds (person_id, token_hash, created_at) VALUES (?, ?, ?) ON CONFLICT (person_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at")
+        .bind(person)
+        .bind(token_hash)
+        .bind(now.0)
+        .execute(db)
+        .await
+        .map(|_| ())
+}
+
+/// Whose calendar address this is.
+pub async fn calendar_owner(db: &SqlitePool, token_hash: &str) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT person_id FROM calendar_feeds WHERE token_hash = ?").bind(token_hash).fetch_optional(db).await
+}

@@ -201,7 +201,7 @@ fn Notices() -> impl IntoView {
                         <h2 id="notices">{let count = unread.len(); move || t_string!(i18n, notices_title, count = count).to_string()}</h2>
                         <ul>
                             {unread.clone().into_iter().map(|n| {
-                                let text = move || notice_text(i18n, &n.message, n.case_number.clone().unwrap_or_default());
+                                let text = move || crate::cases::inbox::notice_text(i18n.get_locale(), &n.message, n.case_number.as_deref().unwrap_or_default());
                                 view! { <li><a href=n.link.clone()>{text}</a>" · "<span class="device-meta">{n.at.shanghai()}</span></li> }
                             }).collect_view()}
                         </ul>
@@ -215,22 +215,6 @@ fn Notices() -> impl IntoView {
     }
 }
 
-fn notice_text(i18n: I18nContext<Locale>, key: &str, case_number: String) -> String {
-    match key {
-        "notice_relief_granted" => t_string!(i18n, notice_relief_granted, case_number = case_number).to_string(),
-        "notice_relief_refused" => t_string!(i18n, notice_relief_refused, case_number = case_number).to_string(),
-        "notice_filing_accepted" => t_string!(i18n, notice_filing_accepted, case_number = case_number).to_string(),
-        "notice_filing_returned" => t_string!(i18n, notice_filing_returned).to_string(),
-        "notice_filing_refused" => t_string!(i18n, notice_filing_refused).to_string(),
-        "notice_refund_created" => t_string!(i18n, notice_refund_created, case_number = case_number).to_string(),
-        "notice_refund_done" => t_string!(i18n, notice_refund_done, case_number = case_number).to_string(),
-        "notice_hearing_scheduled" => t_string!(i18n, notice_hearing_scheduled, case_number = case_number).to_string(),
-        "notice_court_replied" => t_string!(i18n, notice_court_replied, case_number = case_number).to_string(),
-        "notice_document_served" => t_string!(i18n, notice_document_served, case_number = case_number).to_string(),
-        "notice_case_event" => t_string!(i18n, notice_case_event, case_number = case_number).to_string(),
-        _ => t_string!(i18n, error_generic).to_string(),
-    }
-}
 
 // ---------------------------------------------------------------------------------------------
 // The wizard

@@ -117,6 +117,28 @@ pub(crate) fn encode(s: &str) -> String {
         .collect()
 }
 
+/// Wraps a page that needs someone signed in (staff too): leads to sign-in otherwise.
+#[component]
+pub fn RequireSignedIn(
+    /// The path to come back to.
+    here: &'static str,
+    children: ChildrenFn,
+) -> impl IntoView {
+    let me = Resource::new(|| (), |_| me());
+    let children = StoredValue::new(children);
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(Some(_)) => children.with_value(|c| c()).into_any(),
+                    Ok(None) => view! { <SignInPrompt next=here/> }.into_any(),
+                    Err(e) => error_view(e),
+                }
+            })}
+        </Suspense>
+    }
+}
+
 /// Wraps a page that needs a verified person: says why and leads there otherwise.
 #[component]
 pub fn RequireVerified(

@@ -12,6 +12,7 @@ pub mod kiosk;
 pub mod outside;
 pub mod payment;
 pub mod prefs;
+pub mod push;
 pub mod ratelimit;
 pub mod sandbox_pay;
 pub mod session;
@@ -53,6 +54,8 @@ pub struct AppState {
     pub payments: Arc<dyn payment::PaymentGateway>,
     /// The built-in payment platform, when sandboxes are on (its cashier and test helpers).
     pub sandbox_pay: Option<Arc<sandbox_pay::SandboxPlatform>>,
+    /// Web Push to people's devices (the sandbox keeps messages in a table).
+    pub push: Arc<push::Pusher>,
 }
 
 /// The part of the server configuration the app itself needs.

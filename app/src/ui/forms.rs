@@ -60,6 +60,7 @@ pub fn key_text(i18n: I18nContext<Locale>, key: &str) -> String {
         "error_hearing_time" => t_string!(i18n, error_hearing_time),
         "error_hearing_past" => t_string!(i18n, error_hearing_past),
         "error_event_date" => t_string!(i18n, error_event_date),
+        "error_push_subscription" => t_string!(i18n, error_push_subscription),
         "error_event_time" => t_string!(i18n, error_event_time),
         "error_event_future" => t_string!(i18n, error_event_future),
         "error_event_before_acceptance" => t_string!(i18n, error_event_before_acceptance),
