@@ -116,6 +116,12 @@ test('a lawyer on a tablet files for a client who granted representation, with t
   await pay.payOnThisPhone();
   await expect(pay.state).toHaveAttribute('data-state', 'paid');
 
+  // The case is in the lawyer's cases, for the client, with the list beside it on the tablet.
+  await gotoHydrated(page, '/cases');
+  await page.locator('.cases-list-pane').getByTestId('my-case').first().getByRole('link').click();
+  await expect(page.locator('.cases-list-pane')).toBeVisible();
+  await expect(page.locator('.cases-list-pane').getByTestId('my-case').first()).toContainText('韩国华');
+
   // The client sees their fee paid.
   await gotoHydrated(clientPage, '/pay');
   await expect(clientPage.getByTestId('fee-notice-state')).toContainText('已缴费');

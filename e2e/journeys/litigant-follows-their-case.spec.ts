@@ -1,10 +1,12 @@
-import { audit, expect, freshMobile, gotoHydrated, test, verifiedWithCase } from '../fixtures';
+import { audit, expect, failedWhileOffline, freshMobile, gotoHydrated, test, verifiedWithCase, waitForServiceWorkerControl } from '../fixtures';
 
-test('a litigant finds their case by its number, reads who is in it, what has happened and the days left to pay the fee', async ({
+test('a litigant finds their case by its number, reads who is in it, what has happened and the days left to pay the fee, and reads it again offline', async ({
   page,
   request,
   profile,
   browser,
+  context,
+  consoleGuard,
 }) => {
   test.skip(profile !== 'phone', 'the case pages on a phone; other profiles share them');
   const person = { name: '彭欣然', id: '44010619610604139X', mobile: freshMobile() };
@@ -33,4 +35,24 @@ test('a litigant finds their case by its number, reads who is in it, what has ha
   await expect(page.getByTestId('case-deadline')).toContainText(/缴纳诉讼费 · 截至 \d{4}-\d{2}-\d{2}（剩余 \d+ 天）/);
   await expect(page.getByRole('main')).not.toContainText(person.id);
   await audit(page, 'a case with its timeline and deadlines');
+
+  // The list and the case stay readable offline, marked with when they were saved.
+  await waitForServiceWorkerControl(page);
+  const casePath = new URL(page.url()).pathname;
+  await expect
+    .poll(() => page.evaluate(() => (JSON.parse(localStorage.getItem('tp-offline') || '[]') as { path: string }[]).map((e) => e.path).sort()))
+    .toEqual(['/cases', casePath].sort());
+  consoleGuard.allow(failedWhileOffline, 'the test cuts the network on purpose');
+  await context.setOffline(true);
+  await page.goto(casePath);
+  await expect(page.getByTestId('offline-saved-at')).toContainText(/\d{4}-\d{2}-\d{2} \d{2}:\d{2} 保存的副本/);
+  await expect(page.getByTestId('offline-copy').getByTestId('case-number')).toHaveText(caseNumber);
+  await expect(page.getByTestId('offline-copy').getByTestId('case-deadline')).toContainText('缴纳诉讼费');
+  await expect(page.getByTestId('offline-copy').locator('form, button')).toHaveCount(0);
+  await audit(page, 'a case read offline');
+  await page.goto('/cases');
+  await expect(page.getByTestId('offline-copy').getByTestId('my-case')).toHaveCount(1);
+  await page.goto('/pay');
+  await expect(page.getByTestId('offline-saved-list').getByRole('link')).toHaveCount(2);
+  await context.setOffline(false);
 });

@@ -37,7 +37,17 @@ test('a clerk serves a judgment, the litigant is told, reads it on their phone w
     // The litigant is told by SMS and in the app, and finds the judgment on the case page.
     await expect.poll(async () => (await outbox(request, person.mobile)).some((t) => t.includes(caseNumber) && t.includes('民事判决书'))).toBe(true);
     await gotoHydrated(page, '/cases');
-    await page.locator(`[data-testid="my-case"][data-case="${caseNumber}"]`).getByRole('link', { name: caseNumber }).click();
+    await expect(page.getByTestId('inbox-count')).toBeVisible();
+    const unread = Number(await page.getByTestId('inbox-count').textContent());
+    await page.getByTestId('inbox-link').click();
+    const notice = page.getByTestId('inbox-item').filter({ hasText: '有新送达的文书' });
+    await expect(notice).toHaveAttribute('data-read', 'false');
+    await audit(page, 'the inbox');
+    await notice.getByRole('link').click();
+    await expect(page).toHaveURL(/\/cases\/\d+$/);
+    await gotoHydrated(page, '/cases');
+    if (unread > 1) await expect(page.getByTestId('inbox-count')).toHaveText(String(unread - 1));
+    else await expect(page.getByTestId('inbox-count')).toHaveCount(0);
     const mine = new Service(page);
     const doc = mine.document('民事判决书');
     await expect(doc.getByTestId('document-sha')).toHaveText(sha256(judgment.buffer));

@@ -11,7 +11,7 @@ use web_push_native::jwt_simple::prelude::*;
 use web_push_native::p256;
 
 async fn unread(app: &App, b: &reqwest::Client) -> Value {
-    call(app, b, "notices/unread", &[]).await.1
+    call(app, b, "notices/unread", &[]).await.1["unread"].clone()
 }
 
 async fn notices(app: &App, b: &reqwest::Client) -> Vec<Value> {
@@ -27,7 +27,7 @@ async fn opening_a_notice_marks_it_read_and_lowers_the_count_and_nobody_else_may
     let app = start(&[]).await;
     let litigant = verified_browser(&app, "13800138000", "张三").await;
     accepted_case(&app, &litigant, "notices-open-0123456789").await;
-    assert_eq!(unread(&app, &browser()).await, Value::Null, "a visitor has no inbox");
+    assert_eq!(call(&app, &browser(), "notices/unread", &[]).await.1, Value::Null, "a visitor has no inbox");
     let before = unread(&app, &litigant).await.as_u64().expect("a count");
     assert!(before >= 1, "the acceptance was told: {before}");
     let first = notices(&app, &litigant).await.into_iter().find(|n| n["read"] == false).expect("an unread notice");
@@ -50,8 +50,9 @@ async fn opening_a_notice_marks_it_read_and_lowers_the_count_and_nobody_else_may
     let page = litigant.get(format!("{}/inbox", app.base)).send().await.expect("page").text().await.expect("html");
     assert!(page.contains("data-testid=\"inbox-list\""), "the inbox lists notices");
     let left = before - 1;
-    assert!(page.contains("data-testid=\"inbox-link\""), "the top bar leads to the inbox");
-    assert_eq!(page.contains("data-testid=\"inbox-count\""), left > 0, "the top bar shows a count only when something is unread");
+    let cases = litigant.get(format!("{}/cases", app.base)).send().await.expect("page").text().await.expect("html");
+    assert!(cases.contains("data-testid=\"inbox-link\""), "My cases leads to the inbox");
+    assert_eq!(cases.contains("data-testid=\"inbox-count\""), left > 0, "with a count only when something is unread");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

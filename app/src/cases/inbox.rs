@@ -48,14 +48,22 @@ pub struct Channels {
     pub calendar: bool,
 }
 
+/// The top bar's inbox: whose it is (the browser's saved offline pages follow it) and how many
+/// notices are unread.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxBadge {
+    pub owner: i64,
+    pub unread: u32,
+}
+
 /// Unread notices of the signed-in person; none for a visitor (the top bar then shows no inbox).
 #[server(prefix = "/api", endpoint = "notices/unread")]
-pub async fn unread_count() -> Result<Option<u32>, AppError> {
+pub async fn unread_count() -> Result<Option<InboxBadge>, AppError> {
     use crate::ssr::cx::{Cx, internal};
     let cx = Cx::get()?;
     let Some(me) = cx.caller().await? else { return Ok(None) };
     let n = super::store::unread_notices(cx.db(), me.person_id).await.map_err(|e| internal("notices", e))?;
-    Ok(Some(u32::try_from(n).unwrap_or(u32::MAX)))
+    Ok(Some(InboxBadge { owner: me.person_id, unread: u32::try_from(n).unwrap_or(u32::MAX) }))
 }
 
 #[server(prefix = "/api", endpoint = "notices/channels")]
@@ -116,23 +124,31 @@ pub async fn open(state: crate::ssr::AppState, parts: http::request::Parts, id: 
 // ---------------------------------------------------------------------------------------------
 // Views
 
-/// The top bar's inbox link with the unread count; nothing for a visitor. Read again on every
-/// navigation, so opening a notice lowers it.
+/// The way to the inbox with the unread count, on the pages people come back to (My cases, Me);
+/// nothing for a visitor. It lives in those pages' own code, not the frame's: a server call in
+/// the frame would put the whole server-function client in every first download.
 #[component]
 pub fn InboxLink() -> impl IntoView {
     let i18n = use_i18n();
-    let location = leptos_router::hooks::use_location();
-    let count = Resource::new(move || location.pathname.get(), |_| unread_count());
+    let count = Resource::new(|| (), |_| unread_count());
+    // Only a real answer moves the saved offline pages (a failed request offline must not).
+    Effect::new(move |_| {
+        if let Some(Ok(badge)) = count.get() {
+            super::offline::signed_in_as(badge.map(|b| b.owner));
+        }
+    });
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                count.await.ok().flatten().map(|n| {
+                count.await.ok().flatten().map(|b| b.unread).map(|n| {
                     let label = move || if n == 0 { t_string!(i18n, inbox_title).to_string() } else { t_string!(i18n, inbox_unread_label, count = n).to_string() };
                     view! {
-                        <a class="inbox-link" href="/inbox" aria-label=label data-testid="inbox-link">
-                            <span aria-hidden="true">"✉"</span>
-                            {(n > 0).then(|| view! { <span class="count-badge" aria-hidden="true" data-testid="inbox-count">{n.min(99)}</span> })}
-                        </a>
+                        <p class="inbox-row">
+                            <a class="button secondary inbox-link" href="/inbox" data-testid="inbox-link">
+                                <span aria-hidden="true">"✉ "</span>{label}
+                                {(n > 0).then(|| view! { <span class="count-badge" aria-hidden="true" data-testid="inbox-count">{n.min(99)}</span> })}
+                            </a>
+                        </p>
                     }
                 })
             })}
@@ -186,7 +202,8 @@ fn InboxItem(notice: NotificationView) -> impl IntoView {
     let unread = !notice.read;
     view! {
         <li class:unread=unread data-testid="inbox-item" data-read=notice.read.to_string()>
-            <a href=format!("/inbox/{}", notice.id)>
+            // A server route (it marks the notice read and redirects), not a page of the app.
+            <a href=format!("/inbox/{}", notice.id) rel="external">
                 {unread.then(|| view! { <span class="visually-hidden">{move || t_string!(i18n, inbox_new)}" "</span> })}
                 {text}
             </a>

@@ -15,6 +15,7 @@ pub mod messages;
 #[cfg(feature = "ssr")]
 pub mod messages_http;
 pub mod model;
+pub mod offline;
 pub mod pages;
 pub mod push;
 pub mod schedule;

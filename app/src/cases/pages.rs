@@ -249,18 +249,35 @@ pub fn MyCasesPage() -> impl IntoView {
         <Title text=title(move || section.label(i18n))/>
         <h1>{move || section.label(i18n)}</h1>
         <RequireVerified here=section.href()>
-            <CaseList/>
+            <super::inbox::InboxLink/>
+            // On a tablet the list stays on the left and a case opens beside it.
+            <div class="cases-split">
+                <div class="cases-list-pane"><CaseList selected=None/></div>
+                <div class="cases-detail-pane cases-pick" aria-hidden="true"><p>{move || t_string!(i18n, cases_pick)}</p></div>
+            </div>
         </RequireVerified>
     }
 }
 
 /// The list and its filters; asked for only once the gate has let a verified person through.
 #[component]
-fn CaseList() -> impl IntoView {
+fn CaseList(
+    /// The case open beside the list (tablet layout).
+    selected: Option<Memo<i64>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let q = move |k: &str| query.with(|m| m.get(k).unwrap_or_default());
     let cases = Resource::new(move || (q("stage"), q("court"), q("number")), |(s, c, n)| my_cases(s, c, n));
+    // The whole list (not a filtered one) is kept for reading offline, once it is on screen.
+    if selected.is_none() {
+        super::offline::keep_when_loaded(cases, move || [q("stage"), q("court"), q("number")].iter().all(String::is_empty));
+    }
+    // Links keep the filters, so the list beside an opened case is the same list.
+    let filters = move || {
+        let parts: Vec<String> = ["stage", "court", "number"].iter().filter_map(|k| Some(q(k)).filter(|v| !v.is_empty()).map(|v| format!("{k}={}", crate::identity::pages::encode(&v)))).collect();
+        if parts.is_empty() { String::new() } else { format!("?{}", parts.join("&")) }
+    };
     view! {
         <form method="get" action="/cases" class="filter-form card" role="search">
             <div class="field">
@@ -283,7 +300,7 @@ fn CaseList() -> impl IntoView {
                     Ok(list) if list.is_empty() => view! { <section class="card"><p data-testid="cases-none">{move || t_string!(i18n, my_cases_none)}</p></section> }.into_any(),
                     Ok(list) => view! {
                         <ul class="case-list" data-testid="my-cases">
-                            {list.into_iter().map(|c| view! { <CaseCard case=c/> }).collect_view()}
+                            {list.into_iter().map(|c| view! { <CaseCard case=c selected filters=filters()/> }).collect_view()}
                         </ul>
                     }
                     .into_any(),
@@ -295,12 +312,14 @@ fn CaseList() -> impl IntoView {
 }
 
 #[component]
-fn CaseCard(case: CaseSummary) -> impl IntoView {
+fn CaseCard(case: CaseSummary, selected: Option<Memo<i64>>, filters: String) -> impl IntoView {
     let i18n = use_i18n();
     let stage = case.stage;
+    let id = case.id;
+    let current = move || selected.is_some_and(|s| s.get() == id).then_some("page");
     view! {
-        <li class="card" data-testid="my-case" data-case=case.case_number.clone()>
-            <h2><a href=format!("/cases/{}", case.id)>{case.case_number.clone()}</a></h2>
+        <li class="card" class:selected=move || current().is_some() data-testid="my-case" data-case=case.case_number.clone()>
+            <h2><a href=format!("/cases/{}{filters}", case.id) aria-current=current>{case.case_number.clone()}</a></h2>
             <p>{case.court_name.clone()}" · "{case.cause.clone()}</p>
             <p><span class="badge" data-testid="case-stage">{move || stage_label(i18n, stage)}</span>
                 {case.client_name.clone().map(|n| view! { " "{move || t_string!(i18n, case_for_client, name = n.clone()).to_string()} })}</p>
@@ -317,17 +336,31 @@ pub fn CaseDetailPage() -> impl IntoView {
         <p class="back-link"><a href="/cases">{move || Section::Cases.label(i18n)}</a></p>
         // Signing in from here comes back to the list; the case is one tap away.
         <RequireVerified here=Section::Cases.href()>
-            <OneCase/>
+            <CaseSplit/>
         </RequireVerified>
+    }
+}
+
+/// The opened case, and on a tablet the list beside it (first in reading order comes the case;
+/// the stylesheet puts the list on the left, and hides it on a phone).
+#[component]
+fn CaseSplit() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok())).unwrap_or(0));
+    view! {
+        <div class="cases-split with-detail">
+            <div class="cases-detail-pane"><OneCase id/></div>
+            <aside class="cases-list-pane" aria-label=move || t_string!(i18n, cases_list_beside)><CaseList selected=Some(id)/></aside>
+        </div>
     }
 }
 
 /// The case itself; asked for only once the gate has let a verified person through.
 #[component]
-fn OneCase() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok())).unwrap_or(0));
+fn OneCase(id: Memo<i64>) -> impl IntoView {
     let detail = Resource::new(move || id.get(), my_case);
+    super::offline::keep_when_loaded(detail, || true);
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {

@@ -184,6 +184,7 @@ pub fn MePage() -> impl IntoView {
                 match me.await {
                     Ok(Some(person)) if person.is_staff => view! {
                         <section class="card"><p><a href="/staff">{move || t_string!(i18n, staff_title)}</a></p></section>
+                        <crate::cases::inbox::InboxLink/>
                         <PasskeysCard person=person.clone()/>
                         <StepUpCard person/>
                         <DevicesCard/>
@@ -191,6 +192,7 @@ pub fn MePage() -> impl IntoView {
                     }
                     .into_any(),
                     Ok(Some(person)) => view! {
+                        <crate::cases::inbox::InboxLink/>
                         <IdentityCard person=person.clone()/>
                         <PasskeysCard person=person.clone()/>
                         <StepUpCard person=person.clone()/>
@@ -319,7 +321,8 @@ fn SignOutCard() -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
     view! {
         <section class="card">
-            <ActionForm action=sign_out attr:class="inline-form">
+            // Signing out also forgets the cases this browser kept for reading offline.
+            <ActionForm action=sign_out attr:class="inline-form" on:submit=|_| crate::cases::offline::signed_in_as(None)>
                 <button type="submit" class="secondary" data-testid="sign-out">{move || t_string!(i18n, sign_out)}</button>
             </ActionForm>
         </section>

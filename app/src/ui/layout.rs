@@ -53,7 +53,6 @@ fn TopBar() -> impl IntoView {
         <header class="topbar">
             <a class="brand" href="/">{move || t_string!(i18n, brand)}</a>
             {prefs.kiosk.is_some().then(|| view! { <span class="kiosk-badge">{move || t_string!(i18n, kiosk_badge)}</span> })}
-            <crate::cases::inbox::InboxLink/>
             <details class="settings-menu">
                 <summary>{move || t_string!(i18n, settings)}</summary>
                 <PreferenceForms/>
