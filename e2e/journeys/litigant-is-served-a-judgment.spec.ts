@@ -48,6 +48,7 @@ test('a clerk serves a judgment, the litigant is told, reads it on their phone w
     await gotoHydrated(page, '/cases');
     if (unread > 1) await expect(page.getByTestId('inbox-count')).toHaveText(String(unread - 1));
     else await expect(page.getByTestId('inbox-count')).toHaveCount(0);
+    await page.locator(`[data-testid="my-case"][data-case="${caseNumber}"]`).getByRole('link', { name: caseNumber }).click();
     const mine = new Service(page);
     const doc = mine.document('民事判决书');
     await expect(doc.getByTestId('document-sha')).toHaveText(sha256(judgment.buffer));
