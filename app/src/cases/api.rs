@@ -349,11 +349,12 @@ pub async fn staff_case(id: i64) -> Result<StaffCaseView, AppError> {
     let hearings = hearings_of(&cx, id).await?;
     let query_code = printed_query_code(&cx, id).await?;
     let threads = super::store::online_parties(cx.db(), id).await.map_err(db)?.into_iter().map(|(p, n)| (p, n.unwrap_or_default())).collect();
-    let facts = super::store::facts(cx.db(), id).await.map_err(db)?;
-    let accepted_at = super::store::accepted_at(cx.db(), id).await.map_err(db)?;
+    // Only what staff recorded: the rest of the case's facts are the parties' timeline.
+    let recorded = super::store::recorded_events(cx.db(), id).await.map_err(db)?;
+    let accepted_at = super::store::court_case_accepted_at(cx.db(), &court, id).await.map_err(db)?.ok_or(AppError::NotFound)?;
     let judge = super::store::case_judge(cx.db(), id).await.map_err(db)?.map(|(j, n)| (j, n.unwrap_or_default()));
     let judges = super::store::court_judges(cx.db(), &court).await.map_err(db)?.into_iter().map(|(j, n)| (j, n.unwrap_or_default())).collect();
-    let events = recorded_events(facts.recorded)?;
+    let events = recorded_events(recorded)?;
     let form_key = format!("event-{}", crate::ssr::session::new_token().0);
     Ok(StaffCaseView { id, case_number, cause, stage, recipients, documents, hearings, query_code, threads, accepted_at, judge, judges, events, form_key, now: cx.now() })
 }

@@ -221,7 +221,7 @@ pub async fn facts(db: &SqlitePool, case_id: i64) -> Result<CaseFacts, sqlx::Err
     .bind(case_id)
     .fetch_all(db)
     .await?;
-    let recorded = sqlx::query_as("SELECT kind, stage, note, happened_at FROM case_events WHERE case_id = ? ORDER BY happened_at, id").bind(case_id).fetch_all(db).await?;
+    let recorded = recorded_events(db, case_id).await?;
     Ok(CaseFacts { filed_at, clerk_name, notice, paid_at, refunds, ended_at, judge_name, recorded })
 }
 
@@ -395,9 +395,9 @@ pub async fn court_case(db: &SqlitePool, court: &str, case_id: i64) -> Result<Op
 // ---------------------------------------------------------------------------------------------
 // What staff record: events, stage changes, the judge
 
-/// When a case was accepted.
-pub async fn accepted_at(db: &SqlitePool, case_id: i64) -> Result<UnixTime, sqlx::Error> {
-    sqlx::query_scalar("SELECT accepted_at FROM cases WHERE id = ?").bind(case_id).fetch_one(db).await.map(UnixTime)
+/// What staff recorded in a case: (kind, stage moved to, note, happened_at), in time order.
+pub async fn recorded_events(db: &SqlitePool, case_id: i64) -> Result<Vec<(String, Option<String>, String, i64)>, sqlx::Error> {
+    sqlx::query_as("SELECT kind, stage, note, happened_at FROM case_events WHERE case_id = ? ORDER BY happened_at, id").bind(case_id).fetch_all(db).await
 }
 
 /// When a case of the court was accepted; `None` for a case of another court.
