@@ -14,7 +14,8 @@ use crate::filing::pages::{FileHomePage, FilingPage, ReviewPage, ReviewQueuePage
 use crate::identity::handoff_pages::HandoffPage;
 use crate::identity::pages::{CodePage, MePage, RequireVerified, SignInPage, VerifyPage};
 use crate::identity::staff_pages::{StaffEnrolPage, StaffPage};
-use leptos_router::{Lazy, LazyRoute, lazy_route};
+use leptos::lazy;
+use leptos_router::{Lazy, LazyRoute};
 use leptos_router::SsrMode;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
@@ -91,8 +92,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/hearings") ssr=SsrMode::Async view={Lazy::<HearingsRoute>::new()}/>
                         <Route path=path!("/sign") ssr=SsrMode::Async view={Lazy::<SignRoute>::new()}/>
                         // Pages whose data decides cookies or status: rendered whole before sending.
-                        // Lazy: each page's code is its own download (`cargo leptos build --split`),
-                        // so the first visit to the home page does not carry every form.
+                        // Lazy: each page's code comes with its group's (`grouped_page!` below) as its own
+                        // download (`cargo leptos build --split`), so the home page does not carry every form.
                         <Route path=path!("/me") ssr=SsrMode::Async view={Lazy::<MeRoute>::new()}/>
                         <Route path=path!("/me/verify") ssr=SsrMode::Async view={Lazy::<VerifyRoute>::new()}/>
                         <Route path=path!("/signin") view={Lazy::<SignInRoute>::new()}/>
@@ -112,58 +113,190 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// A route whose page is loaded on demand: `lazy_page!(Route, Page)` or
-/// `lazy_page!(Route, expression giving the view)`.
-macro_rules! lazy_page {
-    ($route:ident, $page:ident) => {
-        lazy_page!($route, view! { <$page/> });
-    };
-    ($route:ident, $view:expr) => {
+/// A route whose page is loaded on demand, with the other pages of its group:
+/// `grouped_page!(Route, group_fn, Group::Page)`.
+///
+/// Pages are split by audience, not one file per page: wasm-split (cargo-leptos `--split`) makes
+/// one shared file for every set of lazy functions that share code, and its loader, part of every
+/// first visit, names each of those files. With one lazy function per page (29 of them) the loader
+/// listed 726 files and weighed 24 KB compressed, which put the first visit over its budget; five
+/// groups keep it to a handful. A page's group is what a person opening it is likely to open next.
+/// Each group's page enum is `#[repr(u8)]`: it crosses the split boundary, an `extern "C"` call.
+macro_rules! grouped_page {
+    ($route:ident, $group:ident, $preload:ident, $page:expr) => {
         #[derive(Clone, Copy, Debug)]
         pub struct $route;
 
-        #[lazy_route]
         impl LazyRoute for $route {
             fn data() -> Self {
                 $route
             }
 
-            fn view(_this: Self) -> AnyView {
-                $view.into_any()
+            async fn view(_this: Self) -> AnyView {
+                $group($page).await
+            }
+
+            async fn preload() {
+                // Only the browser build has split files to fetch ahead.
+                #[cfg(all(target_arch = "wasm32", feature = "hydrate"))]
+                $preload().await;
             }
         }
     };
 }
 
-lazy_page!(MeRoute, MePage);
-lazy_page!(VerifyRoute, VerifyPage);
-lazy_page!(SignInRoute, SignInPage);
-lazy_page!(CodeRoute, CodePage);
-lazy_page!(HandoffRoute, HandoffPage);
-lazy_page!(StaffRoute, StaffPage);
-lazy_page!(StaffEnrolRoute, StaffEnrolPage);
-lazy_page!(CasesRoute, view! { <crate::cases::pages::MyCasesPage/> });
-lazy_page!(CaseRoute, view! { <crate::cases::pages::CaseDetailPage/> });
-lazy_page!(StaffCasesRoute, view! { <crate::cases::pages::CourtCasesPage/> });
-lazy_page!(StaffCaseRoute, view! { <crate::cases::pages::StaffCasePage/> });
-lazy_page!(LookupRoute, view! { <crate::cases::pages::LookupPage/> });
-lazy_page!(InboxRoute, view! { <crate::cases::inbox::InboxPage/> });
-lazy_page!(PartyThreadRoute, view! { <crate::cases::pages::PartyThreadPage/> });
-lazy_page!(StaffThreadRoute, view! { <crate::cases::pages::StaffThreadPage/> });
-lazy_page!(UnansweredRoute, view! { <crate::cases::pages::UnansweredPage/> });
-lazy_page!(StaffRefundsRoute, view! { <crate::fees::refund_pages::RefundQueuePage/> });
-lazy_page!(FileRoute, FileHomePage);
-lazy_page!(WizardRoute, WizardPage);
-lazy_page!(FilingRoute, FilingPage);
-lazy_page!(ReviewQueueRoute, ReviewQueuePage);
-lazy_page!(ReviewRoute, ReviewPage);
-lazy_page!(PayRoute, pay_page());
-lazy_page!(OrderRoute, OrderPage);
-lazy_page!(ReceiptRoute, ReceiptPage);
-lazy_page!(ReceiptVerifyRoute, ReceiptVerifyPage);
-lazy_page!(FeeCalculatorRoute, FeeCalculatorPage);
-lazy_page!(HearingsRoute, gated(Section::Hearings));
-lazy_page!(SignRoute, gated(Section::Sign));
+/// The identity pages: signing in, the one-time code, the hand-off, Me and verification.
+#[derive(Clone, Copy, Debug)]
+#[repr(u8)]
+pub enum IdentityPages {
+    Me,
+    Verify,
+    SignIn,
+    Code,
+    Handoff,
+}
+
+#[lazy]
+fn identity_pages(page: IdentityPages) -> AnyView {
+    match page {
+        IdentityPages::Me => view! { <MePage/> }.into_any(),
+        IdentityPages::Verify => view! { <VerifyPage/> }.into_any(),
+        IdentityPages::SignIn => view! { <SignInPage/> }.into_any(),
+        IdentityPages::Code => view! { <CodePage/> }.into_any(),
+        IdentityPages::Handoff => view! { <HandoffPage/> }.into_any(),
+    }
+}
+
+/// A party's pages about their cases: the list, a case, its messages, the inbox, the public
+/// lookup, and the hearings and signing sections.
+#[derive(Clone, Copy, Debug)]
+#[repr(u8)]
+pub enum CasePages {
+    Cases,
+    Case,
+    PartyThread,
+    Lookup,
+    Inbox,
+    Hearings,
+    Sign,
+}
+
+#[lazy]
+fn case_pages(page: CasePages) -> AnyView {
+    use crate::cases::{inbox::InboxPage, pages::*};
+    match page {
+        CasePages::Cases => view! { <MyCasesPage/> }.into_any(),
+        CasePages::Case => view! { <CaseDetailPage/> }.into_any(),
+        CasePages::PartyThread => view! { <PartyThreadPage/> }.into_any(),
+        CasePages::Lookup => view! { <LookupPage/> }.into_any(),
+        CasePages::Inbox => view! { <InboxPage/> }.into_any(),
+        CasePages::Hearings => gated(Section::Hearings).into_any(),
+        CasePages::Sign => gated(Section::Sign).into_any(),
+    }
+}
+
+/// The filer's pages: starting a filing, the wizard and a filing's status.
+#[derive(Clone, Copy, Debug)]
+#[repr(u8)]
+pub enum FilingPages {
+    File,
+    Wizard,
+    Filing,
+}
+
+#[lazy]
+fn filing_pages(page: FilingPages) -> AnyView {
+    match page {
+        FilingPages::File => view! { <FileHomePage/> }.into_any(),
+        FilingPages::Wizard => view! { <WizardPage/> }.into_any(),
+        FilingPages::Filing => view! { <FilingPage/> }.into_any(),
+    }
+}
+
+/// The fee pages: notices to pay, an order, receipts and their check, the calculator.
+#[derive(Clone, Copy, Debug)]
+#[repr(u8)]
+pub enum FeePages {
+    Pay,
+    Order,
+    Receipt,
+    ReceiptVerify,
+    Calculator,
+}
+
+#[lazy]
+fn fee_pages(page: FeePages) -> AnyView {
+    match page {
+        FeePages::Pay => pay_page().into_any(),
+        FeePages::Order => view! { <OrderPage/> }.into_any(),
+        FeePages::Receipt => view! { <ReceiptPage/> }.into_any(),
+        FeePages::ReceiptVerify => view! { <ReceiptVerifyPage/> }.into_any(),
+        FeePages::Calculator => view! { <FeeCalculatorPage/> }.into_any(),
+    }
+}
+
+/// Court staff's pages, desktop side: sign-in home, enrolment, filing review, cases, messages
+/// and refunds. No litigant's first visit ever needs them.
+#[derive(Clone, Copy, Debug)]
+#[repr(u8)]
+pub enum StaffPages {
+    Home,
+    Enrol,
+    ReviewQueue,
+    Review,
+    Cases,
+    Case,
+    Thread,
+    Unanswered,
+    Refunds,
+}
+
+#[lazy]
+fn staff_pages(page: StaffPages) -> AnyView {
+    use crate::cases::pages::{CourtCasesPage, StaffCasePage, StaffThreadPage, UnansweredPage};
+    use crate::fees::refund_pages::RefundQueuePage;
+    match page {
+        StaffPages::Home => view! { <StaffPage/> }.into_any(),
+        StaffPages::Enrol => view! { <StaffEnrolPage/> }.into_any(),
+        StaffPages::ReviewQueue => view! { <ReviewQueuePage/> }.into_any(),
+        StaffPages::Review => view! { <ReviewPage/> }.into_any(),
+        StaffPages::Cases => view! { <CourtCasesPage/> }.into_any(),
+        StaffPages::Case => view! { <StaffCasePage/> }.into_any(),
+        StaffPages::Thread => view! { <StaffThreadPage/> }.into_any(),
+        StaffPages::Unanswered => view! { <UnansweredPage/> }.into_any(),
+        StaffPages::Refunds => view! { <RefundQueuePage/> }.into_any(),
+    }
+}
+
+grouped_page!(MeRoute, identity_pages, __preload_identity_pages, IdentityPages::Me);
+grouped_page!(VerifyRoute, identity_pages, __preload_identity_pages, IdentityPages::Verify);
+grouped_page!(SignInRoute, identity_pages, __preload_identity_pages, IdentityPages::SignIn);
+grouped_page!(CodeRoute, identity_pages, __preload_identity_pages, IdentityPages::Code);
+grouped_page!(HandoffRoute, identity_pages, __preload_identity_pages, IdentityPages::Handoff);
+grouped_page!(CasesRoute, case_pages, __preload_case_pages, CasePages::Cases);
+grouped_page!(CaseRoute, case_pages, __preload_case_pages, CasePages::Case);
+grouped_page!(PartyThreadRoute, case_pages, __preload_case_pages, CasePages::PartyThread);
+grouped_page!(LookupRoute, case_pages, __preload_case_pages, CasePages::Lookup);
+grouped_page!(InboxRoute, case_pages, __preload_case_pages, CasePages::Inbox);
+grouped_page!(HearingsRoute, case_pages, __preload_case_pages, CasePages::Hearings);
+grouped_page!(SignRoute, case_pages, __preload_case_pages, CasePages::Sign);
+grouped_page!(FileRoute, filing_pages, __preload_filing_pages, FilingPages::File);
+grouped_page!(WizardRoute, filing_pages, __preload_filing_pages, FilingPages::Wizard);
+grouped_page!(FilingRoute, filing_pages, __preload_filing_pages, FilingPages::Filing);
+grouped_page!(PayRoute, fee_pages, __preload_fee_pages, FeePages::Pay);
+grouped_page!(OrderRoute, fee_pages, __preload_fee_pages, FeePages::Order);
+grouped_page!(ReceiptRoute, fee_pages, __preload_fee_pages, FeePages::Receipt);
+grouped_page!(ReceiptVerifyRoute, fee_pages, __preload_fee_pages, FeePages::ReceiptVerify);
+grouped_page!(FeeCalculatorRoute, fee_pages, __preload_fee_pages, FeePages::Calculator);
+grouped_page!(StaffRoute, staff_pages, __preload_staff_pages, StaffPages::Home);
+grouped_page!(StaffEnrolRoute, staff_pages, __preload_staff_pages, StaffPages::Enrol);
+grouped_page!(ReviewQueueRoute, staff_pages, __preload_staff_pages, StaffPages::ReviewQueue);
+grouped_page!(ReviewRoute, staff_pages, __preload_staff_pages, StaffPages::Review);
+grouped_page!(StaffCasesRoute, staff_pages, __preload_staff_pages, StaffPages::Cases);
+grouped_page!(StaffCaseRoute, staff_pages, __preload_staff_pages, StaffPages::Case);
+grouped_page!(StaffThreadRoute, staff_pages, __preload_staff_pages, StaffPages::Thread);
+grouped_page!(UnansweredRoute, staff_pages, __preload_staff_pages, StaffPages::Unanswered);
+grouped_page!(StaffRefundsRoute, staff_pages, __preload_staff_pages, StaffPages::Refunds);
 
 /// Paying needs a verified person; the fee calculator linked from it does not.
 fn pay_page() -> impl IntoView {
