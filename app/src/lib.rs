@@ -8,6 +8,7 @@ pub mod courts;
 pub mod error;
 pub mod fees;
 pub mod filing;
+pub mod hearings;
 pub mod identity;
 mod newtype;
 pub mod ui;

@@ -1,0 +1,808 @@
+//! Online hearings' rules: the signalling protocol spoken over the hearing's WebSocket, and the
+//! room, which decides who waits, who is let in, who may do what and who receives each message.
+//! Pure: the server runs the room; the browser speaks the same messages.
+//!
+//! The server relays signalling between the browsers of one hearing (a mesh of at most
+//! [`MESH_LIMIT`] people with media). Every media message names its recipient, so a selective
+//! forwarding unit can later take the place of the other browsers: each browser then sends one
+//! offer to [`Peer::Sfu`] and receives the others' tracks from it, and the room's rules (the
+//! waiting room, the judge's commands) stay exactly as they are.
+use crate::identity::model::UnixTime;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The most people with camera or microphone in one hearing while browsers connect to each
+/// other directly: each sends its media to every other, so a phone's upload is the limit.
+pub const MESH_LIMIT: usize = 4;
+
+/// A dropped connection that comes back within this many seconds returns to the room without
+/// being let in again.
+pub const REJOIN_GRACE_SECS: i64 = 10;
+
+/// The longest chat message kept with the hearing record.
+pub const MAX_CHAT_CHARS: usize = 1000;
+
+/// The longest session description or ICE candidate relayed (a real one is a few kilobytes).
+pub const MAX_SIGNAL_BYTES: usize = 64 * 1024;
+
+/// Who someone is in the hearing, as the court's records say.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Judge,
+    Clerk,
+    Party,
+    Lawyer,
+}
+
+impl Role {
+    /// The judge and the clerk run the hearing: they are never kept waiting, they let people in
+    /// and remove them, and (the judge) mute others and end it.
+    pub fn hosts(self) -> bool {
+        matches!(self, Role::Judge | Role::Clerk)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Judge => "judge",
+            Role::Clerk => "clerk",
+            Role::Party => "party",
+            Role::Lawyer => "lawyer",
+        }
+    }
+}
+
+/// One person's place in the hearing, numbered by the server for this hearing only (their
+/// person id is not sent to the other browsers).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Seat(pub u32);
+
+/// Where a media message goes: another person's browser, or (with an SFU) the forwarding unit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Peer {
+    Seat(Seat),
+    Sfu,
+}
+
+/// How well a connection is doing, as the browser measures it (round trip and packet loss).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Quality {
+    #[default]
+    Good,
+    Poor,
+}
+
+impl Quality {
+    /// Poor when the round trip is over 400 ms or more than 5 % of packets are lost: the point
+    /// where speech starts to break up.
+    pub fn from_stats(round_trip_ms: u32, lost_per_mille: u32) -> Quality {
+        if round_trip_ms > 400 || lost_per_mille > 50 { Quality::Poor } else { Quality::Good }
+    }
+}
+
+/// What someone shows the others besides their camera.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sharing {
+    /// Their screen, or a window of it (电子质证: examining evidence together).
+    Screen,
+    /// A document of the case, shown page by page.
+    Document,
+}
+
+/// A person as the others in the hearing see them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeerInfo {
+    pub seat: Seat,
+    /// The verified name.
+    pub name: String,
+    pub role: Role,
+    pub audio: bool,
+    pub video: bool,
+    pub quality: Quality,
+    pub sharing: Option<Sharing>,
+}
+
+/// A STUN or TURN server the browsers use, from the server's configuration.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IceServer {
+    pub urls: Vec<String>,
+    pub username: Option<String>,
+    pub credential: Option<String>,
+}
+
+/// What a browser sends the server over the hearing's socket (JSON, tagged by `type`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientMessage {
+    /// The browser's media is set up: it is now in the room (after being let in).
+    Ready { audio: bool, video: bool },
+    Offer { to: Peer, sdp: String },
+    Answer { to: Peer, sdp: String },
+    Ice { to: Peer, candidate: String, sdp_mid: Option<String>, sdp_m_line_index: Option<u16> },
+    /// Its own microphone and camera were turned on or off.
+    Media { audio: bool, video: bool },
+    Quality { quality: Quality },
+    Share { sharing: Option<Sharing> },
+    Chat { text: String },
+    /// Host: let someone in from the waiting room.
+    Admit { seat: Seat },
+    /// Host: take someone out of the hearing (from the waiting room or the room).
+    Remove { seat: Seat },
+    /// Judge: turn someone's microphone off (they may turn it on again).
+    MuteOther { seat: Seat },
+    /// Judge: end the hearing for everyone.
+    End,
+    Leave,
+}
+
+/// What the server sends a browser.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerMessage {
+    /// You wait to be let in; nothing of the room reaches you until then.
+    Waiting { seat: Seat },
+    /// You are let in (or back after a drop): who is in the room, and the ICE servers. Offer
+    /// to each of `peers` whose seat is lower than yours; the others offer to you.
+    Admitted { seat: Seat, peers: Vec<PeerInfo>, ice_servers: Vec<IceServer> },
+    /// To hosts: who waits now.
+    Lobby { waiting: Vec<PeerInfo> },
+    Joined { peer: PeerInfo },
+    /// Someone's state changed (media, quality, sharing).
+    Changed { peer: PeerInfo },
+    /// Someone's connection dropped; they may come back within the grace period.
+    Dropped { seat: Seat },
+    Left { seat: Seat },
+    Offer { from: Seat, sdp: String },
+    Answer { from: Seat, sdp: String },
+    Ice { from: Seat, candidate: String, sdp_mid: Option<String>, sdp_m_line_index: Option<u16> },
+    Chat { from: Seat, name: String, text: String, at: UnixTime },
+    /// The judge turned your microphone off.
+    MutedBy { by: Seat },
+    /// You were taken out of the hearing.
+    Removed,
+    Ended,
+    /// What you asked for was refused; `key` is a message key.
+    Refused { key: String },
+}
+
+/// Why the room refused something (each is a message key).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HearingError {
+    /// The hearing has ended.
+    Ended,
+    /// Only the judge or clerk may do this.
+    NotHost,
+    /// Only the judge may do this.
+    NotJudge,
+    /// Not in the room (still waiting, or gone).
+    NotInRoom,
+    /// No one by that seat is where the command needs them.
+    NoSuchSeat,
+    /// The room has as many people with media as browsers can connect directly.
+    Full,
+    /// Removed by the court: they do not come back into this hearing.
+    Removed,
+    /// A message that is empty or too long.
+    BadMessage,
+}
+
+impl HearingError {
+    pub fn key(self) -> &'static str {
+        match self {
+            HearingError::Ended => "error_hearing_ended",
+            HearingError::NotHost => "error_hearing_not_host",
+            HearingError::NotJudge => "error_hearing_not_judge",
+            HearingError::NotInRoom => "error_hearing_not_in_room",
+            HearingError::NoSuchSeat => "error_hearing_no_such_seat",
+            HearingError::Full => "error_hearing_full",
+            HearingError::Removed => "error_hearing_removed",
+            HearingError::BadMessage => "error_hearing_bad_message",
+        }
+    }
+}
+
+/// Where a participant is. Waiting → Admitted (let in, setting up media) → InRoom → Left;
+/// InRoom → Dropped → InRoom again within [`REJOIN_GRACE_SECS`], else Left.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Presence {
+    Waiting,
+    Admitted,
+    InRoom,
+    Dropped { since: UnixTime },
+    Left,
+    Removed,
+}
+
+impl Presence {
+    /// Let in: media and the room's messages reach them.
+    fn let_in(self) -> bool {
+        matches!(self, Presence::Admitted | Presence::InRoom)
+    }
+}
+
+#[derive(Clone, Debug)]
+struct Participant {
+    person: i64,
+    name: String,
+    role: Role,
+    presence: Presence,
+    audio: bool,
+    video: bool,
+    quality: Quality,
+    sharing: Option<Sharing>,
+    /// Let in once: a drop and a return within the grace period does not wait again.
+    was_admitted: bool,
+}
+
+impl Participant {
+    fn info(&self, seat: Seat) -> PeerInfo {
+        PeerInfo {
+            seat,
+            name: self.name.clone(),
+            role: self.role,
+            audio: self.audio,
+            video: self.video,
+            quality: self.quality,
+            sharing: self.sharing,
+        }
+    }
+}
+
+/// Who a message goes to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum To {
+    One(Seat),
+    /// Everyone let in, but not the sender.
+    RoomExcept(Seat),
+    /// Everyone let in.
+    Room,
+    /// The hosts who are let in.
+    Hosts,
+}
+
+/// What the room wants sent, and what the hearing record should keep.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Outcome {
+    pub send: Vec<(To, ServerMessage)>,
+    /// Audit events: (action, seat) such as ("hearing.admitted", seat).
+    pub record: Vec<(&'static str, Seat)>,
+}
+
+impl Outcome {
+    fn send(mut self, to: To, message: ServerMessage) -> Self {
+        self.send.push((to, message));
+        self
+    }
+
+    fn record(mut self, action: &'static str, seat: Seat) -> Self {
+        self.record.push((action, seat));
+        self
+    }
+
+    /// This outcome, then `later`'s.
+    fn then(mut self, later: Outcome) -> Self {
+        self.send.extend(later.send);
+        self.record.extend(later.record);
+        self
+    }
+}
+
+/// One hearing's room. The server holds one per hearing in progress and applies each
+/// arrival, message and drop to it; the messages it answers are the only ones sent.
+#[derive(Clone, Debug, Default)]
+pub struct Room {
+    seats: BTreeMap<Seat, Participant>,
+    next_seat: u32,
+    ended: bool,
+    ice_servers: Vec<IceServer>,
+}
+
+impl Room {
+    pub fn new(ice_servers: Vec<IceServer>) -> Room {
+        Room { ice_servers, next_seat: 1, ..Room::default() }
+    }
+
+    pub fn ended(&self) -> bool {
+        self.ended
+    }
+
+    pub fn presence(&self, seat: Seat) -> Option<Presence> {
+        self.seats.get(&seat).map(|p| p.presence)
+    }
+
+    /// The seats of everyone let in, in seat order (the recipients of [`To::Room`]).
+    pub fn let_in(&self) -> Vec<Seat> {
+        self.seats.iter().filter(|(_, p)| p.presence.let_in()).map(|(s, _)| *s).collect()
+    }
+
+    /// Who receives a message sent to `to`.
+    pub fn recipients(&self, to: To) -> Vec<Seat> {
+        match to {
+            To::One(seat) => vec![seat],
+            To::Room => self.let_in(),
+            To::RoomExcept(except) => self.let_in().into_iter().filter(|s| *s != except).collect(),
+            To::Hosts => self.seats.iter().filter(|(_, p)| p.presence.let_in() && p.role.hosts()).map(|(s, _)| *s).collect(),
+        }
+    }
+
+    fn waiting(&self) -> Vec<PeerInfo> {
+        self.seats.iter().filter(|(_, p)| p.presence == Presence::Waiting).map(|(s, p)| p.info(*s)).collect()
+    }
+
+    fn lobby(&self) -> ServerMessage {
+        ServerMessage::Lobby { waiting: self.waiting() }
+    }
+
+    fn peers_of(&self, seat: Seat) -> Vec<PeerInfo> {
+        self.seats.iter().filter(|(s, p)| **s != seat && p.presence.let_in()).map(|(s, p)| p.info(*s)).collect()
+    }
+
+    fn with_media(&self) -> usize {
+        self.seats.values().filter(|p| p.presence.let_in() || matches!(p.presence, Presence::Dropped { .. })).count()
+    }
+
+    fn admitted_message(&self, seat: Seat) -> ServerMessage {
+        ServerMessage::Admitted { seat, peers: self.peers_of(seat), ice_servers: self.ice_servers.clone() }
+    }
+
+    /// Someone whose right to take part the server has checked opens the socket. Hosts go
+    /// straight in; others wait, however early they come. A person coming back within the grace
+    /// period after a drop returns to their seat without waiting; after it, or after leaving,
+    /// they wait again. Someone the court removed stays out.
+    pub fn arrive(&mut self, person: i64, name: &str, role: Role, now: UnixTime) -> Result<(Seat, Outcome), HearingError> {
+        if self.ended {
+            return Err(HearingError::Ended);
+        }
+        // Those gone too long are told of first, so a returning person sees the room as it is.
+        let expired = self.expire(now);
+        if let Some((&seat, p)) = self.seats.iter_mut().find(|(_, p)| p.person == person) {
+            match p.presence {
+                Presence::Removed => return Err(HearingError::Removed),
+                Presence::Dropped { .. } => {
+                    p.presence = Presence::Admitted;
+                    let out = Outcome::default().send(To::One(seat), self.admitted_message(seat)).record("hearing.reconnected", seat);
+                    return Ok((seat, expired.then(out)));
+                }
+                // A second tab or device replaces the first, in the same place: let in if the
+                // first was, else waiting.
+                Presence::Waiting | Presence::Admitted | Presence::InRoom | Presence::Left => {
+                    let back_in = p.presence.let_in() && p.was_admitted;
+                    p.presence = if back_in || p.role.hosts() { Presence::Admitted } else { Presence::Waiting };
+                    let out = self.entry_outcome(seat);
+                    return Ok((seat, expired.then(out)));
+                }
+            }
+        }
+        let seat = Seat(self.next_seat);
+        self.next_seat += 1;
+        let presence = if role.hosts() { Presence::Admitted } else { Presence::Waiting };
+        let participant = Participant {
+            person,
+            name: name.to_string(),
+            role,
+            presence,
+            audio: false,
+            video: false,
+            quality: Quality::Good,
+            sharing: None,
+            was_admitted: role.hosts(),
+        };
+        self.seats.insert(seat, participant);
+        Ok((seat, expired.then(self.entry_outcome(seat).record("hearing.joined", seat))))
+    }
+
+    fn entry_outcome(&self, seat: Seat) -> Outcome {
+        match self.seats.get(&seat).map(|p| (p.presence, p.role)) {
+            Some((Presence::Waiting, _)) => Outcome::default().send(To::One(seat), ServerMessage::Waiting { seat }).send(To::Hosts, self.lobby()),
+            Some((_, role)) if role.hosts() => {
+                Outcome::default().send(To::One(seat), self.admitted_message(seat)).send(To::One(seat), self.lobby())
+            }
+            _ => Outcome::default().send(To::One(seat), self.admitted_message(seat)),
+        }
+    }
+
+    /// A host lets a waiting person in. The room must have space for their media.
+    pub fn admit(&mut self, by: Seat, seat: Seat) -> Result<Outcome, HearingError> {
+        self.host(by)?;
+        if self.seats.get(&seat).map(|p| p.presence) != Some(Presence::Waiting) {
+            return Err(HearingError::NoSuchSeat);
+        }
+        if self.with_media() >= MESH_LIMIT {
+            return Err(HearingError::Full);
+        }
+        if let Some(p) = self.seats.get_mut(&seat) {
+            p.presence = Presence::Admitted;
+            p.was_admitted = true;
+        }
+        Ok(Outcome::default().send(To::One(seat), self.admitted_message(seat)).send(To::Hosts, self.lobby()).record("hearing.admitted", seat))
+    }
+
+    /// A host takes someone out, from the waiting room or the room; they cannot come back.
+    pub fn remove(&mut self, by: Seat, seat: Seat) -> Result<Outcome, HearingError> {
+        self.host(by)?;
+        let was_in = match self.seats.get_mut(&seat) {
+            Some(p) if by != seat && !matches!(p.presence, Presence::Removed | Presence::Left) => {
+                let was_in = p.presence.let_in();
+                p.presence = Presence::Removed;
+                was_in
+            }
+            _ => return Err(HearingError::NoSuchSeat),
+        };
+        let mut out = Outcome::default().send(To::One(seat), ServerMessage::Removed).record("hearing.removed", seat);
+        if was_in {
+            out = out.send(To::Room, ServerMessage::Left { seat });
+        }
+        Ok(out.send(To::Hosts, self.lobby()))
+    }
+
+    /// The judge turns someone's microphone off; they are told, and so is everyone else.
+    pub fn mute_other(&mut self, by: Seat, seat: Seat) -> Result<Outcome, HearingError> {
+        self.judge(by)?;
+        let p = self.seats.get_mut(&seat).filter(|p| p.presence.let_in()).ok_or(HearingError::NoSuchSeat)?;
+        p.audio = false;
+        let info = p.info(seat);
+        Ok(Outcome::default().send(To::One(seat), ServerMessage::MutedBy { by }).send(To::Room, ServerMessage::Changed { peer: info }).record("hearing.muted", seat))
+    }
+
+    /// The judge ends the hearing: everyone is told, and no one can join again.
+    pub fn end(&mut self, by: Seat) -> Result<Outcome, HearingError> {
+        self.judge(by)?;
+        let everyone: Vec<Seat> = self.seats.iter().filter(|(_, p)| !matches!(p.presence, Presence::Left | Presence::Removed)).map(|(s, _)| *s).collect();
+        self.ended = true;
+        let mut out = Outcome::default().record("hearing.ended", by);
+        for seat in everyone {
+            out = out.send(To::One(seat), ServerMessage::Ended);
+        }
+        for p in self.seats.values_mut() {
+            p.presence = Presence::Left;
+        }
+        Ok(out)
+    }
+
+    /// A connection closed without a goodbye. Someone in the room keeps their seat for the
+    /// grace period; someone waiting simply leaves the queue.
+    pub fn drop_connection(&mut self, seat: Seat, now: UnixTime) -> Outcome {
+        let Some(p) = self.seats.get_mut(&seat) else { return Outcome::default() };
+        match p.presence {
+            Presence::Admitted | Presence::InRoom => {
+                p.presence = Presence::Dropped { since: now };
+                Outcome::default().send(To::Room, ServerMessage::Dropped { seat }).record("hearing.dropped", seat)
+            }
+            Presence::Waiting => {
+                p.presence = Presence::Left;
+                Outcome::default().send(To::Hosts, self.lobby()).record("hearing.left", seat)
+            }
+            _ => Outcome::default(),
+        }
+    }
+
+    /// Those dropped longer than the grace period have left.
+    pub fn expire(&mut self, now: UnixTime) -> Outcome {
+        let mut out = Outcome::default();
+        for (seat, p) in self.seats.iter_mut() {
+            if let Presence::Dropped { since } = p.presence
+                && now.0 - since.0 > REJOIN_GRACE_SECS
+            {
+                p.presence = Presence::Left;
+                out = out.send(To::Room, ServerMessage::Left { seat: *seat }).record("hearing.left", *seat);
+            }
+        }
+        out
+    }
+
+    /// A message from the browser at `from`, checked against the room's rules. Media messages
+    /// pass only between people let in; nothing reaches or leaves the waiting room but the
+    /// waiting itself.
+    pub fn receive(&mut self, from: Seat, message: ClientMessage, now: UnixTime) -> Result<Outcome, HearingError> {
+        if self.ended {
+            return Err(HearingError::Ended);
+        }
+        match message {
+            ClientMessage::Admit { seat } => return self.admit(from, seat),
+            ClientMessage::Remove { seat } => return self.remove(from, seat),
+            ClientMessage::MuteOther { seat } => return self.mute_other(from, seat),
+            ClientMessage::End => return self.end(from),
+            ClientMessage::Leave => return Ok(self.leave(from)),
+            _ => {}
+        }
+        let sender = self.seats.get_mut(&from).filter(|p| p.presence.let_in()).ok_or(HearingError::NotInRoom)?;
+        let name = sender.name.clone();
+        match message {
+            ClientMessage::Ready { audio, video } => {
+                let first = sender.presence == Presence::Admitted;
+                sender.presence = Presence::InRoom;
+                sender.audio = audio;
+                sender.video = video;
+                let info = sender.info(from);
+                let out = Outcome::default().send(To::RoomExcept(from), if first { ServerMessage::Joined { peer: info } } else { ServerMessage::Changed { peer: info } });
+                Ok(out)
+            }
+            ClientMessage::Media { audio, video } => {
+                sender.audio = audio;
+                sender.video = video;
+                let info = sender.info(from);
+                Ok(Outcome::default().send(To::RoomExcept(from), ServerMessage::Changed { peer: info }))
+            }
+            ClientMessage::Quality { quality } => {
+                sender.quality = quality;
+                let info = sender.info(from);
+                Ok(Outcome::default().send(To::RoomExcept(from), ServerMessage::Changed { peer: info }))
+            }
+            ClientMessage::Share { sharing } => {
+                sender.sharing = sharing;
+                let info = sender.info(from);
+                let action = if sharing.is_some() { "hearing.sharing_started" } else { "hearing.sharing_stopped" };
+                Ok(Outcome::default().send(To::RoomExcept(from), ServerMessage::Changed { peer: info }).record(action, from))
+            }
+            ClientMessage::Chat { text } => {
+                let text = text.trim().to_string();
+                if text.is_empty() || text.chars().count() > MAX_CHAT_CHARS {
+                    return Err(HearingError::BadMessage);
+                }
+                Ok(Outcome::default().send(To::Room, ServerMessage::Chat { from, name, text, at: now }))
+            }
+            ClientMessage::Offer { to, sdp } => {
+                let to = self.media_peer(to, &sdp)?;
+                Ok(Outcome::default().send(To::One(to), ServerMessage::Offer { from, sdp }))
+            }
+            ClientMessage::Answer { to, sdp } => {
+                let to = self.media_peer(to, &sdp)?;
+                Ok(Outcome::default().send(To::One(to), ServerMessage::Answer { from, sdp }))
+            }
+            ClientMessage::Ice { to, candidate, sdp_mid, sdp_m_line_index } => {
+                let to = self.media_peer(to, &candidate)?;
+                Ok(Outcome::default().send(To::One(to), ServerMessage::Ice { from, candidate, sdp_mid, sdp_m_line_index }))
+            }
+            ClientMessage::Admit { .. } | ClientMessage::Remove { .. } | ClientMessage::MuteOther { .. } | ClientMessage::End | ClientMessage::Leave => {
+                Err(HearingError::BadMessage)
+            }
+        }
+    }
+
+    /// Someone says goodbye: their seat is free at once.
+    pub fn leave(&mut self, seat: Seat) -> Outcome {
+        let Some(p) = self.seats.get_mut(&seat) else { return Outcome::default() };
+        let was_in = p.presence.let_in() || matches!(p.presence, Presence::Dropped { .. });
+        let was_waiting = p.presence == Presence::Waiting;
+        if matches!(p.presence, Presence::Left | Presence::Removed) {
+            return Outcome::default();
+        }
+        p.presence = Presence::Left;
+        let mut out = Outcome::default().record("hearing.left", seat);
+        if was_in {
+            out = out.send(To::Room, ServerMessage::Left { seat });
+        }
+        if was_waiting {
+            out = out.send(To::Hosts, self.lobby());
+        }
+        out
+    }
+
+    /// The recipient of a media message: someone else who is let in. (An SFU is not part of
+    /// the mesh; a server with one routes [`Peer::Sfu`] there before the room sees it.)
+    fn media_peer(&self, to: Peer, payload: &str) -> Result<Seat, HearingError> {
+        if payload.is_empty() || payload.len() > MAX_SIGNAL_BYTES {
+            return Err(HearingError::BadMessage);
+        }
+        match to {
+            Peer::Seat(seat) if self.seats.get(&seat).is_some_and(|p| p.presence.let_in()) => Ok(seat),
+            _ => Err(HearingError::NoSuchSeat),
+        }
+    }
+
+    fn host(&self, seat: Seat) -> Result<(), HearingError> {
+        if self.ended {
+            return Err(HearingError::Ended);
+        }
+        match self.seats.get(&seat) {
+            Some(p) if p.presence.let_in() && p.role.hosts() => Ok(()),
+            Some(p) if p.presence.let_in() => Err(HearingError::NotHost),
+            _ => Err(HearingError::NotInRoom),
+        }
+    }
+
+    fn judge(&self, seat: Seat) -> Result<(), HearingError> {
+        self.host(seat).map_err(|e| if e == HearingError::NotHost { HearingError::NotJudge } else { e })?;
+        match self.seats.get(&seat) {
+            Some(p) if p.role == Role::Judge => Ok(()),
+            _ => Err(HearingError::NotJudge),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T: UnixTime = UnixTime(1_800_000_000);
+
+    fn at(secs: i64) -> UnixTime {
+        UnixTime(T.0 + secs)
+    }
+
+    /// A room with the judge in it (seat 1) and a party waiting (seat 2).
+    fn judge_and_waiting_party() -> (Room, Seat, Seat) {
+        let mut room = Room::new(vec![]);
+        let (judge, _) = room.arrive(1, "王法官", Role::Judge, T).expect("judge");
+        room.receive(judge, ClientMessage::Ready { audio: true, video: true }, T).expect("ready");
+        let (party, _) = room.arrive(2, "张三", Role::Party, T).expect("party");
+        (room, judge, party)
+    }
+
+    fn sent_to(room: &Room, out: &Outcome, seat: Seat) -> Vec<ServerMessage> {
+        out.send.iter().filter(|(to, _)| room.recipients(*to).contains(&seat)).map(|(_, m)| m.clone()).collect()
+    }
+
+    #[test]
+    fn messages_travel_as_json_tagged_by_type() {
+        let offer = ClientMessage::Offer { to: Peer::Seat(Seat(3)), sdp: "v=0".into() };
+        let json = serde_json::to_string(&offer).expect("json");
+        assert_eq!(json, r#"{"type":"offer","to":{"seat":3},"sdp":"v=0"}"#);
+        assert_eq!(serde_json::from_str::<ClientMessage>(&json).expect("back"), offer);
+        let sfu: ClientMessage = serde_json::from_str(r#"{"type":"offer","to":"sfu","sdp":"v=0"}"#).expect("sfu");
+        assert_eq!(sfu, ClientMessage::Offer { to: Peer::Sfu, sdp: "v=0".into() });
+        let waiting = serde_json::to_string(&ServerMessage::Waiting { seat: Seat(2) }).expect("json");
+        assert_eq!(waiting, r#"{"type":"waiting","seat":2}"#);
+        assert!(serde_json::from_str::<ClientMessage>(r#"{"type":"make_me_judge"}"#).is_err());
+    }
+
+    #[test]
+    fn a_party_waits_and_the_hosts_see_them_in_the_lobby() {
+        let mut room = Room::new(vec![]);
+        let (judge, _) = room.arrive(1, "王法官", Role::Judge, T).expect("judge");
+        assert_eq!(room.presence(judge), Some(Presence::Admitted));
+        let (party, out) = room.arrive(2, "张三", Role::Party, T).expect("party");
+        assert_eq!(room.presence(party), Some(Presence::Waiting));
+        assert_eq!(sent_to(&room, &out, party), vec![ServerMessage::Waiting { seat: party }]);
+        let lobby = sent_to(&room, &out, judge);
+        assert!(matches!(&lobby[..], [ServerMessage::Lobby { waiting }] if waiting.len() == 1 && waiting[0].name == "张三" && waiting[0].role == Role::Party));
+        assert_eq!(out.record, vec![("hearing.joined", party)]);
+    }
+
+    #[test]
+    fn a_participant_goes_from_waiting_to_admitted_to_the_room_and_out() {
+        let (mut room, judge, party) = judge_and_waiting_party();
+        let out = room.admit(judge, party).expect("admit");
+        assert_eq!(room.presence(party), Some(Presence::Admitted));
+        assert!(matches!(&sent_to(&room, &out, party)[0], ServerMessage::Admitted { peers, .. } if peers.len() == 1 && peers[0].seat == judge));
+        assert_eq!(out.record, vec![("hearing.admitted", party)]);
+        let out = room.receive(party, ClientMessage::Ready { audio: true, video: false }, T).expect("ready");
+        assert_eq!(room.presence(party), Some(Presence::InRoom));
+        assert!(matches!(&sent_to(&room, &out, judge)[..], [ServerMessage::Joined { peer }] if peer.seat == party && peer.audio && !peer.video));
+        let out = room.receive(party, ClientMessage::Leave, T).expect("leave");
+        assert_eq!(room.presence(party), Some(Presence::Left));
+        assert_eq!(sent_to(&room, &out, judge), vec![ServerMessage::Left { seat: party }]);
+    }
+
+    #[test]
+    fn someone_waiting_receives_no_offers_and_cannot_send_any() {
+        let (mut room, judge, party) = judge_and_waiting_party();
+        assert_eq!(room.receive(judge, ClientMessage::Offer { to: Peer::Seat(party), sdp: "v=0".into() }, T), Err(HearingError::NoSuchSeat));
+        assert_eq!(room.receive(party, ClientMessage::Offer { to: Peer::Seat(judge), sdp: "v=0".into() }, T), Err(HearingError::NotInRoom));
+        assert_eq!(room.receive(party, ClientMessage::Chat { text: "在吗".into() }, T), Err(HearingError::NotInRoom));
+        // A chat in the room does not reach the waiting room either.
+        let out = room.receive(judge, ClientMessage::Chat { text: "开庭".into() }, T).expect("chat");
+        assert!(sent_to(&room, &out, party).is_empty());
+    }
+
+    #[test]
+    fn only_hosts_admit_and_remove_and_only_the_judge_mutes_others_and_ends() {
+        let (mut room, judge, party) = judge_and_waiting_party();
+        let (clerk, _) = room.arrive(3, "李书记", Role::Clerk, T).expect("clerk");
+        let (lawyer, _) = room.arrive(4, "赵律师", Role::Lawyer, T).expect("lawyer");
+        room.admit(clerk, lawyer).expect("the clerk lets the lawyer in");
+        assert_eq!(room.admit(lawyer, party), Err(HearingError::NotHost));
+        assert_eq!(room.receive(lawyer, ClientMessage::Remove { seat: judge }, T), Err(HearingError::NotHost));
+        assert_eq!(room.mute_other(clerk, lawyer), Err(HearingError::NotJudge));
+        assert_eq!(room.mute_other(lawyer, judge), Err(HearingError::NotJudge));
+        assert_eq!(room.end(clerk), Err(HearingError::NotJudge));
+        assert_eq!(room.end(lawyer), Err(HearingError::NotJudge));
+        // Someone still waiting cannot command anything.
+        assert_eq!(room.admit(party, party), Err(HearingError::NotInRoom));
+        assert!(!room.ended());
+    }
+
+    #[test]
+    fn the_judge_mutes_someone_who_is_told_and_everyone_sees_it() {
+        let (mut room, judge, party) = judge_and_waiting_party();
+        room.admit(judge, party).expect("admit");
+        room.receive(party, ClientMessage::Ready { audio: true, video: true }, T).expect("ready");
+        let out = room.mute_other(judge, party).expect("mute");
+        assert!(sent_to(&room, &out, party).contains(&ServerMessage::MutedBy { by: judge }));
+        assert!(sent_to(&room, &out, judge).iter().any(|m| matches!(m, ServerMessage::Changed { peer } if peer.seat == party && !peer.audio)));
+    }
+
+    #[test]
+    fn a_dropped_connection_back_within_ten_seconds_returns_without_waiting() {
+        let (mut room, judge, party) = judge_and_waiting_party();
+        room.admit(judge, party).expect("admit");
+        room.receive(party, ClientMessage::Ready { audio: true, video: true }, T).expect("ready");
+        let out = room.drop_connection(party, at(1));
+        assert_eq!(sent_to(&room, &out, judge), vec![ServerMessage::Dropped { seat: party }]);
+        let (seat, out) = room.arrive(2, "张三", Role::Party, at(1 + REJOIN_GRACE_SECS)).expect("back");
+        assert_eq!(seat, party, "the same seat");
+        assert!(matches!(&sent_to(&room, &out, party)[..], [ServerMessage::Admitted { .. }]));
+        assert_eq!(out.record, vec![("hearing.reconnected", party)]);
+    }
+
+    #[test]
+    fn a_connection_back_after_the_grace_period_waits_again() {
+        let (mut room, judge, party) = judge_and_waiting_party();
+        room.admit(judge, party).expect("admit");
+        room.drop_connection(party, at(1));
+        let out = room.expire(at(2 + REJOIN_GRACE_SECS));
+        assert_eq!(room.presence(party), Some(Presence::Left));
+        assert_eq!(out.record, vec![("hearing.left", party)]);
+        room.arrive(2, "张三", Role::Party, at(30)).expect("back");
+        assert_eq!(room.presence(party), Some(Presence::Waiting));
+    }
+
+    #[test]
+    fn arriving_early_or_twice_does_not_skip_the_waiting_room() {
+        let mut room = Room::new(vec![]);
+        let (party, _) = room.arrive(2, "张三", Role::Party, T).expect("early");
+        assert_eq!(room.presence(party), Some(Presence::Waiting));
+        let (again, _) = room.arrive(2, "张三", Role::Party, T).expect("second tab");
+        assert_eq!((again, room.presence(party)), (party, Some(Presence::Waiting)));
+        let (judge, out) = room.arrive(1, "王法官", Role::Judge, T).expect("judge");
+        assert!(sent_to(&room, &out, judge).iter().any(|m| matches!(m, ServerMessage::Lobby { waiting } if waiting.len() == 1)));
+    }
+
+    #[test]
+    fn someone_removed_cannot_come_back() {
+        let (mut room, judge, party) = judge_and_waiting_party();
+        let out = room.remove(judge, party).expect("remove");
+        assert_eq!(sent_to(&room, &out, party), vec![ServerMessage::Removed]);
+        assert_eq!(room.arrive(2, "张三", Role::Party, T).map(|(s, _)| s), Err(HearingError::Removed));
+        assert_eq!(room.remove(judge, judge), Err(HearingError::NoSuchSeat), "a host does not remove themselves");
+    }
+
+    #[test]
+    fn the_room_lets_in_at_most_four_people_with_media() {
+        let mut room = Room::new(vec![]);
+        let (judge, _) = room.arrive(1, "王法官", Role::Judge, T).expect("judge");
+        let mut waiting = vec![];
+        for person in 2..=5 {
+            waiting.push(room.arrive(person, "某人", Role::Party, T).expect("arrive").0);
+        }
+        for seat in &waiting[..3] {
+            room.admit(judge, *seat).expect("room for three more");
+        }
+        assert_eq!(room.admit(judge, waiting[3]), Err(HearingError::Full));
+        assert_eq!(room.presence(waiting[3]), Some(Presence::Waiting));
+    }
+
+    #[test]
+    fn once_ended_no_one_joins_or_sends() {
+        let (mut room, judge, party) = judge_and_waiting_party();
+        let out = room.end(judge).expect("end");
+        assert!(out.send.contains(&(To::One(party), ServerMessage::Ended)));
+        assert!(out.send.contains(&(To::One(judge), ServerMessage::Ended)));
+        assert_eq!(room.arrive(5, "迟到者", Role::Lawyer, T).map(|(s, _)| s), Err(HearingError::Ended));
+        assert_eq!(room.receive(judge, ClientMessage::Chat { text: "还在吗".into() }, T), Err(HearingError::Ended));
+    }
+
+    #[test]
+    fn chat_is_trimmed_kept_to_a_length_and_sent_to_the_room_with_its_time() {
+        let (mut room, judge, party) = judge_and_waiting_party();
+        room.admit(judge, party).expect("admit");
+        assert_eq!(room.receive(party, ClientMessage::Chat { text: "   ".into() }, T), Err(HearingError::BadMessage));
+        assert_eq!(room.receive(party, ClientMessage::Chat { text: "字".repeat(MAX_CHAT_CHARS + 1) }, T), Err(HearingError::BadMessage));
+        let out = room.receive(party, ClientMessage::Chat { text: " 我方补充证据 ".into() }, at(5)).expect("chat");
+        assert_eq!(
+            sent_to(&room, &out, judge),
+            vec![ServerMessage::Chat { from: party, name: "张三".into(), text: "我方补充证据".into(), at: at(5) }]
+        );
+    }
+
+    #[test]
+    fn a_poor_connection_is_a_long_round_trip_or_lost_packets() {
+        assert_eq!(Quality::from_stats(120, 10), Quality::Good);
+        assert_eq!(Quality::from_stats(401, 0), Quality::Poor);
+        assert_eq!(Quality::from_stats(50, 51), Quality::Poor);
+    }
+}
