@@ -119,8 +119,9 @@ pub fn App() -> impl IntoView {
 /// Pages are split by audience, not one file per page: wasm-split (cargo-leptos `--split`) makes
 /// one shared file for every set of lazy functions that share code, and its loader, part of every
 /// first visit, names each of those files. With one lazy function per page (29 of them) the loader
-/// listed 726 files and weighed 24 KB compressed, which put the first visit over its budget; five
-/// groups keep it to a handful. A page's group is what a person opening it is likely to open next.
+/// listed 726 files and weighed 24 KB compressed, which put the first visit over its budget; a few
+/// groups keep it to a handful. A page's group is what a person opening it is likely to open next,
+/// and no more: a group's file is downloaded whole when one of its pages is first opened.
 /// Each group's page enum is `#[repr(u8)]`: it crosses the split boundary, an `extern "C"` call.
 macro_rules! grouped_page {
     ($route:ident, $group:ident, $preload:ident, $page:expr) => {
@@ -145,37 +146,70 @@ macro_rules! grouped_page {
     };
 }
 
-/// The identity pages: signing in, the one-time code, the hand-off, Me and verification.
+/// Signing in: the sign-in page, the one-time code and the hand-off from a phone. Kept apart
+/// from Me, so that the first page most people open after the home page stays small.
 #[derive(Clone, Copy, Debug)]
 #[repr(u8)]
-pub enum IdentityPages {
-    Me,
-    Verify,
+pub enum SignInPages {
     SignIn,
     Code,
     Handoff,
 }
 
 #[lazy]
-fn identity_pages(page: IdentityPages) -> AnyView {
+fn sign_in_pages(page: SignInPages) -> AnyView {
     match page {
-        IdentityPages::Me => view! { <MePage/> }.into_any(),
-        IdentityPages::Verify => view! { <VerifyPage/> }.into_any(),
-        IdentityPages::SignIn => view! { <SignInPage/> }.into_any(),
-        IdentityPages::Code => view! { <CodePage/> }.into_any(),
-        IdentityPages::Handoff => view! { <HandoffPage/> }.into_any(),
+        SignInPages::SignIn => view! { <SignInPage/> }.into_any(),
+        SignInPages::Code => view! { <CodePage/> }.into_any(),
+        SignInPages::Handoff => view! { <HandoffPage/> }.into_any(),
     }
 }
 
-/// A party's pages about their cases: the list, a case, its messages, the inbox, the public
-/// lookup, and the hearings and signing sections.
+/// The signed-in person's own pages: Me (devices, passkeys, lawyer profile, grants) and
+/// real-name verification.
+#[derive(Clone, Copy, Debug)]
+#[repr(u8)]
+pub enum MePages {
+    Me,
+    Verify,
+}
+
+#[lazy]
+fn me_pages(page: MePages) -> AnyView {
+    match page {
+        MePages::Me => view! { <MePage/> }.into_any(),
+        MePages::Verify => view! { <VerifyPage/> }.into_any(),
+    }
+}
+
+/// What anyone may use without signing in: the public case lookup, the fee calculator and the
+/// check of a receipt (often on a kiosk, or a phone that scanned a code on paper).
+#[derive(Clone, Copy, Debug)]
+#[repr(u8)]
+pub enum PublicPages {
+    Lookup,
+    Calculator,
+    ReceiptVerify,
+}
+
+#[lazy]
+fn public_pages(page: PublicPages) -> AnyView {
+    use crate::cases::pages::LookupPage;
+    match page {
+        PublicPages::Lookup => view! { <LookupPage/> }.into_any(),
+        PublicPages::Calculator => view! { <FeeCalculatorPage/> }.into_any(),
+        PublicPages::ReceiptVerify => view! { <ReceiptVerifyPage/> }.into_any(),
+    }
+}
+
+/// A party's pages about their cases: the list, a case, its messages, the inbox, and the
+/// hearings and signing sections.
 #[derive(Clone, Copy, Debug)]
 #[repr(u8)]
 pub enum CasePages {
     Cases,
     Case,
     PartyThread,
-    Lookup,
     Inbox,
     Hearings,
     Sign,
@@ -188,7 +222,6 @@ fn case_pages(page: CasePages) -> AnyView {
         CasePages::Cases => view! { <MyCasesPage/> }.into_any(),
         CasePages::Case => view! { <CaseDetailPage/> }.into_any(),
         CasePages::PartyThread => view! { <PartyThreadPage/> }.into_any(),
-        CasePages::Lookup => view! { <LookupPage/> }.into_any(),
         CasePages::Inbox => view! { <InboxPage/> }.into_any(),
         CasePages::Hearings => gated(Section::Hearings).into_any(),
         CasePages::Sign => gated(Section::Sign).into_any(),
@@ -213,15 +246,13 @@ fn filing_pages(page: FilingPages) -> AnyView {
     }
 }
 
-/// The fee pages: notices to pay, an order, receipts and their check, the calculator.
+/// The payer's fee pages: notices to pay, an order, a receipt.
 #[derive(Clone, Copy, Debug)]
 #[repr(u8)]
 pub enum FeePages {
     Pay,
     Order,
     Receipt,
-    ReceiptVerify,
-    Calculator,
 }
 
 #[lazy]
@@ -230,8 +261,6 @@ fn fee_pages(page: FeePages) -> AnyView {
         FeePages::Pay => pay_page().into_any(),
         FeePages::Order => view! { <OrderPage/> }.into_any(),
         FeePages::Receipt => view! { <ReceiptPage/> }.into_any(),
-        FeePages::ReceiptVerify => view! { <ReceiptVerifyPage/> }.into_any(),
-        FeePages::Calculator => view! { <FeeCalculatorPage/> }.into_any(),
     }
 }
 
@@ -268,15 +297,17 @@ fn staff_pages(page: StaffPages) -> AnyView {
     }
 }
 
-grouped_page!(MeRoute, identity_pages, __preload_identity_pages, IdentityPages::Me);
-grouped_page!(VerifyRoute, identity_pages, __preload_identity_pages, IdentityPages::Verify);
-grouped_page!(SignInRoute, identity_pages, __preload_identity_pages, IdentityPages::SignIn);
-grouped_page!(CodeRoute, identity_pages, __preload_identity_pages, IdentityPages::Code);
-grouped_page!(HandoffRoute, identity_pages, __preload_identity_pages, IdentityPages::Handoff);
+grouped_page!(SignInRoute, sign_in_pages, __preload_sign_in_pages, SignInPages::SignIn);
+grouped_page!(CodeRoute, sign_in_pages, __preload_sign_in_pages, SignInPages::Code);
+grouped_page!(HandoffRoute, sign_in_pages, __preload_sign_in_pages, SignInPages::Handoff);
+grouped_page!(MeRoute, me_pages, __preload_me_pages, MePages::Me);
+grouped_page!(VerifyRoute, me_pages, __preload_me_pages, MePages::Verify);
+grouped_page!(LookupRoute, public_pages, __preload_public_pages, PublicPages::Lookup);
+grouped_page!(FeeCalculatorRoute, public_pages, __preload_public_pages, PublicPages::Calculator);
+grouped_page!(ReceiptVerifyRoute, public_pages, __preload_public_pages, PublicPages::ReceiptVerify);
 grouped_page!(CasesRoute, case_pages, __preload_case_pages, CasePages::Cases);
 grouped_page!(CaseRoute, case_pages, __preload_case_pages, CasePages::Case);
 grouped_page!(PartyThreadRoute, case_pages, __preload_case_pages, CasePages::PartyThread);
-grouped_page!(LookupRoute, case_pages, __preload_case_pages, CasePages::Lookup);
 grouped_page!(InboxRoute, case_pages, __preload_case_pages, CasePages::Inbox);
 grouped_page!(HearingsRoute, case_pages, __preload_case_pages, CasePages::Hearings);
 grouped_page!(SignRoute, case_pages, __preload_case_pages, CasePages::Sign);
@@ -286,8 +317,6 @@ grouped_page!(FilingRoute, filing_pages, __preload_filing_pages, FilingPages::Fi
 grouped_page!(PayRoute, fee_pages, __preload_fee_pages, FeePages::Pay);
 grouped_page!(OrderRoute, fee_pages, __preload_fee_pages, FeePages::Order);
 grouped_page!(ReceiptRoute, fee_pages, __preload_fee_pages, FeePages::Receipt);
-grouped_page!(ReceiptVerifyRoute, fee_pages, __preload_fee_pages, FeePages::ReceiptVerify);
-grouped_page!(FeeCalculatorRoute, fee_pages, __preload_fee_pages, FeePages::Calculator);
 grouped_page!(StaffRoute, staff_pages, __preload_staff_pages, StaffPages::Home);
 grouped_page!(StaffEnrolRoute, staff_pages, __preload_staff_pages, StaffPages::Enrol);
 grouped_page!(ReviewQueueRoute, staff_pages, __preload_staff_pages, StaffPages::ReviewQueue);

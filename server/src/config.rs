@@ -22,6 +22,8 @@ pub struct Config {
     pub identity_key: Option<String>,
     /// The secret our Web Push (VAPID) key pair comes from; None: generated and kept.
     pub push_key: Option<String>,
+    /// STUN and TURN servers for online hearings' media.
+    pub ice_servers: Vec<app::hearings::model::IceServer>,
     pub ip_limit_per_hour: u32,
     pub frame_ancestors: Vec<String>,
     pub db_max_connections: u32,
@@ -75,6 +77,9 @@ pub struct FileLayer {
     kiosk_secret: Option<String>,
     identity_key: Option<String>,
     push_key: Option<String>,
+    ice_servers: Option<String>,
+    turn_username: Option<String>,
+    turn_credential: Option<String>,
     ip_limit_per_hour: Option<u32>,
     frame_ancestors: Option<Vec<String>>,
     db_max_connections: Option<u32>,
@@ -106,6 +111,9 @@ pub const SETTINGS: &[(&str, &str, &str, &str)] = &[
     ("TIANPING_KIOSK_SECRET", "kiosk_secret", "(generated in data_dir)", "signs kiosk enrolment links (≥ 16 characters)"),
     ("TIANPING_IDENTITY_KEY", "identity_key", "(generated in data_dir)", "encrypts resident ID numbers at rest (≥ 32 characters; keep it safe: without it stored numbers cannot be read)"),
     ("TIANPING_PUSH_KEY", "push_key", "(generated in data_dir)", "the secret our Web Push (VAPID) key pair is made from (≥ 32 characters; a new one means devices subscribe again)"),
+    ("TIANPING_ICE_SERVERS", "ice_servers", "(none: same network only)", "STUN/TURN URLs for online hearings' video, comma-separated (stun:…, turn:…, turns:…)"),
+    ("TIANPING_TURN_USERNAME", "turn_username", "(none)", "user name for the TURN servers above"),
+    ("TIANPING_TURN_CREDENTIAL", "turn_credential", "(none)", "password for the TURN servers above"),
     ("TIANPING_IP_LIMIT_PER_HOUR", "ip_limit_per_hour", "30", "codes sent, and codes tried, per IP address per hour (1–100000)"),
     ("TIANPING_FRAME_ANCESTORS", "frame_ancestors", "(none)", "origins allowed to frame the app, comma-separated"),
     ("TIANPING_DB_MAX_CONNECTIONS", "db_max_connections", "8", "SQLite pool size (1–64)"),
@@ -199,6 +207,11 @@ impl Config {
         {
             return Err(ConfigError::Value("TIANPING_PUSH_KEY", "(hidden)".into(), "must be at least 32 characters"));
         }
+        let ice_urls = env("TIANPING_ICE_SERVERS").or(file.ice_servers).unwrap_or_default();
+        let ice_servers = app::hearings::socket::ice_servers_from(&ice_urls, env("TIANPING_TURN_USERNAME").or(file.turn_username), env("TIANPING_TURN_CREDENTIAL").or(file.turn_credential));
+        if ice_urls.split(',').filter(|u| !u.trim().is_empty()).count() != ice_servers.len() {
+            return Err(ConfigError::Value("TIANPING_ICE_SERVERS", ice_urls, "each must start with stun:, turn: or turns:"));
+        }
         let ip_limit_per_hour = num_setting("TIANPING_IP_LIMIT_PER_HOUR", env("TIANPING_IP_LIMIT_PER_HOUR"), file.ip_limit_per_hour, 30)?;
         if !(1..=100_000).contains(&ip_limit_per_hour) {
             return Err(ConfigError::Value("TIANPING_IP_LIMIT_PER_HOUR", ip_limit_per_hour.to_string(), "must be 1 to 100000"));
@@ -246,6 +259,7 @@ impl Config {
             kiosk_secret,
             identity_key,
             push_key,
+            ice_servers,
             ip_limit_per_hour,
             frame_ancestors,
             db_max_connections,

@@ -57,6 +57,7 @@ pub fn router(state: ServerState) -> Router {
         .route("/attachments/{id}", get(message_attachment))
         .route("/inbox/{id}", get(open_notice))
         .route("/calendar/{token}", get(calendar_feed))
+        .route("/hearings/{id}/socket", get(hearing_socket))
         .route("/receipts/{no}/pdf", get(app::fees::receipts::receipt_pdf))
         .route(app::fees::pay::NOTIFY_PATH, post(payment_notification))
         .route(app::fees::refunds::REFUND_NOTIFY_PATH, post(refund_notification))
@@ -401,6 +402,22 @@ async fn message_attachment(State(state): State<AppState>, axum::extract::Path(i
 async fn open_notice(State(state): State<AppState>, axum::extract::Path(id): axum::extract::Path<i64>, req: Request) -> Response {
     let (parts, _) = req.into_parts();
     app::cases::inbox::open(state, parts, id).await
+}
+
+/// An online hearing's signalling socket. Browsers send an Origin on WebSocket requests and
+/// no CORS applies to them, so a page of another site is refused here (it would carry the
+/// person's cookie).
+async fn hearing_socket(
+    State(state): State<ServerState>,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    upgrade: axum::extract::ws::WebSocketUpgrade,
+    req: Request,
+) -> Response {
+    let (parts, _) = req.into_parts();
+    if !same_origin(&parts.headers, &state.public_url.0) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    app::hearings::socket::socket(state.app, parts, id, upgrade).await
 }
 
 /// A person's private calendar feed of hearings and deadlines (the address is the key).

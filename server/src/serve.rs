@@ -200,6 +200,7 @@ pub async fn build(config: &Config) -> Result<(Router, ServerState), String> {
     let state = ServerState {
         app: AppState {
             push,
+            hearings: Arc::new(app::hearings::socket::Rooms::new(config.ice_servers.clone())),
             clock,
             payments,
             sandbox_pay,

@@ -738,6 +738,17 @@ pub async fn thread_party(db: &SqlitePool, person: i64, case_id: i64) -> Result<
     .await
 }
 
+/// How a person takes part in a case: `party` (themselves, or the client a filer filed for),
+/// `agent` (a lawyer acting in it), or `None`.
+pub async fn case_capacity(db: &SqlitePool, person: i64, case_id: i64) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(&format!("{PEOPLE_SERVED} SELECT capacity FROM served WHERE person_id = ?1 ORDER BY capacity DESC LIMIT 1"))
+        .bind(person)
+        .bind(0)
+        .bind(case_id)
+        .fetch_optional(db)
+        .await
+}
+
 /// Whether `party` is a party of the case who uses Tianping (a thread staff may open).
 pub async fn is_online_party(db: &SqlitePool, party: i64, case_id: i64) -> Result<bool, sqlx::Error> {
     let found: Option<i64> = sqlx::query_scalar(&format!("{PEOPLE_SERVED} SELECT person_id FROM served WHERE person_id = ?1 AND capacity = 'party'"))

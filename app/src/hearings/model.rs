@@ -314,6 +314,11 @@ impl Room {
         self.seats.get(&seat).map(|p| p.presence)
     }
 
+    /// The person in a seat (for the audit log; never sent to browsers).
+    pub fn person_at(&self, seat: Seat) -> Option<i64> {
+        self.seats.get(&seat).map(|p| p.person)
+    }
+
     /// The seats of everyone let in, in seat order (the recipients of [`To::Room`]).
     pub fn let_in(&self) -> Vec<Seat> {
         self.seats.iter().filter(|(_, p)| p.presence.let_in()).map(|(s, _)| *s).collect()

@@ -56,6 +56,8 @@ pub struct AppState {
     pub sandbox_pay: Option<Arc<sandbox_pay::SandboxPlatform>>,
     /// Web Push to people's devices (the sandbox keeps messages in a table).
     pub push: Arc<push::Pusher>,
+    /// The rooms of the online hearings in progress.
+    pub hearings: Arc<crate::hearings::socket::Rooms>,
 }
 
 /// The part of the server configuration the app itself needs.

@@ -114,12 +114,21 @@ pub fn registry_id(name: &str) -> String {
 /// A browser signed in as a new staff member of `court` with `role` (the session made directly,
 /// as enrolment with a passkey would leave it).
 pub async fn staff_browser(app: &App, court: &str, role: &str) -> reqwest::Client {
+    let token = staff_token(app, court, role, "王书记").await;
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    let url: reqwest::Url = app.base.parse().expect("url");
+    jar.add_cookie_str(&format!("tp_session={token}; Path=/"), &url);
+    reqwest::Client::builder().cookie_provider(jar).redirect(reqwest::redirect::Policy::none()).build().expect("client")
+}
+
+/// A new staff member of `court` with a live, stepped-up session: its token.
+pub async fn staff_token(app: &App, court: &str, role: &str, name: &str) -> String {
     let db = &app.state.app.db;
     let courts = app::courts::store::shipped_directory().expect("directory");
     app::courts::store::upsert_all(db, &courts).await.expect("courts");
     let now = app.state.app.clock.now();
     let (_, enrol_hash) = app::ssr::session::new_token();
-    let person = app::identity::store::create_staff(db, court, role, "王书记", &enrol_hash, now, now.plus_secs(3600)).await.expect("staff");
+    let person = app::identity::store::create_staff(db, court, role, name, &enrol_hash, now, now.plus_secs(3600)).await.expect("staff");
     let (token, hash) = app::ssr::session::new_token();
     app::identity::store::create_session(
         db,
@@ -137,10 +146,7 @@ pub async fn staff_browser(app: &App, court: &str, role: &str) -> reqwest::Clien
     )
     .await
     .expect("session");
-    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
-    let url: reqwest::Url = app.base.parse().expect("url");
-    jar.add_cookie_str(&format!("tp_session={token}; Path=/"), &url);
-    reqwest::Client::builder().cookie_provider(jar).redirect(reqwest::redirect::Policy::none()).build().expect("client")
+    token
 }
 
 /// A verified person's browser (name from the sandbox registry).

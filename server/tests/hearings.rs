@@ -1,0 +1,224 @@
+//! The online hearing's signalling socket over a real WebSocket: who may open it, the waiting
+//! room (nothing of the room reaches someone not let in), the judge's commands refused to
+//! others, a dropped connection that comes back without waiting again, and the audit log.
+mod support;
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use std::time::Duration;
+use support::filing::*;
+use support::*;
+use tokio_tungstenite::tungstenite::{self, client::IntoClientRequest, http::HeaderValue};
+
+type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// An online hearing scheduled tomorrow in a party's accepted case: the hearing's id, the
+/// party's session token and the case's id.
+async fn online_hearing(app: &App, mobile: &str, name: &str) -> (i64, String, i64) {
+    let party = browser();
+    let token = sign_in(app, &party, mobile).await;
+    let (status, body, _) = call(app, &party, "verify", &[("legal_name", name), ("id_number", &registry_id(name))]).await;
+    assert_eq!(status, 200, "{body}");
+    let (number, clerk) = accepted_case(app, &party, &format!("hearing-{mobile}-0123456789")).await;
+    let case: i64 = sqlx::query_scalar("SELECT id FROM cases WHERE case_number = ?").bind(&number).fetch_one(&app.state.app.db).await.expect("case");
+    let day = app.state.app.clock.now().beijing_day() + 1;
+    let date = app::identity::model::UnixTime::beijing_midnight(day).shanghai()[..10].to_string();
+    let case_id = case.to_string();
+    let form = [("case_id", case_id.as_str()), ("date", date.as_str()), ("time", "09:30"), ("minutes", "60"), ("mode", "online"), ("courtroom", "")];
+    let (status, hearing, _) = call(app, &clerk, "cases/schedule_hearing", &form).await;
+    assert_eq!(status, 200, "{hearing}");
+    (hearing["id"].as_i64().expect("hearing id"), token, case)
+}
+
+fn request(app: &App, hearing: i64, token: Option<&str>, origin: Option<&str>) -> tungstenite::handshake::client::Request {
+    let url = format!("{}/hearings/{hearing}/socket", app.base.replacen("http://", "ws://", 1));
+    let mut req = url.into_client_request().expect("request");
+    if let Some(token) = token {
+        req.headers_mut().insert("cookie", HeaderValue::from_str(&format!("tp_session={token}")).expect("cookie"));
+    }
+    req.headers_mut().insert("origin", HeaderValue::from_str(origin.unwrap_or(&app.base)).expect("origin"));
+    req
+}
+
+/// Opens the socket, or answers the HTTP status it was refused with.
+async fn open(app: &App, hearing: i64, token: Option<&str>) -> Result<Socket, u16> {
+    open_from(app, hearing, token, None).await
+}
+
+async fn open_from(app: &App, hearing: i64, token: Option<&str>, origin: Option<&str>) -> Result<Socket, u16> {
+    match tokio_tungstenite::connect_async(request(app, hearing, token, origin)).await {
+        Ok((socket, _)) => Ok(socket),
+        Err(tungstenite::Error::Http(response)) => Err(response.status().as_u16()),
+        Err(e) => panic!("socket: {e}"),
+    }
+}
+
+async fn say(socket: &mut Socket, message: Value) {
+    socket.send(tungstenite::Message::Text(message.to_string().into())).await.expect("send");
+}
+
+/// The next message, or None if nothing comes within half a second.
+async fn next(socket: &mut Socket) -> Option<Value> {
+    loop {
+        match tokio::time::timeout(Duration::from_millis(500), socket.next()).await {
+            Ok(Some(Ok(tungstenite::Message::Text(t)))) => return Some(serde_json::from_str(t.as_str()).expect("json")),
+            Ok(Some(Ok(tungstenite::Message::Close(_)))) | Ok(None) | Ok(Some(Err(_))) | Err(_) => return None,
+            Ok(Some(Ok(_))) => continue,
+        }
+    }
+}
+
+/// Reads messages until one of `kind` arrives (failing if none does).
+async fn expect_kind(socket: &mut Socket, kind: &str) -> Value {
+    let mut seen = vec![];
+    while let Some(m) = next(socket).await {
+        if m["type"] == kind {
+            return m;
+        }
+        seen.push(m);
+    }
+    panic!("no {kind} message; got {seen:?}");
+}
+
+/// Every message that arrives within half a second of quiet.
+async fn drain(socket: &mut Socket) -> Vec<Value> {
+    let mut all = vec![];
+    while let Some(m) = next(socket).await {
+        all.push(m);
+    }
+    all
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_the_people_the_court_expects_open_the_socket_and_a_party_must_have_just_stepped_up() {
+    let app = start(&[]).await;
+    let (hearing, party, _) = online_hearing(&app, "13800138000", "张三").await;
+
+    assert_eq!(open(&app, hearing, None).await.err(), Some(401), "signed out");
+    let stranger = browser();
+    let stranger_token = sign_in(&app, &stranger, "13800138001").await;
+    call(&app, &stranger, "verify", &[("legal_name", "李四"), ("id_number", &registry_id("李四"))]).await;
+    assert_eq!(open(&app, hearing, Some(&stranger_token)).await.err(), Some(404), "someone not in the case");
+    let other_court = staff_token(&app, "京0101", "judge", "赵法官").await;
+    assert_eq!(open(&app, hearing, Some(&other_court)).await.err(), Some(404), "a judge of another court");
+    let mediator = staff_token(&app, "京0105", "mediator", "钱调解员").await;
+    assert_eq!(open(&app, hearing, Some(&mediator)).await.err(), Some(404), "staff who do not hold hearings");
+    assert_eq!(open(&app, hearing + 1000, Some(&party)).await.err(), Some(404), "no such hearing");
+    assert_eq!(open_from(&app, hearing, Some(&party), Some("https://evil.example")).await.err(), Some(403), "a page of another site");
+
+    // The step-up at sign-in lasts five minutes; after that the party confirms who they are again.
+    advance(&app, 6 * 60);
+    assert_eq!(open(&app, hearing, Some(&party)).await.err(), Some(403), "no recent step-up");
+
+    // A courtroom hearing has no socket at all.
+    sqlx::query("UPDATE case_hearings SET mode = 'courtroom', courtroom = '第一法庭' WHERE id = ?").bind(hearing).execute(&app.state.app.db).await.expect("courtroom");
+    let judge = staff_token(&app, "京0105", "judge", "王法官").await;
+    assert_eq!(open(&app, hearing, Some(&judge)).await.err(), Some(404));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_party_waits_unseen_until_the_judge_lets_them_in_and_only_then_receives_offers() {
+    let app = start(&[]).await;
+    let (hearing, party_token, _) = online_hearing(&app, "13800138000", "张三").await;
+    let judge_token = staff_token(&app, "京0105", "judge", "王法官").await;
+
+    // The party arrives early: they wait, and learn nothing of the room.
+    let mut party = open(&app, hearing, Some(&party_token)).await.expect("party");
+    let waiting = expect_kind(&mut party, "waiting").await;
+    let party_seat = waiting["seat"].clone();
+
+    let mut judge = open(&app, hearing, Some(&judge_token)).await.expect("judge");
+    let admitted = expect_kind(&mut judge, "admitted").await;
+    let judge_seat = admitted["seat"].clone();
+    let lobby = expect_kind(&mut judge, "lobby").await;
+    assert_eq!(lobby["waiting"][0]["name"], "张三");
+    assert_eq!(lobby["waiting"][0]["role"], "party");
+    say(&mut judge, json!({ "type": "ready", "audio": true, "video": true })).await;
+
+    // Offers and chat in the room do not reach the waiting room; offering to them is refused.
+    say(&mut judge, json!({ "type": "offer", "to": { "seat": party_seat }, "sdp": "v=0" })).await;
+    assert_eq!(expect_kind(&mut judge, "refused").await["key"], "error_hearing_no_such_seat");
+    say(&mut judge, json!({ "type": "chat", "text": "现在开庭" })).await;
+    assert!(drain(&mut party).await.is_empty(), "nothing reaches someone waiting");
+    // Nor can they send anything into the room.
+    say(&mut party, json!({ "type": "offer", "to": { "seat": judge_seat }, "sdp": "v=0" })).await;
+    assert_eq!(expect_kind(&mut party, "refused").await["key"], "error_hearing_not_in_room");
+
+    // Judge-only commands are refused to the party, even once let in.
+    say(&mut party, json!({ "type": "admit", "seat": party_seat })).await;
+    assert_eq!(expect_kind(&mut party, "refused").await["key"], "error_hearing_not_in_room");
+    say(&mut judge, json!({ "type": "admit", "seat": party_seat })).await;
+    let admitted = expect_kind(&mut party, "admitted").await;
+    assert_eq!(admitted["peers"][0]["name"], "王法官");
+    assert_eq!(admitted["peers"][0]["role"], "judge");
+    say(&mut party, json!({ "type": "ready", "audio": true, "video": false })).await;
+    let joined = expect_kind(&mut judge, "joined").await;
+    assert_eq!(joined["peer"]["name"], "张三");
+    for command in [json!({ "type": "mute_other", "seat": judge_seat }), json!({ "type": "end" }), json!({ "type": "remove", "seat": judge_seat })] {
+        say(&mut party, command).await;
+        let refused = expect_kind(&mut party, "refused").await;
+        assert!(["error_hearing_not_judge", "error_hearing_not_host"].contains(&refused["key"].as_str().unwrap_or_default()), "{refused}");
+    }
+
+    // Now signalling passes between them, named by seat, never by person.
+    say(&mut party, json!({ "type": "offer", "to": { "seat": judge_seat }, "sdp": "v=0 party" })).await;
+    let offer = expect_kind(&mut judge, "offer").await;
+    assert_eq!((offer["from"].clone(), offer["sdp"].clone()), (party_seat.clone(), json!("v=0 party")));
+    say(&mut judge, json!({ "type": "answer", "to": { "seat": party_seat }, "sdp": "v=0 judge" })).await;
+    assert_eq!(expect_kind(&mut party, "answer").await["sdp"], "v=0 judge");
+    // Not a protocol message: refused, and the connection stays.
+    party.send(tungstenite::Message::Text(r#"{"type":"make_me_judge"}"#.into())).await.expect("send");
+    assert_eq!(expect_kind(&mut party, "refused").await["key"], "error_hearing_bad_message");
+
+    // The judge mutes the party, then ends the hearing for everyone.
+    say(&mut judge, json!({ "type": "mute_other", "seat": party_seat })).await;
+    assert_eq!(expect_kind(&mut party, "muted_by").await["by"], judge_seat);
+    say(&mut judge, json!({ "type": "end" })).await;
+    expect_kind(&mut party, "ended").await;
+    let mut late = open(&app, hearing, Some(&party_token)).await.expect("late");
+    assert_eq!(expect_kind(&mut late, "refused").await["key"], "error_hearing_ended");
+
+    let actions: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log WHERE subject = ? ORDER BY seq")
+        .bind(format!("hearing:{hearing}"))
+        .fetch_all(&app.state.app.db)
+        .await
+        .expect("audit");
+    for action in ["hearing.joined", "hearing.admitted", "hearing.muted", "hearing.ended"] {
+        assert!(actions.iter().any(|a| a == action), "{action} in {actions:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_connection_back_within_ten_seconds_is_in_the_room_again_without_waiting() {
+    let app = start(&[]).await;
+    let (hearing, party_token, _) = online_hearing(&app, "13800138000", "张三").await;
+    let clerk_token = staff_token(&app, "京0105", "clerk", "李书记").await;
+    let mut clerk = open(&app, hearing, Some(&clerk_token)).await.expect("clerk");
+    expect_kind(&mut clerk, "admitted").await;
+    say(&mut clerk, json!({ "type": "ready", "audio": true, "video": true })).await;
+    let mut party = open(&app, hearing, Some(&party_token)).await.expect("party");
+    let seat = expect_kind(&mut party, "waiting").await["seat"].clone();
+    say(&mut clerk, json!({ "type": "admit", "seat": seat })).await;
+    expect_kind(&mut party, "admitted").await;
+    say(&mut party, json!({ "type": "ready", "audio": true, "video": true })).await;
+    expect_kind(&mut clerk, "joined").await;
+
+    // The network drops (no goodbye): the room is told, and the party comes straight back.
+    drop(party);
+    assert_eq!(expect_kind(&mut clerk, "dropped").await["seat"], seat);
+    let mut back = open(&app, hearing, Some(&party_token)).await.expect("back");
+    let admitted = expect_kind(&mut back, "admitted").await;
+    assert_eq!(admitted["seat"], seat, "the same seat, not the waiting room");
+    let actions: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log WHERE subject = ? ORDER BY seq")
+        .bind(format!("hearing:{hearing}"))
+        .fetch_all(&app.state.app.db)
+        .await
+        .expect("audit");
+    assert!(actions.iter().any(|a| a == "hearing.dropped") && actions.iter().any(|a| a == "hearing.reconnected"), "{actions:?}");
+
+    // Saying goodbye frees the seat: coming back then means waiting again.
+    say(&mut back, json!({ "type": "leave" })).await;
+    assert_eq!(expect_kind(&mut clerk, "left").await["seat"], seat);
+    let mut again = open(&app, hearing, Some(&party_token)).await.expect("again");
+    expect_kind(&mut again, "waiting").await;
+}
