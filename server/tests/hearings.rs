@@ -13,8 +13,8 @@ use tokio_tungstenite::tungstenite::{self, client::IntoClientRequest, http::Head
 type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// An online hearing scheduled tomorrow in a party's accepted case: the hearing's id, the
-/// party's session token and the case's id.
-async fn online_hearing(app: &App, mobile: &str, name: &str) -> (i64, String, i64) {
+/// party's session token, the case's id and the party's browser.
+async fn online_hearing(app: &App, mobile: &str, name: &str) -> (i64, String, i64, reqwest::Client) {
     let party = browser();
     let token = sign_in(app, &party, mobile).await;
     let (status, body, _) = call(app, &party, "verify", &[("legal_name", name), ("id_number", &registry_id(name))]).await;
@@ -27,7 +27,7 @@ async fn online_hearing(app: &App, mobile: &str, name: &str) -> (i64, String, i6
     let form = [("case_id", case_id.as_str()), ("date", date.as_str()), ("time", "09:30"), ("minutes", "60"), ("mode", "online"), ("courtroom", "")];
     let (status, hearing, _) = call(app, &clerk, "cases/schedule_hearing", &form).await;
     assert_eq!(status, 200, "{hearing}");
-    (hearing["id"].as_i64().expect("hearing id"), token, case)
+    (hearing["id"].as_i64().expect("hearing id"), token, case, party)
 }
 
 fn request(app: &App, hearing: i64, token: Option<&str>, origin: Option<&str>) -> tungstenite::handshake::client::Request {
@@ -92,7 +92,7 @@ async fn drain(socket: &mut Socket) -> Vec<Value> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_the_people_the_court_expects_open_the_socket_and_a_party_must_have_just_stepped_up() {
     let app = start(&[]).await;
-    let (hearing, party, _) = online_hearing(&app, "13800138000", "张三").await;
+    let (hearing, party, _, _) = online_hearing(&app, "13800138000", "张三").await;
 
     assert_eq!(open(&app, hearing, None).await.err(), Some(401), "signed out");
     let stranger = browser();
@@ -119,7 +119,7 @@ async fn only_the_people_the_court_expects_open_the_socket_and_a_party_must_have
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_party_waits_unseen_until_the_judge_lets_them_in_and_only_then_receives_offers() {
     let app = start(&[]).await;
-    let (hearing, party_token, _) = online_hearing(&app, "13800138000", "张三").await;
+    let (hearing, party_token, _, _) = online_hearing(&app, "13800138000", "张三").await;
     let judge_token = staff_token(&app, "京0105", "judge", "王法官").await;
 
     // The party arrives early: they wait, and learn nothing of the room.
@@ -191,7 +191,7 @@ async fn a_party_waits_unseen_until_the_judge_lets_them_in_and_only_then_receive
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dropped_connection_back_within_ten_seconds_is_in_the_room_again_without_waiting() {
     let app = start(&[]).await;
-    let (hearing, party_token, _) = online_hearing(&app, "13800138000", "张三").await;
+    let (hearing, party_token, _, _) = online_hearing(&app, "13800138000", "张三").await;
     let clerk_token = staff_token(&app, "京0105", "clerk", "李书记").await;
     let mut clerk = open(&app, hearing, Some(&clerk_token)).await.expect("clerk");
     expect_kind(&mut clerk, "admitted").await;
@@ -221,4 +221,67 @@ async fn a_dropped_connection_back_within_ten_seconds_is_in_the_room_again_witho
     assert_eq!(expect_kind(&mut clerk, "left").await["seat"], seat);
     let mut again = open(&app, hearing, Some(&party_token)).await.expect("again");
     expect_kind(&mut again, "waiting").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_clerk_publishes_the_record_and_each_party_accepts_it_or_objects_once_and_only_they_may() {
+    let app = start(&[]).await;
+    let (hearing, _, _, party) = online_hearing(&app, "13800138000", "张三").await;
+    let h = hearing.to_string();
+    let clerk = staff_browser(&app, "京0105", "clerk").await;
+    let other_court = staff_browser(&app, "京0101", "clerk").await;
+    let mediator = staff_browser(&app, "京0105", "mediator").await;
+    let stranger = verified_browser(&app, "13800138001", "李四").await;
+    let record = [("hearing_id", h.as_str()), ("body", "审判长：现在开庭。\n原告：到庭。")];
+
+    // Before it is published there is nothing to read or review.
+    assert_eq!(call(&app, &party, "hearings/record", &[("hearing_id", &h)]).await.0, 409);
+    // Only the court's judges and clerks publish it.
+    assert_eq!(call(&app, &party, "hearings/publish_record", &record).await.0, 403, "a party");
+    assert_eq!(call(&app, &other_court, "hearings/publish_record", &record).await.0, 404, "a clerk of another court");
+    assert_eq!(call(&app, &mediator, "hearings/publish_record", &record).await.0, 404, "a mediator");
+    assert_eq!(call(&app, &browser(), "hearings/publish_record", &record).await.0, 401, "signed out");
+    let (status, body, _) = call(&app, &clerk, "hearings/publish_record", &[("hearing_id", &h), ("body", "  ")]).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.to_string().contains("error_required"), "{body}");
+    assert_eq!(call(&app, &clerk, "hearings/publish_record", &record).await.0, 200);
+
+    // The case's people read it; no one else does.
+    let (status, view, _) = call(&app, &party, "hearings/record", &[("hearing_id", &h)]).await;
+    assert_eq!(status, 200, "{view}");
+    assert_eq!(view["body"], "审判长：现在开庭。\n原告：到庭。");
+    assert_eq!(view["published_by"], "王书记");
+    assert_eq!(view["may_review"], true);
+    assert_eq!(call(&app, &stranger, "hearings/record", &[("hearing_id", &h)]).await.0, 404);
+    assert_eq!(call(&app, &other_court, "hearings/record", &[("hearing_id", &h)]).await.0, 404);
+
+    // Only a party or their lawyer reviews; an objection needs its text; once only.
+    assert_eq!(call(&app, &clerk, "hearings/review_record", &[("hearing_id", &h), ("decision", "accept")]).await.0, 403);
+    assert_eq!(call(&app, &stranger, "hearings/review_record", &[("hearing_id", &h), ("decision", "accept")]).await.0, 404);
+    let (status, body, _) = call(&app, &party, "hearings/review_record", &[("hearing_id", &h), ("decision", "object"), ("objection", " ")]).await;
+    assert_eq!(status, 422);
+    assert!(body.to_string().contains("objection"), "{body}");
+    let objection = [("hearing_id", h.as_str()), ("decision", "object"), ("objection", "原告当庭称已还款一万元，笔录未记载。")];
+    assert_eq!(call(&app, &party, "hearings/review_record", &objection).await.0, 200);
+    let (status, body, _) = call(&app, &party, "hearings/review_record", &[("hearing_id", &h), ("decision", "accept")]).await;
+    assert_eq!(status, 409, "{body}");
+    assert!(body.to_string().contains("error_record_already_reviewed"));
+
+    // The clerk sees the objection with who made it; the record, reviewed, can no longer change.
+    let (_, view, _) = call(&app, &clerk, "hearings/record", &[("hearing_id", &h)]).await;
+    assert_eq!(view["reviews"][0]["name"], "张三");
+    assert_eq!(view["reviews"][0]["review"]["Objected"], "原告当庭称已还款一万元，笔录未记载。");
+    assert_eq!(view["may_review"], false);
+    let (status, body, _) = call(&app, &clerk, "hearings/publish_record", &record).await;
+    assert_eq!(status, 409);
+    assert!(body.to_string().contains("error_record_reviewed"));
+    let (_, mine, _) = call(&app, &party, "hearings/record", &[("hearing_id", &h)]).await;
+    assert_eq!((mine["may_review"].clone(), mine["mine"]["Objected"].clone()), (json!(false), json!("原告当庭称已还款一万元，笔录未记载。")));
+
+    let actions: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log WHERE subject = ? ORDER BY seq")
+        .bind(format!("hearing:{hearing}"))
+        .fetch_all(&app.state.app.db)
+        .await
+        .expect("audit");
+    assert_eq!(actions, ["hearing.record_published", "hearing.record_objected"]);
 }

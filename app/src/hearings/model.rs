@@ -619,6 +619,78 @@ impl Room {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// The record (笔录)
+
+/// The longest record text accepted (a long hearing's record is some tens of thousands of characters).
+pub const MAX_RECORD_CHARS: usize = 100_000;
+/// The longest objection to a record.
+pub const MAX_OBJECTION_CHARS: usize = 2_000;
+
+/// The text of a hearing's record as the clerk publishes it: not empty, not too long.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordText(String);
+
+impl RecordText {
+    pub fn parse(raw: &str) -> Result<RecordText, &'static str> {
+        let text = raw.trim();
+        if text.is_empty() {
+            Err("error_required")
+        } else if text.chars().count() > MAX_RECORD_CHARS {
+            Err("error_record_long")
+        } else {
+            Ok(RecordText(text.replace("\r\n", "\n")))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A party's answer to the record: they accept it as written, or say what is wrong in it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RecordReview {
+    Accepted,
+    Objected(String),
+}
+
+impl RecordReview {
+    /// From the review form: `decision` is `accept` or `object`; an objection needs its text.
+    /// Errors name the field and the message key.
+    pub fn parse(decision: &str, objection: &str) -> Result<RecordReview, (&'static str, &'static str)> {
+        match decision {
+            "accept" => Ok(RecordReview::Accepted),
+            "object" => {
+                let text = objection.trim();
+                if text.is_empty() {
+                    Err(("objection", "error_required"))
+                } else if text.chars().count() > MAX_OBJECTION_CHARS {
+                    Err(("objection", "error_objection_long"))
+                } else {
+                    Ok(RecordReview::Objected(text.to_string()))
+                }
+            }
+            _ => Err(("decision", "error_bad_request")),
+        }
+    }
+
+    /// As stored in `hearing_record_reviews.decision`.
+    pub fn decision(&self) -> &'static str {
+        match self {
+            RecordReview::Accepted => "accepted",
+            RecordReview::Objected(_) => "objected",
+        }
+    }
+
+    pub fn objection(&self) -> Option<&str> {
+        match self {
+            RecordReview::Accepted => None,
+            RecordReview::Objected(text) => Some(text),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -809,5 +881,22 @@ mod tests {
         assert_eq!(Quality::from_stats(120, 10), Quality::Good);
         assert_eq!(Quality::from_stats(401, 0), Quality::Poor);
         assert_eq!(Quality::from_stats(50, 51), Quality::Poor);
+    }
+
+    #[test]
+    fn a_record_is_trimmed_and_must_say_something_within_its_length() {
+        assert_eq!(RecordText::parse("  \n "), Err("error_required"));
+        assert_eq!(RecordText::parse(&"字".repeat(MAX_RECORD_CHARS + 1)), Err("error_record_long"));
+        assert_eq!(RecordText::parse(" 审判长：现在开庭。\r\n原告：到。 ").map(|r| r.as_str().to_string()), Ok("审判长：现在开庭。\n原告：到。".into()));
+    }
+
+    #[test]
+    fn an_objection_needs_its_text_and_an_acceptance_needs_none() {
+        assert_eq!(RecordReview::parse("accept", "ignored"), Ok(RecordReview::Accepted));
+        assert_eq!(RecordReview::parse("object", "  "), Err(("objection", "error_required")));
+        assert_eq!(RecordReview::parse("object", &"字".repeat(MAX_OBJECTION_CHARS + 1)), Err(("objection", "error_objection_long")));
+        let objected = RecordReview::parse("object", " 第3页原告陈述记录有误 ").expect("objection");
+        assert_eq!((objected.decision(), objected.objection()), ("objected", Some("第3页原告陈述记录有误")));
+        assert_eq!(RecordReview::parse("maybe", ""), Err(("decision", "error_bad_request")));
     }
 }
