@@ -28,33 +28,44 @@ pub struct RecordView {
     pub may_review: bool,
 }
 
-/// How the caller stands to a hearing: staff of its court, or a person of its case.
-#[cfg(feature = "ssr")]
-enum Standing {
-    Court(crate::ssr::cx::Caller),
-    Case(crate::ssr::cx::Caller),
-}
-
 #[cfg(feature = "ssr")]
 fn db(e: sqlx::Error) -> AppError {
     crate::ssr::cx::internal("hearing records", e)
 }
 
-/// The hearing's court's judges and clerks, and the parties and lawyers of its case; anyone
-/// else (another court's staff included) is told it does not exist.
+/// Who the caller is at a hearing: the judge or clerk of its court, or a party or lawyer of its
+/// case. Anyone else (another court's staff, mediators, admins included) is told it does not
+/// exist. The socket and the record both ask this.
 #[cfg(feature = "ssr")]
-async fn standing(cx: &crate::ssr::cx::Cx, hearing_id: i64) -> Result<Standing, AppError> {
+pub(crate) async fn role_at(cx: &crate::ssr::cx::Cx, me: &crate::ssr::cx::Caller, hearing: &super::store::Hearing) -> Result<super::model::Role, AppError> {
+    use super::model::Role;
     use crate::identity::model::StaffRole;
-    let me = cx.require_person().await?;
-    let hearing = super::store::hearing_case(cx.db(), hearing_id).await.map_err(db)?.ok_or(AppError::NotFound)?;
     match &me.staff {
-        Some((court, StaffRole::Judge | StaffRole::Clerk)) if court.as_str() == hearing.court_code => Ok(Standing::Court(me)),
+        Some((court, role)) if court.as_str() == hearing.court_code => match role {
+            StaffRole::Judge => Ok(Role::Judge),
+            StaffRole::Clerk => Ok(Role::Clerk),
+            StaffRole::Mediator | StaffRole::Admin => Err(AppError::NotFound),
+        },
         Some(_) => Err(AppError::NotFound),
-        None => match crate::cases::store::case_capacity(cx.db(), me.person_id, hearing.case_id).await.map_err(db)? {
-            Some(_) if me.verified => Ok(Standing::Case(me)),
+        None => match crate::cases::store::case_capacity(cx.db(), me.person_id, hearing.case_id).await.map_err(db)?.as_deref() {
+            Some("party") => Ok(Role::Party),
+            Some("agent") => Ok(Role::Lawyer),
             _ => Err(AppError::NotFound),
         },
     }
+}
+
+/// The caller and their role at the hearing.
+#[cfg(feature = "ssr")]
+async fn standing(cx: &crate::ssr::cx::Cx, hearing_id: i64) -> Result<(crate::ssr::cx::Caller, super::model::Role), AppError> {
+    let me = cx.require_person().await?;
+    let hearing = super::store::hearing(cx.db(), hearing_id).await.map_err(db)?.ok_or(AppError::NotFound)?;
+    let role = role_at(cx, &me, &hearing).await?;
+    // The record is for people whose name the court knows: an unverified one sees no hearing.
+    if !role.hosts() && !me.verified {
+        return Err(AppError::NotFound);
+    }
+    Ok((me, role))
 }
 
 /// The court publishes the hearing's record, or corrects it until someone has reviewed it.
@@ -62,7 +73,10 @@ async fn standing(cx: &crate::ssr::cx::Cx, hearing_id: i64) -> Result<Standing, 
 pub async fn publish_record(hearing_id: i64, body: String) -> Result<(), AppError> {
     use crate::ssr::cx::Cx;
     let cx = Cx::get()?;
-    let Standing::Court(me) = standing(&cx, hearing_id).await? else { return Err(AppError::Forbidden) };
+    let (me, role) = standing(&cx, hearing_id).await?;
+    if !role.hosts() {
+        return Err(AppError::Forbidden);
+    }
     let text = super::model::RecordText::parse(&body).map_err(|key| AppError::field("body", key))?;
     match super::store::publish(cx.db(), hearing_id, text.as_str(), me.person_id, cx.now().0).await.map_err(db)? {
         super::store::Published::Done => Ok(()),
@@ -75,10 +89,8 @@ pub async fn publish_record(hearing_id: i64, body: String) -> Result<(), AppErro
 pub async fn hearing_record(hearing_id: i64) -> Result<RecordView, AppError> {
     use crate::ssr::cx::Cx;
     let cx = Cx::get()?;
-    let me = match standing(&cx, hearing_id).await? {
-        Standing::Court(_) => None,
-        Standing::Case(me) => Some(me.person_id),
-    };
+    let (me, role) = standing(&cx, hearing_id).await?;
+    let me = (!role.hosts()).then_some(me.person_id);
     let record = super::store::record(cx.db(), hearing_id).await.map_err(db)?.ok_or_else(|| AppError::Conflict("error_record_none".into()))?;
     let rows = super::store::reviews(cx.db(), hearing_id).await.map_err(db)?;
     let mut mine = None;
@@ -102,7 +114,10 @@ pub async fn hearing_record(hearing_id: i64) -> Result<RecordView, AppError> {
 pub async fn review_record(hearing_id: i64, decision: String, #[server(default)] objection: String) -> Result<(), AppError> {
     use crate::ssr::cx::Cx;
     let cx = Cx::get()?;
-    let Standing::Case(me) = standing(&cx, hearing_id).await? else { return Err(AppError::Forbidden) };
+    let (me, role) = standing(&cx, hearing_id).await?;
+    if role.hosts() {
+        return Err(AppError::Forbidden);
+    }
     let review = RecordReview::parse(&decision, &objection).map_err(|(field, key)| AppError::field(field, key))?;
     if super::store::record(cx.db(), hearing_id).await.map_err(db)?.is_none() {
         return Err(AppError::Conflict("error_record_none".into()));

@@ -4,7 +4,7 @@
 //! hearing in progress lives here; every message in or out passes its rules (`model::Room`).
 use super::model::{ClientMessage, HearingError, IceServer, Outcome, Role, Room, Seat, ServerMessage, MAX_SIGNAL_BYTES, REJOIN_GRACE_SECS};
 use crate::error::AppError;
-use crate::identity::model::{StaffRole, UnixTime};
+use crate::identity::model::UnixTime;
 use crate::ssr::AppState;
 use crate::ssr::cx::{Cx, internal};
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
@@ -125,27 +125,11 @@ fn db(e: sqlx::Error) -> AppError {
 /// not just confirmed who they are is refused until they step up.
 pub async fn joiner(cx: &Cx, hearing_id: i64) -> Result<Joiner, AppError> {
     let me = cx.require_person().await?;
-    let hearing = super::store::online_hearing(cx.db(), hearing_id).await.map_err(db)?.ok_or(AppError::NotFound)?;
-    let role = match &me.staff {
-        Some((court, role)) if court.as_str() == hearing.court_code => match role {
-            StaffRole::Judge => Role::Judge,
-            StaffRole::Clerk => Role::Clerk,
-            StaffRole::Mediator | StaffRole::Admin => return Err(AppError::NotFound),
-        },
-        Some(_) => return Err(AppError::NotFound),
-        None => {
-            let capacity = crate::cases::store::case_capacity(cx.db(), me.person_id, hearing.case_id).await.map_err(db)?;
-            let role = match capacity.as_deref() {
-                Some("party") => Role::Party,
-                Some("agent") => Role::Lawyer,
-                _ => return Err(AppError::NotFound),
-            };
-            if !me.verified || !me.times.stepped_up_recently(cx.now()) {
-                return Err(AppError::Forbidden);
-            }
-            role
-        }
-    };
+    let hearing = super::store::hearing(cx.db(), hearing_id).await.map_err(db)?.filter(|h| h.online).ok_or(AppError::NotFound)?;
+    let role = super::api::role_at(cx, &me, &hearing).await?;
+    if !role.hosts() && (!me.verified || !me.times.stepped_up_recently(cx.now())) {
+        return Err(AppError::Forbidden);
+    }
     let name = crate::filing::store::person_name(cx.db(), me.person_id).await.map_err(db)?.unwrap_or_default();
     Ok(Joiner { person: me.person_id, name, role })
 }

@@ -1,17 +1,17 @@
-//! The hearings' SQL (server only): which online hearing a socket is for, and who the court
-//! expects at it.
+//! The hearings' SQL (server only): a hearing's case and court, its record and the record's reviews.
 use sqlx::SqlitePool;
 
-/// An online hearing as the socket needs it.
+/// A hearing as its socket and its record need it.
 #[derive(Clone, Debug, sqlx::FromRow)]
-pub struct OnlineHearing {
+pub struct Hearing {
     pub case_id: i64,
     pub court_code: String,
+    /// Held online (only these have a socket; every hearing has a record).
+    pub online: bool,
 }
 
-/// The hearing, if it is held online (a courtroom hearing has no socket).
-pub async fn online_hearing(db: &SqlitePool, hearing_id: i64) -> Result<Option<OnlineHearing>, sqlx::Error> {
-    sqlx::query_as("SELECT h.case_id, c.court_code FROM case_hearings h JOIN cases c ON c.id = h.case_id WHERE h.id = ? AND h.mode = 'online'")
+pub async fn hearing(db: &SqlitePool, hearing_id: i64) -> Result<Option<Hearing>, sqlx::Error> {
+    sqlx::query_as("SELECT h.case_id, c.court_code, h.mode = 'online' AS online FROM case_hearings h JOIN cases c ON c.id = h.case_id WHERE h.id = ?")
         .bind(hearing_id)
         .fetch_optional(db)
         .await
@@ -33,14 +33,6 @@ pub struct ReviewRow {
     pub decision: String,
     pub objection: Option<String>,
     pub at: i64,
-}
-
-/// The hearing's case and court, for any hearing (online or in a courtroom: both have a record).
-pub async fn hearing_case(db: &SqlitePool, hearing_id: i64) -> Result<Option<OnlineHearing>, sqlx::Error> {
-    sqlx::query_as("SELECT h.case_id, c.court_code FROM case_hearings h JOIN cases c ON c.id = h.case_id WHERE h.id = ?")
-        .bind(hearing_id)
-        .fetch_optional(db)
-        .await
 }
 
 pub async fn record(db: &SqlitePool, hearing_id: i64) -> Result<Option<RecordRow>, sqlx::Error> {
