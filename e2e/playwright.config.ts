@@ -119,6 +119,11 @@ export default defineConfig<object, ProfileOption>({
         '--disable-background-networking',
         '--disable-component-update',
         '--disable-sync',
+        // The hearing room: a fake camera (a moving test pattern) and microphone (a beep),
+        // granted without a prompt, and video that plays with sound without a tap.
+        '--use-fake-device-for-media-stream',
+        '--use-fake-ui-for-media-stream',
+        '--autoplay-policy=no-user-gesture-required',
       ],
     },
     serviceWorkers: 'allow',

@@ -90,6 +90,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/lookup") ssr=SsrMode::Async view={Lazy::<LookupRoute>::new()}/>
                         <Route path=path!("/inbox") ssr=SsrMode::Async view={Lazy::<InboxRoute>::new()}/>
                         <Route path=path!("/hearings") ssr=SsrMode::Async view={Lazy::<HearingsRoute>::new()}/>
+                        <Route path=path!("/hearings/:id") ssr=SsrMode::Async view={Lazy::<HearingRoomRoute>::new()}/>
+                        <Route path=path!("/hearings/:id/record") ssr=SsrMode::Async view={Lazy::<HearingRecordRoute>::new()}/>
                         <Route path=path!("/sign") ssr=SsrMode::Async view={Lazy::<SignRoute>::new()}/>
                         // Pages whose data decides cookies or status: rendered whole before sending.
                         // Lazy: each page's code comes with its group's (`grouped_page!` below) as its own
@@ -203,7 +205,7 @@ fn public_pages(page: PublicPages) -> AnyView {
 }
 
 /// A party's pages about their cases: the list, a case, its messages, the inbox, and the
-/// hearings and signing sections.
+/// signing section.
 #[derive(Clone, Copy, Debug)]
 #[repr(u8)]
 pub enum CasePages {
@@ -211,7 +213,6 @@ pub enum CasePages {
     Case,
     PartyThread,
     Inbox,
-    Hearings,
     Sign,
 }
 
@@ -223,8 +224,27 @@ fn case_pages(page: CasePages) -> AnyView {
         CasePages::Case => view! { <CaseDetailPage/> }.into_any(),
         CasePages::PartyThread => view! { <PartyThreadPage/> }.into_any(),
         CasePages::Inbox => view! { <InboxPage/> }.into_any(),
-        CasePages::Hearings => gated(Section::Hearings).into_any(),
         CasePages::Sign => gated(Section::Sign).into_any(),
+    }
+}
+
+/// Online hearings, for the court and the case's people alike: the list, the room (with its
+/// WebRTC glue, which no other page needs) and the record's review.
+#[derive(Clone, Copy, Debug)]
+#[repr(u8)]
+pub enum HearingPages {
+    List,
+    Room,
+    Record,
+}
+
+#[lazy]
+fn hearing_pages(page: HearingPages) -> AnyView {
+    use crate::hearings::{pages::{HearingsPage, RecordPage}, room::RoomPage};
+    match page {
+        HearingPages::List => view! { <HearingsPage/> }.into_any(),
+        HearingPages::Room => view! { <RoomPage/> }.into_any(),
+        HearingPages::Record => view! { <RecordPage/> }.into_any(),
     }
 }
 
@@ -309,7 +329,9 @@ grouped_page!(CasesRoute, case_pages, __preload_case_pages, CasePages::Cases);
 grouped_page!(CaseRoute, case_pages, __preload_case_pages, CasePages::Case);
 grouped_page!(PartyThreadRoute, case_pages, __preload_case_pages, CasePages::PartyThread);
 grouped_page!(InboxRoute, case_pages, __preload_case_pages, CasePages::Inbox);
-grouped_page!(HearingsRoute, case_pages, __preload_case_pages, CasePages::Hearings);
+grouped_page!(HearingsRoute, hearing_pages, __preload_hearing_pages, HearingPages::List);
+grouped_page!(HearingRoomRoute, hearing_pages, __preload_hearing_pages, HearingPages::Room);
+grouped_page!(HearingRecordRoute, hearing_pages, __preload_hearing_pages, HearingPages::Record);
 grouped_page!(SignRoute, case_pages, __preload_case_pages, CasePages::Sign);
 grouped_page!(FileRoute, filing_pages, __preload_filing_pages, FilingPages::File);
 grouped_page!(WizardRoute, filing_pages, __preload_filing_pages, FilingPages::Wizard);

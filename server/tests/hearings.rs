@@ -224,6 +224,54 @@ async fn a_dropped_connection_back_within_ten_seconds_is_in_the_room_again_witho
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_chat_is_kept_with_the_record_and_an_ended_hearing_cannot_be_joined_again() {
+    let app = start(&[]).await;
+    let (hearing, party_token, _, party) = online_hearing(&app, "13800138000", "张三").await;
+    let judge_token = staff_token(&app, "京0105", "judge", "王法官").await;
+    let mut judge = open(&app, hearing, Some(&judge_token)).await.expect("judge");
+    expect_kind(&mut judge, "admitted").await;
+    say(&mut judge, json!({ "type": "ready", "audio": true, "video": true })).await;
+    let mut them = open(&app, hearing, Some(&party_token)).await.expect("party");
+    let seat = expect_kind(&mut them, "waiting").await["seat"].clone();
+    say(&mut judge, json!({ "type": "admit", "seat": seat })).await;
+    expect_kind(&mut them, "admitted").await;
+    say(&mut them, json!({ "type": "ready", "audio": true, "video": false })).await;
+    say(&mut them, json!({ "type": "chat", "text": "  审判员，我能听到。 " })).await;
+    assert_eq!(expect_kind(&mut judge, "chat").await["text"], "审判员，我能听到。");
+
+    // The chat is the court's and the case's people's, kept with the hearing's record.
+    let (status, chat, _) = call(&app, &party, "hearings/chat", &[("hearing_id", &hearing.to_string())]).await;
+    assert_eq!(status, 200, "{chat}");
+    assert_eq!(chat[0]["name"], "张三");
+    assert_eq!(chat[0]["text"], "审判员，我能听到。");
+    let stranger = browser();
+    sign_in(&app, &stranger, "13800138001").await;
+    call(&app, &stranger, "verify", &[("legal_name", "李四"), ("id_number", &registry_id("李四"))]).await;
+    let (status, _, _) = call(&app, &stranger, "hearings/chat", &[("hearing_id", &hearing.to_string())]).await;
+    assert_eq!(status, 404, "someone not in the case reads nothing");
+
+    // Before joining, the page learns the caller's role and whether they must step up again.
+    let (status, entry, _) = call(&app, &party, "hearings/entry", &[("hearing_id", &hearing.to_string())]).await;
+    assert_eq!(status, 200, "{entry}");
+    assert_eq!((entry["role"].as_str(), entry["needs_step_up"].as_bool(), entry["ended"].as_bool()), (Some("party"), Some(false), Some(false)));
+    let (status, _, _) = call(&app, &stranger, "hearings/entry", &[("hearing_id", &hearing.to_string())]).await;
+    assert_eq!(status, 404);
+
+    // The judge ends it: everyone is told, and no one joins it again, not even the judge.
+    say(&mut judge, json!({ "type": "end" })).await;
+    expect_kind(&mut them, "ended").await;
+    let ended_at: Option<i64> = sqlx::query_scalar("SELECT ended_at FROM case_hearings WHERE id = ?").bind(hearing).fetch_one(&app.state.app.db).await.expect("hearing");
+    assert!(ended_at.is_some(), "the end is kept, so a restarted server refuses too");
+    let mut late = open(&app, hearing, Some(&judge_token)).await.expect("socket");
+    assert_eq!(expect_kind(&mut late, "refused").await["key"], "error_hearing_ended");
+    let (_, entry, _) = call(&app, &party, "hearings/entry", &[("hearing_id", &hearing.to_string())]).await;
+    assert_eq!(entry["ended"], true);
+    advance(&app, 6 * 60);
+    let (_, entry, _) = call(&app, &party, "hearings/entry", &[("hearing_id", &hearing.to_string())]).await;
+    assert_eq!(entry["needs_step_up"], true, "five minutes after sign-in the party confirms who they are again");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_clerk_publishes_the_record_and_each_party_accepts_it_or_objects_once_and_only_they_may() {
     let app = start(&[]).await;
     let (hearing, _, _, party) = online_hearing(&app, "13800138000", "张三").await;
@@ -245,6 +293,14 @@ async fn the_clerk_publishes_the_record_and_each_party_accepts_it_or_objects_onc
     assert_eq!(status, 422, "{body}");
     assert!(body.to_string().contains("error_required"), "{body}");
     assert_eq!(call(&app, &clerk, "hearings/publish_record", &record).await.0, 200);
+
+    // The party is told in their inbox that the record waits for them, with a link to it.
+    let (status, notices, _) = call(&app, &party, "filing/notifications", &[]).await;
+    assert_eq!(status, 200, "{notices}");
+    let told = notices.as_array().expect("notices").iter().find(|n| n["message"] == "notice_record_published").cloned();
+    assert_eq!(told.map(|n| n["link"].clone()), Some(json!(format!("/hearings/{h}/record"))), "{notices}");
+    let (_, theirs, _) = call(&app, &stranger, "filing/notifications", &[]).await;
+    assert!(!theirs.to_string().contains("notice_record_published"), "someone outside the case is not told");
 
     // The case's people read it; no one else does.
     let (status, view, _) = call(&app, &party, "hearings/record", &[("hearing_id", &h)]).await;

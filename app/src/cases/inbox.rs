@@ -25,6 +25,7 @@ pub fn notice_text(locale: Locale, key: &str, case_number: &str) -> String {
         "notice_hearing_scheduled" => td_string!(locale, notice_hearing_scheduled, case_number = n).to_string(),
         "notice_court_replied" => td_string!(locale, notice_court_replied, case_number = n).to_string(),
         "notice_document_served" => td_string!(locale, notice_document_served, case_number = n).to_string(),
+        "notice_record_published" => td_string!(locale, notice_record_published, case_number = n).to_string(),
         "notice_case_event" => td_string!(locale, notice_case_event, case_number = n).to_string(),
         _ => td_string!(locale, notice_other).to_string(),
     }

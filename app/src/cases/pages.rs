@@ -392,7 +392,10 @@ fn CaseView(detail: CaseDetail) -> impl IntoView {
                 <dt>{move || t_string!(i18n, case_clerk)}</dt><dd>{detail.clerk_name.clone().unwrap_or_else(unassigned)}</dd>
                 <dt>{move || t_string!(i18n, case_next_hearing)}</dt>
                 <dd data-testid="case-next-hearing">{match detail.next_hearing.clone() {
-                    Some(h) => view! { <HearingText hearing=h/> }.into_any(),
+                    Some(h) => {
+                        let (id, mode) = (h.id, h.mode);
+                        view! { <HearingText hearing=h/><br/><HearingLinks id mode/> }.into_any()
+                    }
                     None => view! { {move || t_string!(i18n, case_no_hearing)} }.into_any(),
                 }}</dd>
                 {detail.query_code.clone().map(|code| view! {
@@ -728,6 +731,23 @@ fn HearingText(hearing: HearingView) -> impl IntoView {
     view! { <span data-testid="hearing-text">{at}" · "{move || t_string!(i18n, hearing_minutes, minutes = minutes).to_string()}" · "{place}</span> }
 }
 
+/// A hearing's record and, held online, its room (the hearings area's pages).
+#[component]
+fn HearingLinks(id: i64, mode: HearingMode) -> impl IntoView {
+    let i18n = use_i18n();
+    let join = (mode == HearingMode::Online).then(|| {
+        view! { <a href=format!("/hearings/{id}") data-testid="hearing-join">{move || t_string!(i18n, my_hearings_join)}</a>" · " }
+    });
+    view! { <span class="hearing-links">{join}<a href=format!("/hearings/{id}/record") data-testid="hearing-record-link">{move || t_string!(i18n, my_hearings_record_link)}</a></span> }
+}
+
+/// One of the case's hearings in the staff's list, with its record and room.
+#[component]
+fn StaffHearing(hearing: HearingView) -> impl IntoView {
+    let (id, mode) = (hearing.id, hearing.mode);
+    view! { <li data-testid="staff-hearing"><HearingText hearing/>" · "<HearingLinks id mode/></li> }
+}
+
 use crate::cases::api::{HearingView, ScheduleHearing, lookup_case};
 use crate::cases::schedule::HearingMode;
 
@@ -747,8 +767,8 @@ fn StaffHearings(case_id: i64, hearings: Vec<HearingView>, open: bool) -> impl I
         <section class="card" aria-labelledby="hearings-title">
             <h2 id="hearings-title">{move || t_string!(i18n, hearings_title)}</h2>
             <ul data-testid="staff-hearings">
-                {hearings.into_iter().map(|h| view! { <li data-testid="staff-hearing"><HearingText hearing=h/></li> }).collect_view()}
-                {move || added().map(|h| view! { <li data-testid="staff-hearing"><HearingText hearing=h/></li> })}
+                {hearings.into_iter().map(|h| view! { <StaffHearing hearing=h/> }).collect_view()}
+                {move || added().map(|h| view! { <StaffHearing hearing=h/> })}
             </ul>
             {move || added().map(|_| view! { <p class="notice" role="status" data-testid="hearing-scheduled">{move || t_string!(i18n, hearing_scheduled_now)}</p> })}
             <FormError error/>

@@ -580,7 +580,7 @@ const MOBILE_IF_TEXTED: &str = "CASE WHEN p.notify_sms = 1 THEN p.mobile END AS 
 
 /// Everyone of a case who uses Tianping (its parties and the lawyers acting for them), with the
 /// mobile of those who want texts.
-async fn case_people_in(tx: &mut sqlx::SqliteConnection, case_id: i64) -> Result<Vec<Recipient>, sqlx::Error> {
+pub(crate) async fn case_people_in(tx: &mut sqlx::SqliteConnection, case_id: i64) -> Result<Vec<Recipient>, sqlx::Error> {
     sqlx::query_as(&format!("{PEOPLE_SERVED} SELECT s.person_id, {MOBILE_IF_TEXTED} FROM served s JOIN people p ON p.id = s.person_id ORDER BY s.person_id"))
         .bind(0)
         .bind(0)
@@ -591,7 +591,7 @@ async fn case_people_in(tx: &mut sqlx::SqliteConnection, case_id: i64) -> Result
 
 /// Puts one notice in each person's inbox, inside the caller's transaction, so the notice
 /// exists exactly when what it tells of does.
-async fn notify_in(tx: &mut sqlx::SqliteConnection, people: &[i64], now: UnixTime, message: &str, params: &serde_json::Value, link: &str) -> Result<(), sqlx::Error> {
+pub(crate) async fn notify_in(tx: &mut sqlx::SqliteConnection, people: &[i64], now: UnixTime, message: &str, params: &serde_json::Value, link: &str) -> Result<(), sqlx::Error> {
     for person in people {
         sqlx::query("INSERT INTO notifications (person_id, at, message, params, link) VALUES (?, ?, ?, ?, ?)")
             .bind(person)

@@ -3,7 +3,11 @@
 //! record's server functions (`api`) and their SQL (`store`). The pages and the browser's
 //! WebRTC glue build on them.
 pub mod api;
+pub mod browser;
+pub mod call;
 pub mod model;
+pub mod pages;
+pub mod room;
 #[cfg(feature = "ssr")]
 pub mod socket;
 #[cfg(feature = "ssr")]

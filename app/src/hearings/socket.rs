@@ -19,6 +19,8 @@ pub struct Joiner {
     pub person: i64,
     pub name: String,
     pub role: Role,
+    /// The judge ended this hearing (on this server or before a restart): no one joins again.
+    pub ended: bool,
 }
 
 /// One connection's line to its browser, numbered so that a replaced connection closing late
@@ -41,8 +43,22 @@ pub struct Rooms {
     next_connection: std::sync::atomic::AtomicU64,
 }
 
-/// Audit events to write once the room's lock is released: (actor, action, details).
-type Records = Vec<(String, &'static str, serde_json::Value)>;
+/// What a change in the room leaves to write once its lock is released: audit events (actor,
+/// action, details), chat lines for the hearing's record, and whether the judge ended it.
+#[derive(Default)]
+struct Records {
+    audit: Vec<(String, &'static str, serde_json::Value)>,
+    chat: Vec<ChatLine>,
+    ended: bool,
+}
+
+/// A chat line as the record keeps it.
+struct ChatLine {
+    person: i64,
+    name: String,
+    text: String,
+    at: i64,
+}
 
 impl Rooms {
     pub fn new(ice_servers: Vec<IceServer>) -> Rooms {
@@ -58,20 +74,33 @@ impl Rooms {
 
     /// Sends each message of `out` to the browsers it is for, and answers what to audit.
     fn deliver(live: &Live, out: Outcome) -> Records {
+        let mut records = Records::default();
         for (to, message) in out.send {
+            match &message {
+                ServerMessage::Chat { from, name, text, at } => records.chat.push(ChatLine {
+                    person: live.room.person_at(*from).unwrap_or_default(),
+                    name: name.clone(),
+                    text: text.clone(),
+                    at: at.0,
+                }),
+                ServerMessage::Ended => records.ended = true,
+                _ => {}
+            }
             for seat in live.room.recipients(to) {
                 if let Some(link) = live.links.get(&seat) {
                     let _ = link.tx.send(message.clone());
                 }
             }
         }
-        out.record
+        records.audit = out
+            .record
             .into_iter()
             .map(|(action, seat)| {
                 let person = live.room.person_at(seat).unwrap_or_default();
                 (format!("person:{person}"), action, serde_json::json!({ "seat": seat.0 }))
             })
-            .collect()
+            .collect();
+        records
     }
 
     fn arrive(&self, hearing: i64, who: &Joiner, tx: mpsc::UnboundedSender<ServerMessage>, now: UnixTime) -> Result<(Seat, u64, Records), HearingError> {
@@ -91,7 +120,7 @@ impl Rooms {
                 if let Some(link) = live.links.get(&seat) {
                     let _ = link.tx.send(ServerMessage::Refused { key: e.key().to_string() });
                 }
-                Vec::new()
+                Records::default()
             }
         })
     }
@@ -100,7 +129,7 @@ impl Rooms {
     fn closed(&self, hearing: i64, seat: Seat, connection: u64, said_goodbye: bool, now: UnixTime) -> Records {
         self.with(hearing, |live| {
             if live.links.get(&seat).map(|l| l.connection) != Some(connection) {
-                return Vec::new();
+                return Records::default();
             }
             live.links.remove(&seat);
             let out = if said_goodbye { live.room.leave(seat) } else { live.room.drop_connection(seat, now) };
@@ -131,7 +160,7 @@ pub async fn joiner(cx: &Cx, hearing_id: i64) -> Result<Joiner, AppError> {
         return Err(AppError::Forbidden);
     }
     let name = crate::filing::store::person_name(cx.db(), me.person_id).await.map_err(db)?.unwrap_or_default();
-    Ok(Joiner { person: me.person_id, name, role })
+    Ok(Joiner { person: me.person_id, name, role, ended: hearing.ended })
 }
 
 /// `GET /hearings/{id}/socket`: checks the caller, then hands the connection to the room.
@@ -146,9 +175,21 @@ pub async fn socket(state: AppState, parts: http::request::Parts, hearing_id: i6
     upgrade.max_message_size(MAX_SIGNAL_BYTES + 4096).on_upgrade(move |socket| run(state, hearing_id, who, socket)).into_response()
 }
 
+/// Writes what the room's change left to write: the chat lines and the end go with the
+/// hearing's record, the events to the audit log.
 async fn audit(state: &AppState, hearing_id: i64, records: Records) {
     let now = state.clock.now().0;
-    for (actor, action, details) in records {
+    for line in records.chat {
+        if let Err(e) = super::store::keep_chat(&state.db, hearing_id, line.person, &line.name, &line.text, line.at).await {
+            tracing::error!(error = %e, "hearing chat");
+        }
+    }
+    if records.ended {
+        if let Err(e) = super::store::end(&state.db, hearing_id, now).await {
+            tracing::error!(error = %e, "hearing end");
+        }
+    }
+    for (actor, action, details) in records.audit {
         if let Err(e) = crate::ssr::audit::append(&state.db, now, &actor, action, &format!("hearing:{hearing_id}"), &details).await {
             tracing::error!(error = %e, action, "hearing audit");
         }
@@ -157,6 +198,10 @@ async fn audit(state: &AppState, hearing_id: i64, records: Records) {
 
 async fn run(state: AppState, hearing_id: i64, who: Joiner, mut socket: WebSocket) {
     let rooms = state.hearings.clone();
+    if who.ended {
+        let _ = send(&mut socket, &ServerMessage::Refused { key: HearingError::Ended.key().to_string() }).await;
+        return;
+    }
     let (tx, mut rx) = mpsc::unbounded_channel();
     let (seat, connection, records) = match rooms.arrive(hearing_id, &who, tx, state.clock.now()) {
         Ok(joined) => joined,
@@ -178,7 +223,7 @@ async fn run(state: AppState, hearing_id: i64, who: Joiner, mut socket: WebSocke
                         }
                         Err(_) => {
                             let _ = send(&mut socket, &ServerMessage::Refused { key: HearingError::BadMessage.key().to_string() }).await;
-                            Vec::new()
+                            Records::default()
                         }
                     };
                     audit(&state, hearing_id, records).await;
@@ -258,7 +303,7 @@ mod tests {
     #[test]
     fn a_replaced_connection_closing_late_does_not_free_the_new_ones_seat() {
         let rooms = Rooms::new(vec![]);
-        let who = Joiner { person: 7, name: "王法官".into(), role: Role::Judge };
+        let who = Joiner { person: 7, name: "王法官".into(), role: Role::Judge, ended: false };
         let now = UnixTime(1_800_000_000);
         let (tx1, _rx1) = mpsc::unbounded_channel();
         let (seat, first, _) = rooms.arrive(1, &who, tx1, now).expect("first");
@@ -266,9 +311,9 @@ mod tests {
         let (again, second, _) = rooms.arrive(1, &who, tx2, now).expect("second");
         assert_eq!(seat, again);
         assert_ne!(first, second);
-        assert!(rooms.closed(1, seat, first, false, now).is_empty(), "the old connection's close changes nothing");
+        assert!(rooms.closed(1, seat, first, false, now).audit.is_empty(), "the old connection's close changes nothing");
         assert!(matches!(rx2.try_recv(), Ok(ServerMessage::Admitted { .. })));
         let records = rooms.closed(1, seat, second, true, now);
-        assert_eq!(records.iter().map(|r| r.1).collect::<Vec<_>>(), ["hearing.left"]);
+        assert_eq!(records.audit.iter().map(|r| r.1).collect::<Vec<_>>(), ["hearing.left"]);
     }
 }

@@ -8,13 +8,51 @@ pub struct Hearing {
     pub court_code: String,
     /// Held online (only these have a socket; every hearing has a record).
     pub online: bool,
+    /// The judge ended it online.
+    pub ended: bool,
+    pub case_number: String,
+    pub starts_at: i64,
+    pub minutes: i64,
 }
 
 pub async fn hearing(db: &SqlitePool, hearing_id: i64) -> Result<Option<Hearing>, sqlx::Error> {
-    sqlx::query_as("SELECT h.case_id, c.court_code, h.mode = 'online' AS online FROM case_hearings h JOIN cases c ON c.id = h.case_id WHERE h.id = ?")
+    sqlx::query_as(
+        "SELECT h.case_id, c.court_code, h.mode = 'online' AS online, h.ended_at IS NOT NULL AS ended, c.case_number, h.starts_at, h.minutes
+         FROM case_hearings h JOIN cases c ON c.id = h.case_id WHERE h.id = ?",
+    )
+    .bind(hearing_id)
+    .fetch_optional(db)
+    .await
+}
+
+/// Keeps a line of the hearing's chat with its record.
+pub async fn keep_chat(db: &SqlitePool, hearing_id: i64, person_id: i64, name: &str, text: &str, at: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO hearing_chat (hearing_id, person_id, name, text, at) VALUES (?, ?, ?, ?, ?)")
         .bind(hearing_id)
-        .fetch_optional(db)
+        .bind(person_id)
+        .bind(name)
+        .bind(text)
+        .bind(at)
+        .execute(db)
         .await
+        .map(|_| ())
+}
+
+/// A line of the hearing's chat, as kept.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ChatRow {
+    pub name: String,
+    pub text: String,
+    pub at: i64,
+}
+
+pub async fn chat(db: &SqlitePool, hearing_id: i64) -> Result<Vec<ChatRow>, sqlx::Error> {
+    sqlx::query_as("SELECT name, text, at FROM hearing_chat WHERE hearing_id = ? ORDER BY at, id").bind(hearing_id).fetch_all(db).await
+}
+
+/// Marks the hearing ended (the first end counts).
+pub async fn end(db: &SqlitePool, hearing_id: i64, at: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE case_hearings SET ended_at = ? WHERE id = ? AND ended_at IS NULL").bind(at).bind(hearing_id).execute(db).await.map(|_| ())
 }
 
 /// A published record, with who published it.
@@ -82,6 +120,13 @@ pub async fn publish(db: &SqlitePool, hearing_id: i64, body: &str, by: i64, now:
     .await?;
     let details = serde_json::json!({ "chars": body.chars().count() });
     crate::ssr::audit::append_in(&mut tx, now, &format!("person:{by}"), "hearing.record_published", &format!("hearing:{hearing_id}"), &details).await?;
+    // The case's people are told the record waits for their review (again after a correction:
+    // what they would review has changed).
+    let (case_id, case_number): (i64, String) =
+        sqlx::query_as("SELECT c.id, c.case_number FROM case_hearings h JOIN cases c ON c.id = h.case_id WHERE h.id = ?").bind(hearing_id).fetch_one(&mut *tx).await?;
+    let people: Vec<i64> = crate::cases::store::case_people_in(&mut tx, case_id).await?.iter().map(|r| r.person_id).collect();
+    let params = serde_json::json!({ "case_number": case_number });
+    crate::cases::store::notify_in(&mut tx, &people, crate::identity::model::UnixTime(now), "notice_record_published", &params, &format!("/hearings/{hearing_id}/record")).await?;
     tx.commit().await?;
     Ok(Published::Done)
 }
@@ -112,4 +157,62 @@ pub async fn review(db: &SqlitePool, hearing_id: i64, person: i64, review: &supe
     crate::ssr::audit::append_in(&mut tx, now, &format!("person:{person}"), action, &format!("hearing:{hearing_id}"), &details).await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// A hearing in someone's list of hearings. `capacity` is the person's place in the case
+/// (`party` or `agent`); NULL in the court's list, where the caller's staff role says it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ListedHearing {
+    pub id: i64,
+    pub case_id: i64,
+    pub case_number: String,
+    pub starts_at: i64,
+    pub minutes: i64,
+    pub mode: String,
+    pub courtroom: Option<String>,
+    pub record_published: bool,
+    pub capacity: Option<String>,
+}
+
+/// The columns of a listed hearing, from `case_hearings h JOIN cases c`.
+const LISTED: &str = "h.id, h.case_id, c.case_number, h.starts_at, h.minutes, h.mode, h.courtroom,
+    EXISTS (SELECT 1 FROM hearing_records r WHERE r.hearing_id = h.id) AS record_published";
+
+/// How many hearings a list holds at most (the latest ones).
+const LIST_LIMIT: i64 = 500;
+
+/// The hearings of the cases a person is a party or a lawyer of, latest first. The person's
+/// cases and capacity are worked out as `cases::store::case_capacity` does for one case (the
+/// linked parties, the filing's client, the filer unless they filed as the lawyer, and the
+/// lawyers acting; a party who is also an agent counts as a party), so every hearing listed
+/// opens for them.
+pub async fn hearings_of_person(db: &SqlitePool, person: i64) -> Result<Vec<ListedHearing>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "WITH mine AS (
+            SELECT case_id, 'party' AS capacity FROM case_parties WHERE person_id = ?1
+            UNION SELECT c.id, 'party' FROM cases c JOIN filings f ON f.id = c.filing_id WHERE f.client_id = ?1
+            UNION SELECT c.id, 'party' FROM cases c JOIN filings f ON f.id = c.filing_id WHERE f.filer_id = ?1
+              AND ?1 NOT IN (SELECT person_id FROM case_agents WHERE case_id = c.id)
+            UNION SELECT case_id, 'agent' FROM case_agents WHERE person_id = ?1
+        ), roles AS (SELECT case_id, MAX(capacity) AS capacity FROM mine GROUP BY case_id)
+        SELECT {LISTED}, roles.capacity
+        FROM case_hearings h JOIN cases c ON c.id = h.case_id JOIN roles ON roles.case_id = h.case_id
+        ORDER BY h.starts_at DESC, h.id DESC LIMIT ?2"
+    ))
+    .bind(person)
+    .bind(LIST_LIMIT)
+    .fetch_all(db)
+    .await
+}
+
+/// The hearings of a court's cases, latest first.
+pub async fn hearings_of_court(db: &SqlitePool, court: &str) -> Result<Vec<ListedHearing>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {LISTED}, NULL AS capacity FROM case_hearings h JOIN cases c ON c.id = h.case_id
+         WHERE c.court_code = ?1 ORDER BY h.starts_at DESC, h.id DESC LIMIT ?2"
+    ))
+    .bind(court)
+    .bind(LIST_LIMIT)
+    .fetch_all(db)
+    .await
 }

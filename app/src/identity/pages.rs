@@ -144,6 +144,10 @@ pub fn RequireSignedIn(
 pub fn RequireVerified(
     /// The path to come back to.
     here: &'static str,
+    /// Court staff are let through too (their pages do not ask for a real-name check: the court
+    /// created their account).
+    #[prop(optional)]
+    staff_too: bool,
     children: ChildrenFn,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -153,7 +157,7 @@ pub fn RequireVerified(
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match me.await {
-                    Ok(Some(person)) if person.verified() => children.with_value(|c| c()).into_any(),
+                    Ok(Some(person)) if person.verified() || (staff_too && person.is_staff) => children.with_value(|c| c()).into_any(),
                     Ok(Some(_)) => view! {
                         <section class="card gate" data-testid="verify-prompt">
                             <h2>{move || t_string!(i18n, gate_verify_title)}</h2>
@@ -483,7 +487,7 @@ pub fn PasskeySignIn(next: Signal<String>) -> impl IntoView {
 /// Bumped when something on the Me page changed the person (step-up, new passkey), so the
 /// person's summary is read again.
 #[derive(Clone, Copy)]
-struct MeChanged(RwSignal<u32>);
+pub(crate) struct MeChanged(pub(crate) RwSignal<u32>);
 
 #[component]
 fn PasskeysCard(person: MeView) -> impl IntoView {
@@ -598,7 +602,7 @@ fn PasskeyUnavailable(verified: bool, supported: ReadSignal<bool>) -> impl IntoV
 }
 
 #[component]
-fn StepUpCard(person: MeView) -> impl IntoView {
+pub(crate) fn StepUpCard(person: MeView) -> impl IntoView {
     let i18n = use_i18n();
     let supported = use_passkeys_supported();
     let changed = use_context::<MeChanged>();
