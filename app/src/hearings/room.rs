@@ -5,14 +5,14 @@
 use super::api::{EntryView, hearing_entry};
 use super::browser::{self, RoomSignals};
 use super::call::{CallState, Devices, Phase};
-use super::model::{ClientMessage, PeerInfo, Role, Seat};
+use super::model::{ClientMessage, PeerInfo, Seat};
+use super::pages::role_label;
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::identity::pages::{MeChanged, RequireVerified, StepUpCard};
 use crate::ui::forms::{Loading, error_view, key_text};
 use crate::ui::title::title;
 use leptos::prelude::*;
-use leptos_i18n::I18nContext;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
@@ -36,15 +36,6 @@ impl Stage {
             Phase::InRoom | Phase::Reconnecting => Stage::Room,
             Phase::Removed | Phase::Ended | Phase::Left | Phase::Refused(_) => Stage::Over,
         }
-    }
-}
-
-fn role_label(i18n: I18nContext<Locale>, role: Role) -> &'static str {
-    match role {
-        Role::Judge => t_string!(i18n, hearing_role_judge),
-        Role::Clerk => t_string!(i18n, hearing_role_clerk),
-        Role::Party => t_string!(i18n, hearing_role_party),
-        Role::Lawyer => t_string!(i18n, hearing_role_lawyer),
     }
 }
 
