@@ -2,6 +2,9 @@
 # The benchmark: (a) bytes a first visit to the home page downloads, (b) requests per second and
 # latency of the server-rendered home page and of /healthz (baseline) under wrk, 50 connections
 # for 10 s on 127.0.0.1, (c) the server's peak memory. Prints a table; README keeps the latest.
+# (d) the payment-notification storm and (e) the hearings' signalling load, each on a throwaway server
+# of its own (server bench-notifications, server bench-signalling), (f) an online hearing's time from
+# admission to the first remote video frame (the phone journey of the hearings e2e suite).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PORT="${BENCH_PORT:-3200}"
@@ -33,3 +36,9 @@ awk '/VmHWM/ {printf "peak RSS %.1f MiB\n", $2/1024}' "/proc/$PID/status"
 
 echo "== (d) payment notifications: 15 copies of each of 1,000 orders' notifications at once"
 ./target/release/server bench-notifications --orders 1000 --copies 15
+
+echo "== (e) hearings' signalling: 100 hearings of 4 participants, 200 ICE messages each"
+./target/release/server bench-signalling --hearings 100 --messages 200
+
+echo "== (f) an online hearing on loopback: the judge admits a party, until the judge's first video frame on the party's phone"
+(cd e2e && npx playwright test journeys/judge-holds-an-online-hearing.spec.ts --project=phone --reporter=line 2>&1 | grep -E 'admission to first remote video frame|passed|failed')

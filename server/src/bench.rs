@@ -19,7 +19,9 @@ pub async fn notifications(orders: usize, copies: usize) -> Result<(), String> {
     result
 }
 
-async fn run(data: &std::path::Path, orders: usize, copies: usize) -> Result<(), String> {
+/// A server on 127.0.0.1 with a throwaway database in `data` and the sandboxes on, serving in
+/// the background: its address and state.
+pub(crate) async fn throwaway_server(data: &std::path::Path) -> Result<(std::net::SocketAddr, crate::serve::ServerState), String> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| e.to_string())?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let env: HashMap<String, String> = HashMap::from([
@@ -36,6 +38,11 @@ async fn run(data: &std::path::Path, orders: usize, copies: usize) -> Result<(),
     tokio::spawn(async move {
         let _ = axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await;
     });
+    Ok((addr, state))
+}
+
+async fn run(data: &std::path::Path, orders: usize, copies: usize) -> Result<(), String> {
+    let (addr, state) = throwaway_server(data).await?;
     let app = state.app.clone();
     let platform = app.sandbox_pay.clone().ok_or("the benchmark needs the sandbox gateway")?;
 

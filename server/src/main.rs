@@ -1,5 +1,5 @@
 //! The Tianping server binary: serves the app, and runs admin subcommands (migrate, seed,
-//! kiosk-link, admin create-staff, audit verify, bench-notifications).
+//! kiosk-link, admin create-staff, audit verify, bench-notifications, bench-signalling).
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -49,6 +49,15 @@ enum Command {
         #[arg(long, default_value_t = 15)]
         copies: usize,
     },
+    /// The benchmark's hearings' signalling on a throwaway server (make bench runs it).
+    BenchSignalling {
+        /// Online hearings of four participants each.
+        #[arg(long, default_value_t = 100)]
+        hearings: usize,
+        /// ICE messages each participant relays.
+        #[arg(long, default_value_t = 200)]
+        messages: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -94,6 +103,7 @@ async fn main() -> ExitCode {
         }
         Command::Audit { action: AuditCommand::Verify } => serve::audit_verify(&config).await,
         Command::BenchNotifications { orders, copies } => server::bench::notifications(orders, copies).await,
+        Command::BenchSignalling { hearings, messages } => server::bench_signalling::signalling(hearings, messages).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
