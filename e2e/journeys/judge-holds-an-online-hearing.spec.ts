@@ -1,7 +1,7 @@
 import type { Browser, Page } from '@playwright/test';
 import { Identity } from '../pages/identity';
 import { IdleWarning } from '../pages/idle-warning';
-import { DESK, KIOSK_IDLE_SECS, audit, expect, failedWhileOffline, freshMobile, gotoHydrated, latestCode, lawyerWithClientsCases, staffSignedIn, test, verifiedWithCase, waitForHydration } from '../fixtures';
+import { BASE_URL, DESK, KIOSK_IDLE_SECS, audit, expect, failedWhileOffline, freshMobile, gotoHydrated, latestCode, lawyerWithClientsCases, staffSignedIn, test, verifiedWithCase, waitForHydration } from '../fixtures';
 
 /** A lawyer's tablet, as the tablet project emulates it. */
 const TABLET = {
@@ -39,7 +39,7 @@ async function checkAndJoin(page: Page, hearing: number, request: Parameters<Ide
   if (mobile && (await page.getByTestId('hearing-step-up').isVisible())) {
     await page.getByTestId('step-up-sms').click();
     await page.getByLabel(/验证码/).fill(await latestCode(request, mobile));
-    await page.getByRole('button', { name: '确认' }).click();
+    await page.getByRole('button', { name: '确认', exact: true }).click();
   }
   const check = page.getByTestId('prejoin');
   await expect(check.getByTestId('devices')).toHaveText('摄像头和麦克风工作正常。');
@@ -215,24 +215,42 @@ test('a judge lets a party on a phone and their lawyer on a tablet into an onlin
   }
 });
 
-test('a person signed in at a court kiosk joins their hearing with the kiosk\'s camera and microphone, and the idle reset leaves them in it', async ({
+test('a person signed in at a court kiosk from their phone confirms who they are, joins their hearing with the kiosk\'s camera and microphone, and the idle reset leaves them in it', async ({
   page,
   request,
   profile,
   browser,
 }) => {
-  test.skip(profile !== 'kiosk', 'the kiosk in the court lobby; the judge at a desk');
-  test.setTimeout(180_000);
+  test.skip(profile !== 'kiosk', 'the kiosk in the court lobby; the person\'s phone and the judge at a desk');
+  test.setTimeout(240_000);
   // The kiosk's idle reset runs on the page's clock: take control of it before the first page.
   await page.clock.install();
   const person = { name: '梁静怡', id: '320106199502281156', mobile: freshMobile() };
-  const caseNumber = await verifiedWithCase(page, request, browser, person);
+  const phoneContext = await browser.newContext({ baseURL: BASE_URL, viewport: { width: 412, height: 915 }, isMobile: true, hasTouch: true, locale: 'zh-CN' });
   const desk = await browser.newContext(DESK);
   try {
+    const phone = await phoneContext.newPage();
+    const caseNumber = await verifiedWithCase(phone, request, browser, person);
+    const lastCodeAt = Date.now();
     const judge = await staffSignedIn(desk, '京0105', 'judge', '钟法官');
     const hearing = await hearingFor(browser, judge, caseNumber);
     await checkAndJoin(judge, hearing, request);
+
+    // At the kiosk they sign in by scanning its code with their phone.
+    await gotoHydrated(page, '/signin');
+    const link = new URL((await page.getByTestId('handoff').getByTestId('handoff-link').getAttribute('href'))!);
+    await gotoHydrated(phone, link.pathname + link.search);
+    await phone.getByTestId('handoff-approve').click();
+    await expect(page).toHaveURL(`${BASE_URL}/me`, { timeout: 15_000 });
+
+    // The kiosk itself has not confirmed who stands at it: before the hearing they do, with a
+    // code sent to their phone (a minute after the last code, as the code rules allow).
+    await gotoHydrated(page, `/hearings/${hearing}`);
+    await expect(page.getByTestId('hearing-step-up')).toBeVisible();
+    await audit(page, 'the hearing asking a kiosk user to confirm who they are');
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, 61_000 - (Date.now() - lastCodeAt))));
     await checkAndJoin(page, hearing, request, person.mobile);
+    await expect(page.getByTestId('hearing-step-up')).toHaveCount(0);
     await expect(page.getByTestId('waiting-room')).toBeVisible();
     await judge.locator(`[data-testid="lobby-person"][data-name="${person.name}"]`).getByTestId('admit').click();
     await expectPlaying(page, '钟法官');
@@ -248,5 +266,6 @@ test('a person signed in at a court kiosk joins their hearing with the kiosk\'s 
     await expect.poll(() => framesOf(judge, person.name), { timeout: 20_000, message: 'the kiosk\'s camera still reaches the judge' }).toBeGreaterThan(before);
   } finally {
     await desk.close();
+    await phoneContext.close();
   }
 });
