@@ -81,6 +81,23 @@ async fn expect_kind(socket: &mut Socket, kind: &str) -> Value {
 }
 
 /// Every message that arrives within half a second of quiet.
+/// Asks `probe` again every 0.1 s for up to five seconds until it answers Some: the room writes
+/// what a change leaves to write (audit entries, chat lines, the end) just after telling the
+/// browsers, so a test that heard of it may look a moment before it is stored.
+async fn stored<T, F, Fut>(mut probe: F) -> Option<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    for _ in 0..50 {
+        if let Some(found) = probe().await {
+            return Some(found);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    None
+}
+
 async fn drain(socket: &mut Socket) -> Vec<Value> {
     let mut all = vec![];
     while let Some(m) = next(socket).await {
@@ -178,13 +195,14 @@ async fn a_party_waits_unseen_until_the_judge_lets_them_in_and_only_then_receive
     let mut late = open(&app, hearing, Some(&party_token)).await.expect("late");
     assert_eq!(expect_kind(&mut late, "refused").await["key"], "error_hearing_ended");
 
-    let actions: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log WHERE subject = ? ORDER BY seq")
-        .bind(format!("hearing:{hearing}"))
-        .fetch_all(&app.state.app.db)
-        .await
-        .expect("audit");
-    for action in ["hearing.joined", "hearing.admitted", "hearing.muted", "hearing.ended"] {
-        assert!(actions.iter().any(|a| a == action), "{action} in {actions:?}");
+    let expected = ["hearing.joined", "hearing.admitted", "hearing.muted", "hearing.ended"];
+    let audited = || async {
+        let actions: Vec<String> =
+            sqlx::query_scalar("SELECT action FROM audit_log WHERE subject = ? ORDER BY seq").bind(format!("hearing:{hearing}")).fetch_all(&app.state.app.db).await.expect("audit");
+        expected.iter().all(|e| actions.iter().any(|a| a == e)).then_some(()).ok_or(actions)
+    };
+    if stored(|| async { audited().await.ok() }).await.is_none() {
+        panic!("{expected:?} in {:?}", audited().await.err());
     }
 }
 
@@ -240,8 +258,14 @@ async fn the_chat_is_kept_with_the_record_and_an_ended_hearing_cannot_be_joined_
     assert_eq!(expect_kind(&mut judge, "chat").await["text"], "审判员，我能听到。");
 
     // The chat is the court's and the case's people's, kept with the hearing's record.
-    let (status, chat, _) = call(&app, &party, "hearings/chat", &[("hearing_id", &hearing.to_string())]).await;
-    assert_eq!(status, 200, "{chat}");
+    let h = hearing.to_string();
+    let chat = stored(|| async {
+        let (status, chat, _) = call(&app, &party, "hearings/chat", &[("hearing_id", &h)]).await;
+        assert_eq!(status, 200, "{chat}");
+        chat.as_array().is_some_and(|lines| !lines.is_empty()).then_some(chat)
+    })
+    .await
+    .expect("the chat line is kept");
     assert_eq!(chat[0]["name"], "张三");
     assert_eq!(chat[0]["text"], "审判员，我能听到。");
     let stranger = browser();
@@ -260,7 +284,10 @@ async fn the_chat_is_kept_with_the_record_and_an_ended_hearing_cannot_be_joined_
     // The judge ends it: everyone is told, and no one joins it again, not even the judge.
     say(&mut judge, json!({ "type": "end" })).await;
     expect_kind(&mut them, "ended").await;
-    let ended_at: Option<i64> = sqlx::query_scalar("SELECT ended_at FROM case_hearings WHERE id = ?").bind(hearing).fetch_one(&app.state.app.db).await.expect("hearing");
+    let ended_at = stored(|| async {
+        sqlx::query_scalar::<_, Option<i64>>("SELECT ended_at FROM case_hearings WHERE id = ?").bind(hearing).fetch_one(&app.state.app.db).await.expect("hearing")
+    })
+    .await;
     assert!(ended_at.is_some(), "the end is kept, so a restarted server refuses too");
     let mut late = open(&app, hearing, Some(&judge_token)).await.expect("socket");
     assert_eq!(expect_kind(&mut late, "refused").await["key"], "error_hearing_ended");
