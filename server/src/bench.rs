@@ -119,34 +119,40 @@ async fn seed_notices(db: &sqlx::SqlitePool, n: usize, now: UnixTime) -> Result<
         .bind(now.0)
         .fetch_one(&mut *tx)
         .await?;
-    let (year, _, _) = now.beijing_ymd();
     for seq in 1..=n as i64 {
-        let number = format!("({year})京0105民初{seq}号");
-        let filing: i64 = sqlx::query_scalar(
-            "INSERT INTO filings (filer_id, status, content, case_type, court_code, created_at, updated_at, case_number)
-             VALUES (?, 'accepted', X'00', 'civil', '京0105', ?, ?, ?) RETURNING id",
-        )
-        .bind(payer)
-        .bind(now.0)
-        .bind(now.0)
-        .bind(&number)
-        .fetch_one(&mut *tx)
-        .await?;
-        let case: i64 = sqlx::query_scalar(
-            "INSERT INTO cases (case_number, filing_id, court_code, case_type, year, seq, cause, total_claimed_fen, accepted_at, accepted_by)
-             VALUES (?, ?, '京0105', 'civil', ?, ?, '民间借贷纠纷', 1000000, ?, ?) RETURNING id",
-        )
-        .bind(&number)
-        .bind(filing)
-        .bind(year)
-        .bind(seq)
-        .bind(now.0)
-        .bind(clerk)
-        .fetch_one(&mut *tx)
-        .await?;
+        let case = accepted_case(&mut tx, payer, clerk, seq, now).await?;
         let notice = app::fees::store::NewNotice { kind: "property", amount_fen: NOTICE_FEN, working: "{}".into(), deadline: now.plus_secs(7 * 86_400) };
         app::fees::store::issue_in(&mut tx, case, &notice, now).await?;
     }
     tx.commit().await?;
     Ok(payer)
+}
+
+/// An accepted civil case at 京0105, number `seq` of this year, filed by `filer` and accepted by
+/// `clerk`, written straight into the database: its id.
+pub(crate) async fn accepted_case(tx: &mut sqlx::SqliteConnection, filer: i64, clerk: i64, seq: i64, now: UnixTime) -> Result<i64, sqlx::Error> {
+    let (year, _, _) = now.beijing_ymd();
+    let number = format!("({year})京0105民初{seq}号");
+    let filing: i64 = sqlx::query_scalar(
+        "INSERT INTO filings (filer_id, status, content, case_type, court_code, created_at, updated_at, case_number)
+         VALUES (?, 'accepted', X'00', 'civil', '京0105', ?, ?, ?) RETURNING id",
+    )
+    .bind(filer)
+    .bind(now.0)
+    .bind(now.0)
+    .bind(&number)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query_scalar(
+        "INSERT INTO cases (case_number, filing_id, court_code, case_type, year, seq, cause, total_claimed_fen, accepted_at, accepted_by)
+         VALUES (?, ?, '京0105', 'civil', ?, ?, '民间借贷纠纷', 1000000, ?, ?) RETURNING id",
+    )
+    .bind(&number)
+    .bind(filing)
+    .bind(year)
+    .bind(seq)
+    .bind(now.0)
+    .bind(clerk)
+    .fetch_one(&mut *tx)
+    .await
 }

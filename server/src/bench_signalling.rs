@@ -202,7 +202,6 @@ async fn seed(db: &sqlx::SqlitePool, hearings: usize, now: UnixTime) -> Result<V
     };
     let judge = staff("judge", "王法官").fetch_one(&mut *tx).await?;
     let clerk = staff("clerk", "李书记").fetch_one(&mut *tx).await?;
-    let (year, _, _) = now.beijing_ymd();
     let mut people = Vec::with_capacity(hearings);
     for n in 0..hearings {
         let mut party = [0i64; 2];
@@ -215,30 +214,7 @@ async fn seed(db: &sqlx::SqlitePool, hearings: usize, now: UnixTime) -> Result<V
                 .fetch_one(&mut *tx)
                 .await?;
         }
-        let seq = n as i64 + 1;
-        let number = format!("({year})京0105民初{seq}号");
-        let filing: i64 = sqlx::query_scalar(
-            "INSERT INTO filings (filer_id, status, content, case_type, court_code, created_at, updated_at, case_number)
-             VALUES (?, 'accepted', X'00', 'civil', '京0105', ?, ?, ?) RETURNING id",
-        )
-        .bind(party[0])
-        .bind(now.0)
-        .bind(now.0)
-        .bind(&number)
-        .fetch_one(&mut *tx)
-        .await?;
-        let case: i64 = sqlx::query_scalar(
-            "INSERT INTO cases (case_number, filing_id, court_code, case_type, year, seq, cause, total_claimed_fen, accepted_at, accepted_by)
-             VALUES (?, ?, '京0105', 'civil', ?, ?, '民间借贷纠纷', 1000000, ?, ?) RETURNING id",
-        )
-        .bind(&number)
-        .bind(filing)
-        .bind(year)
-        .bind(seq)
-        .bind(now.0)
-        .bind(clerk)
-        .fetch_one(&mut *tx)
-        .await?;
+        let case = crate::bench::accepted_case(&mut tx, party[0], clerk, n as i64 + 1, now).await?;
         sqlx::query("INSERT INTO case_parties (case_id, n, role, kind, name, address, person_id) VALUES (?, 1, 'respondent', 'person', ?, '北京市朝阳区', ?)")
             .bind(case)
             .bind(format!("当事人{}", n * 2 + 1))
