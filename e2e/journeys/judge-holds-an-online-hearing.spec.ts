@@ -1,19 +1,7 @@
 import type { Browser, Page } from '@playwright/test';
 import { Identity } from '../pages/identity';
 import { IdleWarning } from '../pages/idle-warning';
-import { BASE_URL, DESK, KIOSK_IDLE_SECS, audit, expect, failedWhileOffline, freshMobile, gotoHydrated, latestCode, lawyerWithClientsCases, staffSignedIn, test, verifiedWithCase, waitForHydration } from '../fixtures';
-
-/** A lawyer's tablet, as the tablet project emulates it. */
-const TABLET = {
-  viewport: { width: 820, height: 1180 },
-  screen: { width: 820, height: 1180 },
-  deviceScaleFactor: 2,
-  isMobile: true,
-  hasTouch: true,
-  locale: 'zh-CN',
-  timezoneId: 'Asia/Shanghai',
-  userAgent: 'Mozilla/5.0 (Linux; Android 14; SM-X710) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36',
-};
+import { BASE_URL, DESK, KIOSK_IDLE_SECS, TABLET, audit, expect, failedWhileOffline, freshMobile, gotoHydrated, latestCode, lawyerWithClientsCases, staffSignedIn, test, verifiedWithCase, waitForHydration } from '../fixtures';
 
 function tomorrow(): string {
   return new Date(Date.now() + 8 * 3600_000 + 86_400_000).toISOString().slice(0, 10);
