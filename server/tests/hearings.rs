@@ -368,3 +368,30 @@ async fn the_clerk_publishes_the_record_and_each_party_accepts_it_or_objects_onc
         .expect("audit");
     assert_eq!(actions, ["hearing.record_published", "hearing.record_objected"]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_person_lists_only_the_hearings_of_their_cases_or_their_court() {
+    let app = start(&[]).await;
+    let (hearing, _, _, party) = online_hearing(&app, "13800138000", "张三").await;
+    let ids = |list: &Value| list.as_array().map(|l| l.iter().filter_map(|h| h["hearing_id"].as_i64()).collect::<Vec<_>>()).unwrap_or_default();
+
+    let (status, mine, _) = call(&app, &party, "hearings/mine", &[]).await;
+    assert_eq!(status, 200, "{mine}");
+    assert_eq!(ids(&mine), [hearing]);
+    assert_eq!(mine[0]["role"], "party");
+    let judge = staff_browser(&app, "京0105", "judge").await;
+    let (status, court, _) = call(&app, &judge, "hearings/mine", &[]).await;
+    assert_eq!(status, 200, "{court}");
+    assert_eq!(ids(&court), [hearing], "the judge of the case's court");
+
+    let stranger = verified_browser(&app, "13800138001", "李四").await;
+    assert_eq!(ids(&call(&app, &stranger, "hearings/mine", &[]).await.1), Vec::<i64>::new(), "someone outside the case sees none");
+    let other_court = staff_browser(&app, "京0101", "judge").await;
+    assert_eq!(ids(&call(&app, &other_court, "hearings/mine", &[]).await.1), Vec::<i64>::new(), "a judge of another court sees none");
+    let mediator = staff_browser(&app, "京0105", "mediator").await;
+    assert_eq!(call(&app, &mediator, "hearings/mine", &[]).await.0, 403, "a mediator holds no hearings");
+    let unverified = browser();
+    sign_in(&app, &unverified, "13800138002").await;
+    assert_eq!(call(&app, &unverified, "hearings/mine", &[]).await.0, 403, "verify first");
+    assert_eq!(call(&app, &browser(), "hearings/mine", &[]).await.0, 401, "signed out");
+}
