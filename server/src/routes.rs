@@ -58,6 +58,7 @@ pub fn router(state: ServerState) -> Router {
         .route("/inbox/{id}", get(open_notice))
         .route("/calendar/{token}", get(calendar_feed))
         .route("/hearings/{id}/socket", get(hearing_socket))
+        .route("/hearings/{id}/documents/{file}", get(hearing_document))
         .route("/receipts/{no}/pdf", get(app::fees::receipts::receipt_pdf))
         .route(app::fees::pay::NOTIFY_PATH, post(payment_notification))
         .route(app::fees::refunds::REFUND_NOTIFY_PATH, post(refund_notification))
@@ -407,6 +408,12 @@ async fn open_notice(State(state): State<AppState>, axum::extract::Path(id): axu
 /// An online hearing's signalling socket. Browsers send an Origin on WebSocket requests and
 /// no CORS applies to them, so a page of another site is refused here (it would carry the
 /// person's cookie).
+/// The evidence shown in a hearing's room, for those in the room (rules in app::hearings::socket).
+async fn hearing_document(State(state): State<AppState>, axum::extract::Path((id, file)): axum::extract::Path<(i64, i64)>, req: Request) -> Response {
+    let (parts, _) = req.into_parts();
+    app::hearings::socket::shown_document(state, parts, id, file).await
+}
+
 async fn hearing_socket(
     State(state): State<ServerState>,
     axum::extract::Path(id): axum::extract::Path<i64>,

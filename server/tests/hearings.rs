@@ -395,3 +395,66 @@ async fn each_person_lists_only_the_hearings_of_their_cases_or_their_court() {
     assert_eq!(call(&app, &unverified, "hearings/mine", &[]).await.0, 403, "verify first");
     assert_eq!(call(&app, &browser(), "hearings/mine", &[]).await.0, 401, "signed out");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn evidence_shown_in_the_room_reaches_only_those_let_in_and_only_while_it_is_shown() {
+    let app = start(&[]).await;
+    let (hearing, party_token, _, party) = online_hearing(&app, "13800138000", "张三").await;
+    let judge_token = staff_token(&app, "京0105", "judge", "王法官").await;
+    let mut judge = open(&app, hearing, Some(&judge_token)).await.expect("judge");
+    let documents = expect_kind(&mut judge, "documents").await;
+    assert_eq!(documents["documents"].as_array().map(Vec::len), Some(1), "the case's one evidence file: {documents}");
+    let file = documents["documents"][0]["id"].as_i64().expect("file id");
+    assert!(documents["documents"][0]["title"].as_str().is_some_and(|t| t.contains("买卖合同")), "{documents}");
+    let sha = documents["documents"][0]["sha256"].as_str().expect("sha").to_string();
+    say(&mut judge, json!({ "type": "ready", "audio": true, "video": true })).await;
+
+    let mut waiting = open(&app, hearing, Some(&party_token)).await.expect("party");
+    let seat = expect_kind(&mut waiting, "waiting").await["seat"].clone();
+    say(&mut judge, json!({ "type": "show_document", "document": file, "page": 1 })).await;
+    assert_eq!(expect_kind(&mut judge, "showing").await["shown"]["document"]["id"], file);
+    let url = format!("{}/hearings/{hearing}/documents/{file}", app.base);
+    let status = |b: &reqwest::Client| {
+        let req = b.get(&url);
+        async move { req.send().await.expect("get").status().as_u16() }
+    };
+    assert!(drain(&mut waiting).await.iter().all(|m| m["type"] != "showing" && m["type"] != "documents"), "nothing of the room reaches the waiting room");
+    assert_eq!(status(&party).await, 404, "not while waiting");
+
+    say(&mut judge, json!({ "type": "admit", "seat": seat })).await;
+    let shown = expect_kind(&mut waiting, "showing").await;
+    assert_eq!(shown["shown"]["page"], 1);
+    let answer = party.get(&url).send().await.expect("get");
+    assert_eq!(answer.status(), 200);
+    assert_eq!(answer.headers().get("x-content-sha256").and_then(|v| v.to_str().ok()), Some(sha.as_str()));
+    assert!(answer.bytes().await.expect("body").starts_with(b"%PDF"));
+
+    let stranger = browser();
+    sign_in(&app, &stranger, "13800138001").await;
+    call(&app, &stranger, "verify", &[("legal_name", "李四"), ("id_number", &registry_id("李四"))]).await;
+    assert_eq!(status(&stranger).await, 404, "someone not in the case");
+    assert_eq!(status(&browser()).await, 401, "signed out");
+    let other_file = format!("{}/hearings/{hearing}/documents/{}", app.base, file + 1);
+    assert_eq!(party.get(&other_file).send().await.expect("get").status(), 404, "only the file shown");
+
+    // The party filed this evidence, so may show it too; a file not of the case is refused.
+    say(&mut waiting, json!({ "type": "show_document", "document": file + 1000, "page": 1 })).await;
+    assert_eq!(expect_kind(&mut waiting, "refused").await["key"], "error_hearing_no_such_document");
+    say(&mut waiting, json!({ "type": "turn_page", "page": 2 })).await;
+    assert_eq!(expect_kind(&mut waiting, "refused").await["key"], "error_hearing_not_presenting", "only the one showing turns pages");
+
+    say(&mut judge, json!({ "type": "hide_document" })).await;
+    assert_eq!(expect_kind(&mut waiting, "showing").await["shown"], Value::Null);
+    assert_eq!(status(&party).await, 404, "no longer shown");
+
+    let details = stored(|| async {
+        sqlx::query_scalar::<_, String>("SELECT details FROM audit_log WHERE subject = ? AND action = 'hearing.document_shown'")
+            .bind(format!("hearing:{hearing}"))
+            .fetch_optional(&app.state.app.db)
+            .await
+            .expect("audit")
+    })
+    .await
+    .expect("the showing is in the audit log");
+    assert!(details.contains(&sha) && details.contains(&format!("\"file\":{file}")), "{details}");
+}

@@ -108,6 +108,12 @@ async fn serve(state: AppState, parts: http::request::Parts, file_id: i64, downl
     if !allowed {
         return Err(AppError::NotFound);
     }
+    file_answer(&cx, &file, download).await
+}
+
+/// A stored file as the answer to the person its caller has allowed to read it: inline for
+/// preview, or as a download.
+pub(crate) async fn file_answer(cx: &Cx, file: &store::FileRow, download: bool) -> Result<Response, AppError> {
     let bytes = cx.state.blobs.read(&file.sha256).await.map_err(|e| internal("reading a stored file", e))?;
     let kind = FileKind::parse(&file.kind).unwrap_or(FileKind::Pdf);
     let disposition = format!(

@@ -2,7 +2,7 @@
 //! hearing (who is in, who waits, the chat, whether it is waiting, in, reconnecting or over) and
 //! which media steps each server message calls for. Pure, so the rules of who offers to whom and
 //! what a drop or a rejoin does are unit-tested; `browser` carries the steps out with WebRTC.
-use super::model::{IceServer, PeerInfo, Quality, Role, Seat, ServerMessage};
+use super::model::{CaseDocument, IceServer, PeerInfo, Quality, Role, Seat, ServerMessage, Shown};
 use crate::identity::model::UnixTime;
 use std::collections::BTreeMap;
 
@@ -91,6 +91,10 @@ pub struct CallState {
     pub quality: Quality,
     /// The browser would not start the others' video without a tap (iOS, WeChat).
     pub playback_blocked: bool,
+    /// The case documents this person may show the room.
+    pub documents: Vec<CaseDocument>,
+    /// The document the room is looking at.
+    pub shown: Option<Shown>,
 }
 
 impl Default for CallState {
@@ -110,6 +114,8 @@ impl Default for CallState {
             sharing_screen: false,
             quality: Quality::Good,
             playback_blocked: false,
+            documents: Vec::new(),
+            shown: None,
         }
     }
 }
@@ -128,6 +134,8 @@ impl CallState {
                 self.me = Some(seat);
                 self.phase = Phase::InRoom;
                 self.ice_servers = ice_servers;
+                // The room says again what it is looking at, just after this.
+                self.shown = None;
                 self.tiles = peers.iter().map(|p| (p.seat, Tile { info: p.clone(), reconnecting: false })).collect();
                 let mut steps = vec![Step::CloseAll, Step::Ready];
                 steps.extend(peers.iter().filter(|p| offers_to(seat, p.seat)).map(|p| Step::Offer(p.seat)));
@@ -183,6 +191,14 @@ impl CallState {
                 self.chat.push(ChatLine { from, name, text, at });
                 vec![]
             }
+            ServerMessage::Documents { documents } => {
+                self.documents = documents;
+                vec![]
+            }
+            ServerMessage::Showing { shown } => {
+                self.shown = shown;
+                vec![]
+            }
             ServerMessage::MutedBy { .. } => {
                 self.audio = false;
                 self.notice = Some("hearing_muted_by_judge".into());
@@ -206,6 +222,7 @@ impl CallState {
         self.tiles.clear();
         self.waiting.clear();
         self.speaking = None;
+        self.shown = None;
         vec![Step::CloseAll, Step::StopMedia]
     }
 
@@ -229,6 +246,11 @@ impl CallState {
 
     pub fn is_host(&self) -> bool {
         self.role.is_some_and(Role::hosts)
+    }
+
+    /// Whether this page shows the document the room is looking at (and turns its pages).
+    pub fn presenting(&self) -> bool {
+        self.me.is_some() && self.shown.as_ref().map(|s| s.by) == self.me
     }
 }
 
@@ -418,6 +440,22 @@ mod tests {
         assert!(call.apply(ServerMessage::Changed { peer: muted }).is_empty());
         assert!(call.tiles.is_empty());
         assert!(!call.audio && call.video);
+    }
+
+    #[test]
+    fn the_shown_document_is_kept_until_the_room_stops_it_and_only_its_presenter_turns_pages() {
+        use super::super::model::{CaseDocument, DocumentKind, Shown};
+        let mut call = CallState::default();
+        call.apply(ServerMessage::Admitted { seat: Seat(2), peers: vec![peer(1, Role::Judge)], ice_servers: vec![] });
+        let document = CaseDocument { id: 7, title: "证据1".into(), kind: DocumentKind::Image, sha256: "00".repeat(32) };
+        assert!(call.apply(ServerMessage::Documents { documents: vec![document.clone()] }).is_empty());
+        assert_eq!(call.documents.len(), 1);
+        call.apply(ServerMessage::Showing { shown: Some(Shown { by: Seat(1), document: document.clone(), page: 1 }) });
+        assert!(call.shown.is_some() && !call.presenting());
+        call.apply(ServerMessage::Showing { shown: Some(Shown { by: Seat(2), document, page: 4 }) });
+        assert!(call.presenting());
+        call.apply(ServerMessage::Ended);
+        assert!(call.shown.is_none(), "nothing stays on screen after the end");
     }
 
     #[test]

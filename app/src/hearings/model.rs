@@ -93,6 +93,38 @@ pub enum Sharing {
     Document,
 }
 
+/// The highest page number a document can be turned to (a sanity bound, not a real document's length).
+pub const MAX_PAGE: u32 = 9999;
+
+/// What kind of file a case document is, so each browser knows how to show it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentKind {
+    Pdf,
+    Image,
+}
+
+/// A file of the case's evidence that someone may show to the room for examination (电子质证).
+/// The server lists, for each person, the documents they may show (their own side's evidence;
+/// the judge and clerk: all of it); the browser only ever names one by its id.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseDocument {
+    pub id: i64,
+    /// The evidence item and its file, as the case lists them.
+    pub title: String,
+    pub kind: DocumentKind,
+    /// SHA-256 of the file, shown so everyone knows they look at the evidence as filed.
+    pub sha256: String,
+}
+
+/// The document the whole room is looking at, who shows it and at which page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shown {
+    pub by: Seat,
+    pub document: CaseDocument,
+    pub page: u32,
+}
+
 /// A person as the others in the hearing see them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PeerInfo {
@@ -127,6 +159,12 @@ pub enum ClientMessage {
     Media { audio: bool, video: bool },
     Quality { quality: Quality },
     Share { sharing: Option<Sharing> },
+    /// Show one of the documents the server listed for this person to everyone, at a page.
+    ShowDocument { document: i64, page: u32 },
+    /// The one showing a document turns to another page.
+    TurnPage { page: u32 },
+    /// Stop showing the document (the one showing it, or a host).
+    HideDocument,
     Chat { text: String },
     /// Host: let someone in from the waiting room.
     Admit { seat: Seat },
@@ -160,6 +198,10 @@ pub enum ServerMessage {
     Answer { from: Seat, sdp: String },
     Ice { from: Seat, candidate: String, sdp_mid: Option<String>, sdp_m_line_index: Option<u16> },
     Chat { from: Seat, name: String, text: String, at: UnixTime },
+    /// To one person when let in: the case documents they may show.
+    Documents { documents: Vec<CaseDocument> },
+    /// The document everyone is looking at now, or none.
+    Showing { shown: Option<Shown> },
     /// The judge turned your microphone off.
     MutedBy { by: Seat },
     /// You were taken out of the hearing.
@@ -188,6 +230,10 @@ pub enum HearingError {
     Removed,
     /// A message that is empty or too long.
     BadMessage,
+    /// Not a document this person may show, or not a page of it.
+    NoSuchDocument,
+    /// Only the one showing the document (or a host, to stop it) may do this.
+    NotPresenting,
 }
 
 impl HearingError {
@@ -201,6 +247,8 @@ impl HearingError {
             HearingError::Full => "error_hearing_full",
             HearingError::Removed => "error_hearing_removed",
             HearingError::BadMessage => "error_hearing_bad_message",
+            HearingError::NoSuchDocument => "error_hearing_no_such_document",
+            HearingError::NotPresenting => "error_hearing_not_presenting",
         }
     }
 }
@@ -236,6 +284,8 @@ struct Participant {
     sharing: Option<Sharing>,
     /// Let in once: a drop and a return within the grace period does not wait again.
     was_admitted: bool,
+    /// The case documents this person may show the room.
+    documents: Vec<CaseDocument>,
 }
 
 impl Participant {
@@ -284,7 +334,7 @@ impl Outcome {
     }
 
     /// This outcome, then `later`'s.
-    fn then(mut self, later: Outcome) -> Self {
+    pub fn then(mut self, later: Outcome) -> Self {
         self.send.extend(later.send);
         self.record.extend(later.record);
         self
@@ -299,6 +349,7 @@ pub struct Room {
     next_seat: u32,
     ended: bool,
     ice_servers: Vec<IceServer>,
+    shown: Option<Shown>,
 }
 
 impl Room {
@@ -354,6 +405,58 @@ impl Room {
         ServerMessage::Admitted { seat, peers: self.peers_of(seat), ice_servers: self.ice_servers.clone() }
     }
 
+    /// What someone let in (or back) is told: who is in the room, the documents they may show,
+    /// and the document the room is looking at.
+    fn admitted(&self, seat: Seat) -> Outcome {
+        let mut out = Outcome::default().send(To::One(seat), self.admitted_message(seat));
+        if let Some(p) = self.seats.get(&seat)
+            && !p.documents.is_empty()
+        {
+            out = out.send(To::One(seat), ServerMessage::Documents { documents: p.documents.clone() });
+        }
+        if self.shown.is_some() {
+            out = out.send(To::One(seat), ServerMessage::Showing { shown: self.shown.clone() });
+        }
+        out
+    }
+
+    /// The document the room is looking at now.
+    pub fn shown(&self) -> Option<&Shown> {
+        self.shown.as_ref()
+    }
+
+    /// Whether this person is let in and the document is the one shown to the room: only then
+    /// does the server hand them its file through the hearing.
+    pub fn may_see(&self, person: i64, document: i64) -> bool {
+        self.shown.as_ref().is_some_and(|s| s.document.id == document)
+            && self.seats.values().any(|p| p.person == person && p.presence.let_in())
+    }
+
+    /// The server sets the documents a person may show (looked up in the case when they arrive);
+    /// someone already let in is told at once.
+    pub fn offer_documents(&mut self, seat: Seat, documents: Vec<CaseDocument>) -> Outcome {
+        let Some(p) = self.seats.get_mut(&seat) else { return Outcome::default() };
+        p.documents = documents;
+        if p.presence.let_in() {
+            Outcome::default().send(To::One(seat), ServerMessage::Documents { documents: p.documents.clone() })
+        } else {
+            Outcome::default()
+        }
+    }
+
+    /// When the one showing the document leaves or is removed, the room stops looking at it.
+    fn stop_showing_by(&mut self, seat: Seat) -> Outcome {
+        if self.shown.as_ref().is_some_and(|s| s.by == seat) {
+            self.shown = None;
+            if let Some(p) = self.seats.get_mut(&seat) {
+                p.sharing = None;
+            }
+            Outcome::default().send(To::Room, ServerMessage::Showing { shown: None })
+        } else {
+            Outcome::default()
+        }
+    }
+
     /// Someone whose right to take part the server has checked opens the socket. Hosts go
     /// straight in; others wait, however early they come. A person coming back within the grace
     /// period after a drop returns to their seat without waiting; after it, or after leaving,
@@ -369,7 +472,7 @@ impl Room {
                 Presence::Removed => return Err(HearingError::Removed),
                 Presence::Dropped { .. } => {
                     p.presence = Presence::Admitted;
-                    let out = Outcome::default().send(To::One(seat), self.admitted_message(seat)).record("hearing.reconnected", seat);
+                    let out = self.admitted(seat).record("hearing.reconnected", seat);
                     return Ok((seat, expired.then(out)));
                 }
                 // A second tab or device replaces the first, in the same place: let in if the
@@ -395,6 +498,7 @@ impl Room {
             quality: Quality::Good,
             sharing: None,
             was_admitted: role.hosts(),
+            documents: Vec::new(),
         };
         self.seats.insert(seat, participant);
         Ok((seat, expired.then(self.entry_outcome(seat).record("hearing.joined", seat))))
@@ -403,10 +507,8 @@ impl Room {
     fn entry_outcome(&self, seat: Seat) -> Outcome {
         match self.seats.get(&seat).map(|p| (p.presence, p.role)) {
             Some((Presence::Waiting, _)) => Outcome::default().send(To::One(seat), ServerMessage::Waiting { seat }).send(To::Hosts, self.lobby()),
-            Some((_, role)) if role.hosts() => {
-                Outcome::default().send(To::One(seat), self.admitted_message(seat)).send(To::One(seat), self.lobby())
-            }
-            _ => Outcome::default().send(To::One(seat), self.admitted_message(seat)),
+            Some((_, role)) if role.hosts() => self.admitted(seat).send(To::One(seat), self.lobby()),
+            _ => self.admitted(seat),
         }
     }
 
@@ -423,7 +525,7 @@ impl Room {
             p.presence = Presence::Admitted;
             p.was_admitted = true;
         }
-        Ok(Outcome::default().send(To::One(seat), self.admitted_message(seat)).send(To::Hosts, self.lobby()).record("hearing.admitted", seat))
+        Ok(self.admitted(seat).send(To::Hosts, self.lobby()).record("hearing.admitted", seat))
     }
 
     /// A host takes someone out, from the waiting room or the room; they cannot come back.
@@ -441,7 +543,8 @@ impl Room {
         if was_in {
             out = out.send(To::Room, ServerMessage::Left { seat });
         }
-        Ok(out.send(To::Hosts, self.lobby()))
+        let stopped = self.stop_showing_by(seat);
+        Ok(out.then(stopped).send(To::Hosts, self.lobby()))
     }
 
     /// The judge turns someone's microphone off; they are told, and so is everyone else.
@@ -488,13 +591,19 @@ impl Room {
     /// Those dropped longer than the grace period have left.
     pub fn expire(&mut self, now: UnixTime) -> Outcome {
         let mut out = Outcome::default();
+        let mut gone = Vec::new();
         for (seat, p) in self.seats.iter_mut() {
             if let Presence::Dropped { since } = p.presence
                 && now.0 - since.0 > REJOIN_GRACE_SECS
             {
                 p.presence = Presence::Left;
+                gone.push(*seat);
                 out = out.send(To::Room, ServerMessage::Left { seat: *seat }).record("hearing.left", *seat);
             }
+        }
+        for seat in gone {
+            let stopped = self.stop_showing_by(seat);
+            out = out.then(stopped);
         }
         out
     }
@@ -538,10 +647,55 @@ impl Room {
                 Ok(Outcome::default().send(To::RoomExcept(from), ServerMessage::Changed { peer: info }))
             }
             ClientMessage::Share { sharing } => {
-                sender.sharing = sharing;
+                // A document is shown with ShowDocument (the server checks which); stopping a
+                // screen share leaves a document being shown as it is.
+                if sharing == Some(Sharing::Document) {
+                    return Err(HearingError::BadMessage);
+                }
+                let presenting = self.shown.as_ref().is_some_and(|s| s.by == from);
+                sender.sharing = if sharing.is_none() && presenting { Some(Sharing::Document) } else { sharing };
                 let info = sender.info(from);
                 let action = if sharing.is_some() { "hearing.sharing_started" } else { "hearing.sharing_stopped" };
                 Ok(Outcome::default().send(To::RoomExcept(from), ServerMessage::Changed { peer: info }).record(action, from))
+            }
+            ClientMessage::ShowDocument { document, page } => {
+                let document = sender.documents.iter().find(|d| d.id == document).cloned().ok_or(HearingError::NoSuchDocument)?;
+                if page == 0 || page > MAX_PAGE {
+                    return Err(HearingError::NoSuchDocument);
+                }
+                sender.sharing = Some(Sharing::Document);
+                let info = sender.info(from);
+                // Whoever showed something before stops: the room looks at one document at a time.
+                let before = self.shown.as_ref().map(|s| s.by).filter(|by| *by != from);
+                let mut out = Outcome::default();
+                if let Some(by) = before
+                    && let Some(p) = self.seats.get_mut(&by)
+                {
+                    p.sharing = None;
+                    out = out.send(To::RoomExcept(by), ServerMessage::Changed { peer: p.info(by) });
+                }
+                self.shown = Some(Shown { by: from, document, page });
+                Ok(out
+                    .send(To::RoomExcept(from), ServerMessage::Changed { peer: info })
+                    .send(To::Room, ServerMessage::Showing { shown: self.shown.clone() })
+                    .record("hearing.document_shown", from))
+            }
+            ClientMessage::TurnPage { page } => {
+                let shown = self.shown.as_mut().filter(|s| s.by == from).ok_or(HearingError::NotPresenting)?;
+                if page == 0 || page > MAX_PAGE {
+                    return Err(HearingError::NoSuchDocument);
+                }
+                shown.page = page;
+                Ok(Outcome::default().send(To::Room, ServerMessage::Showing { shown: self.shown.clone() }))
+            }
+            ClientMessage::HideDocument => {
+                let by = self.shown.as_ref().map(|s| s.by).ok_or(HearingError::NotPresenting)?;
+                if by != from && !sender.role.hosts() {
+                    return Err(HearingError::NotPresenting);
+                }
+                let out = self.stop_showing_by(by);
+                let info = self.seats.get(&by).map(|p| p.info(by));
+                Ok(info.into_iter().fold(out, |out, peer| out.send(To::RoomExcept(by), ServerMessage::Changed { peer })).record("hearing.document_hidden", from))
             }
             ClientMessage::Chat { text } => {
                 let text = text.trim().to_string();
@@ -584,7 +738,7 @@ impl Room {
         if was_waiting {
             out = out.send(To::Hosts, self.lobby());
         }
-        out
+        out.then(self.stop_showing_by(seat))
     }
 
     /// The recipient of a media message: someone else who is let in. (An SFU is not part of
@@ -874,6 +1028,79 @@ mod tests {
             sent_to(&room, &out, judge),
             vec![ServerMessage::Chat { from: party, name: "张三".into(), text: "我方补充证据".into(), at: at(5) }]
         );
+    }
+
+    fn contract() -> CaseDocument {
+        CaseDocument { id: 41, title: "证据1 借条 · 借条.pdf".into(), kind: DocumentKind::Pdf, sha256: "ab".repeat(32) }
+    }
+
+    /// The judge (1) offered the case's documents, the party (2) let in with their own, and a
+    /// lawyer (3) let in with none.
+    fn room_with_documents() -> (Room, Seat, Seat, Seat) {
+        let (mut room, judge, party) = judge_and_waiting_party();
+        room.offer_documents(judge, vec![contract()]);
+        room.offer_documents(party, vec![contract()]);
+        room.admit(judge, party).expect("admit party");
+        room.receive(party, ClientMessage::Ready { audio: true, video: true }, T).expect("ready");
+        let (lawyer, _) = room.arrive(3, "李律师", Role::Lawyer, T).expect("lawyer");
+        room.admit(judge, lawyer).expect("admit lawyer");
+        (room, judge, party, lawyer)
+    }
+
+    #[test]
+    fn a_document_shown_reaches_everyone_in_the_room_at_its_page_and_is_recorded() {
+        let (mut room, judge, party, lawyer) = room_with_documents();
+        let out = room.receive(party, ClientMessage::ShowDocument { document: 41, page: 2 }, T).expect("show");
+        let shown = Shown { by: party, document: contract(), page: 2 };
+        for seat in [judge, party, lawyer] {
+            assert!(sent_to(&room, &out, seat).contains(&ServerMessage::Showing { shown: Some(shown.clone()) }), "seat {seat:?}");
+        }
+        assert!(sent_to(&room, &out, judge).iter().any(|m| matches!(m, ServerMessage::Changed { peer } if peer.seat == party && peer.sharing == Some(Sharing::Document))));
+        assert_eq!(out.record, vec![("hearing.document_shown", party)]);
+        assert!(room.may_see(3, 41), "the lawyer let in may open the shown file");
+        assert!(!room.may_see(3, 42), "but no other");
+        let out = room.receive(party, ClientMessage::TurnPage { page: 3 }, T).expect("turn");
+        assert_eq!(sent_to(&room, &out, lawyer), vec![ServerMessage::Showing { shown: Some(Shown { page: 3, ..shown }) }]);
+    }
+
+    #[test]
+    fn only_listed_documents_can_be_shown_and_only_the_one_showing_turns_its_pages() {
+        let (mut room, judge, party, lawyer) = room_with_documents();
+        assert_eq!(room.receive(lawyer, ClientMessage::ShowDocument { document: 41, page: 1 }, T), Err(HearingError::NoSuchDocument), "not offered to the lawyer");
+        assert_eq!(room.receive(party, ClientMessage::ShowDocument { document: 99, page: 1 }, T), Err(HearingError::NoSuchDocument));
+        assert_eq!(room.receive(party, ClientMessage::ShowDocument { document: 41, page: 0 }, T), Err(HearingError::NoSuchDocument));
+        assert_eq!(room.receive(party, ClientMessage::Share { sharing: Some(Sharing::Document) }, T), Err(HearingError::BadMessage));
+        assert_eq!(room.receive(party, ClientMessage::TurnPage { page: 2 }, T), Err(HearingError::NotPresenting), "nothing shown yet");
+        room.receive(party, ClientMessage::ShowDocument { document: 41, page: 1 }, T).expect("show");
+        assert_eq!(room.receive(judge, ClientMessage::TurnPage { page: 2 }, T), Err(HearingError::NotPresenting));
+        assert_eq!(room.receive(lawyer, ClientMessage::HideDocument, T), Err(HearingError::NotPresenting));
+        let out = room.receive(judge, ClientMessage::HideDocument, T).expect("a host stops it");
+        assert!(sent_to(&room, &out, lawyer).contains(&ServerMessage::Showing { shown: None }));
+        assert!(!room.may_see(3, 41), "once hidden, no one opens it through the hearing");
+    }
+
+    #[test]
+    fn someone_waiting_never_sees_the_shown_document_and_sees_it_once_let_in() {
+        let (mut room, _judge, party, _lawyer) = room_with_documents();
+        room.receive(party, ClientMessage::ShowDocument { document: 41, page: 1 }, T).expect("show");
+        let (late, out) = room.arrive(4, "赵四", Role::Party, T).expect("late");
+        assert_eq!(sent_to(&room, &out, late), vec![ServerMessage::Waiting { seat: late }]);
+        assert!(!room.may_see(4, 41));
+        let out = room.admit(Seat(1), late).expect("admit");
+        assert!(sent_to(&room, &out, late).iter().any(|m| matches!(m, ServerMessage::Showing { shown: Some(s) } if s.document.id == 41)));
+        assert!(room.may_see(4, 41));
+    }
+
+    #[test]
+    fn a_newer_document_replaces_the_last_and_leaving_stops_the_showing() {
+        let (mut room, judge, party, lawyer) = room_with_documents();
+        room.receive(party, ClientMessage::ShowDocument { document: 41, page: 1 }, T).expect("party shows");
+        let out = room.receive(judge, ClientMessage::ShowDocument { document: 41, page: 5 }, T).expect("judge shows");
+        assert!(sent_to(&room, &out, lawyer).iter().any(|m| matches!(m, ServerMessage::Changed { peer } if peer.seat == party && peer.sharing.is_none())));
+        assert_eq!(room.shown().map(|s| (s.by, s.page)), Some((judge, 5)));
+        let out = room.receive(judge, ClientMessage::Leave, T).expect("leave");
+        assert!(sent_to(&room, &out, lawyer).contains(&ServerMessage::Showing { shown: None }));
+        assert!(room.shown().is_none());
     }
 
     #[test]

@@ -1,11 +1,12 @@
 //! The hearing room page (`/hearings/:id`): the check before joining (camera preview,
 //! microphone level, test tone, network, what this browser can do), the step-up for parties and
 //! lawyers, the waiting room, and the room itself: everyone's video with the speaker
-//! highlighted, the judge's and clerk's commands, sharing the screen, and the chat.
+//! highlighted, the judge's and clerk's commands, sharing the screen, showing the case's
+//! evidence to everyone, and the chat.
 use super::api::{EntryView, hearing_entry};
 use super::browser::{self, RoomSignals};
 use super::call::{CallState, Devices, Phase};
-use super::model::{ClientMessage, PeerInfo, Seat};
+use super::model::{ClientMessage, DocumentKind, PeerInfo, Seat, Sharing};
 use super::pages::role_label;
 use crate::error::AppError;
 use crate::i18n::*;
@@ -120,7 +121,7 @@ fn Room(entry: EntryView) -> impl IntoView {
             Stage::Check => view! { <PreJoin hearing room/> }.into_any(),
             Stage::Connecting => view! { <Connecting/> }.into_any(),
             Stage::Waiting => view! { <WaitingRoom/> }.into_any(),
-            Stage::Room => view! { <InRoom room/> }.into_any(),
+            Stage::Room => view! { <InRoom hearing room/> }.into_any(),
             Stage::Over => view! { <Over hearing room/> }.into_any(),
         }}
     }
@@ -212,7 +213,7 @@ fn Over(hearing: i64, room: RoomSignals) -> impl IntoView {
 
 /// The room: everyone's tiles, the controls, the waiting list (hosts) and the chat.
 #[component]
-fn InRoom(room: RoomSignals) -> impl IntoView {
+fn InRoom(hearing: i64, room: RoomSignals) -> impl IntoView {
     let i18n = use_i18n();
     let call = room.call;
     Effect::new(move |_| browser::show_self());
@@ -245,6 +246,7 @@ fn InRoom(room: RoomSignals) -> impl IntoView {
                 </For>
             </ul>
             <Controls room/>
+            <Evidence hearing room/>
             <Chat room/>
         </div>
     }
@@ -271,7 +273,8 @@ fn PeerTile(room: RoomSignals, seat: Seat) -> impl IntoView {
                 <Show when=move || !has(|p| p.audio)><span class="badge" data-testid="tile-muted">{move || t_string!(i18n, hearing_mic_off_badge)}</span></Show>
                 <Show when=move || has(|p| p.quality == super::model::Quality::Poor)><span class="badge warn" data-testid="tile-poor">{move || t_string!(i18n, hearing_poor_connection)}</span></Show>
                 <Show when=move || tile.get().is_some_and(|t| t.reconnecting)><span class="badge warn" data-testid="tile-reconnecting">{move || t_string!(i18n, hearing_peer_reconnecting)}</span></Show>
-                <Show when=move || has(|p| p.sharing.is_some())><span class="badge" data-testid="tile-sharing">{move || t_string!(i18n, hearing_sharing_screen)}</span></Show>
+                <Show when=move || has(|p| p.sharing == Some(Sharing::Screen))><span class="badge" data-testid="tile-sharing">{move || t_string!(i18n, hearing_sharing_screen)}</span></Show>
+                <Show when=move || has(|p| p.sharing == Some(Sharing::Document))><span class="badge" data-testid="tile-showing-document">{move || t_string!(i18n, hearing_showing_document_badge)}</span></Show>
             </p>
             <Show when=move || call.with(|c| c.is_judge())>
                 <p class="peer-actions">
@@ -370,6 +373,91 @@ fn Controls(room: RoomSignals) -> impl IntoView {
                 <button type="button" class="secondary" on:click=move |_| confirm_end.set(false)>{move || t_string!(i18n, hearing_cancel)}</button>
             </div>
         </Show>
+    }
+}
+
+/// Evidence examination (电子质证): the document the room looks at, page by page, with its
+/// fingerprint; the one showing it turns the pages; whoever has evidence of their own (and the
+/// judge and clerk) picks one to show everyone.
+#[component]
+fn Evidence(hearing: i64, room: RoomSignals) -> impl IntoView {
+    let i18n = use_i18n();
+    let call = room.call;
+    let shown = Memo::new(move |_| call.with(|c| c.shown.clone()));
+    let presenting = move || call.with(|c| c.presenting());
+    let may_hide = move || call.with(|c| c.presenting() || (c.is_host() && c.shown.is_some()));
+    let documents = move || call.with(|c| c.documents.clone());
+    let picked = RwSignal::new(String::new());
+    let presenter = move || {
+        shown.get().and_then(|s| {
+            call.with(|c| if c.me == Some(s.by) { Some(t_string!(i18n, hearing_you).to_string()) } else { c.tiles.get(&s.by).map(|t| t.info.name.clone()) })
+        })
+    };
+    let show = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let id = picked.get_untracked().parse::<i64>().ok().or_else(|| documents().first().map(|d| d.id));
+        if let Some(document) = id {
+            browser::send(ClientMessage::ShowDocument { document, page: 1 });
+        }
+    };
+    let turn = move |by: i64| {
+        if let Some(page) = shown.get_untracked().map(|s| i64::from(s.page) + by).and_then(|p| u32::try_from(p).ok()).filter(|p| *p >= 1) {
+            browser::send(ClientMessage::TurnPage { page });
+        }
+    };
+    let viewer = move || {
+        shown.get().map(|s| {
+            let src = format!("/hearings/{hearing}/documents/{}", s.document.id);
+            let title = s.document.title.clone();
+            let frame = match s.document.kind {
+                DocumentKind::Image => view! { <img class="shown-document" src=src.clone() alt=title.clone() data-testid="shown-image"/> }.into_any(),
+                // The page is asked of the browser's PDF viewer; a new element for each page.
+                DocumentKind::Pdf => view! { <iframe class="shown-document" src=format!("{src}#page={}", s.page) title=title.clone() data-testid="shown-pdf"></iframe> }.into_any(),
+            };
+            let (page, sha) = (s.page, s.document.sha256.clone());
+            view! {
+                <p role="status" data-testid="shown-by">
+                    {move || t_string!(i18n, hearing_document_shown_by, name = presenter().unwrap_or_default(), page = page).to_string()}
+                    " "<strong data-testid="shown-title">{title.clone()}</strong>
+                </p>
+                <p class="fingerprint" data-testid="shown-fingerprint">{move || t_string!(i18n, hearing_document_fingerprint, sha = sha.clone()).to_string()}</p>
+                {frame}
+                <p><a href=src target="_blank" rel="noopener">{move || t_string!(i18n, hearing_document_open)}</a></p>
+            }
+        })
+    };
+    view! {
+        <section class="card evidence" aria-labelledby="evidence-title" data-testid="evidence">
+            <h2 id="evidence-title">{move || t_string!(i18n, hearing_documents_title)}</h2>
+            <Show when=move || shown.with(Option::is_some) fallback=move || view! { <p data-testid="nothing-shown">{move || t_string!(i18n, hearing_documents_none_shown)}</p> }>
+                {viewer}
+            </Show>
+            <p class="inline-form">
+                <Show when=presenting>
+                    <button type="button" class="secondary" data-testid="page-prev" disabled=move || shown.with(|s| s.as_ref().is_none_or(|s| s.page <= 1))
+                        on:click=move |_| turn(-1)>{move || t_string!(i18n, hearing_document_prev)}</button>
+                    " "
+                    <button type="button" class="secondary" data-testid="page-next" on:click=move |_| turn(1)>{move || t_string!(i18n, hearing_document_next)}</button>
+                    " "
+                </Show>
+                <Show when=may_hide>
+                    <button type="button" class="secondary" data-testid="hide-document" on:click=move |_| browser::send(ClientMessage::HideDocument)>
+                        {move || t_string!(i18n, hearing_document_hide)}
+                    </button>
+                </Show>
+            </p>
+            <Show when=move || call.with(|c| !c.documents.is_empty())>
+                <form class="inline-form" on:submit=show>
+                    <label for="show-document">{move || t_string!(i18n, hearing_document_pick)}</label>
+                    <select id="show-document" data-testid="document-pick" on:change=move |ev| picked.set(event_target_value(&ev))>
+                        <For each=documents key=|d| d.id let:document>
+                            <option value=document.id.to_string()>{document.title.clone()}</option>
+                        </For>
+                    </select>
+                    <button type="submit" data-testid="show-document">{move || t_string!(i18n, hearing_document_show)}</button>
+                </form>
+            </Show>
+        </section>
     }
 }
 

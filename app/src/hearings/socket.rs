@@ -2,7 +2,7 @@
 //! WebSocket for someone the court expects at that online hearing (its court's judge or clerk,
 //! a party, a lawyer acting in the case, the last two just after a step-up). The room of each
 //! hearing in progress lives here; every message in or out passes its rules (`model::Room`).
-use super::model::{ClientMessage, HearingError, IceServer, Outcome, Role, Room, Seat, ServerMessage, MAX_SIGNAL_BYTES, REJOIN_GRACE_SECS};
+use super::model::{CaseDocument, ClientMessage, DocumentKind, HearingError, IceServer, Outcome, Role, Room, Seat, ServerMessage, MAX_SIGNAL_BYTES, REJOIN_GRACE_SECS};
 use crate::error::AppError;
 use crate::identity::model::UnixTime;
 use crate::ssr::AppState;
@@ -21,6 +21,8 @@ pub struct Joiner {
     pub role: Role,
     /// The judge ended this hearing (on this server or before a restart): no one joins again.
     pub ended: bool,
+    /// The case's evidence this person may show the room.
+    pub documents: Vec<CaseDocument>,
 }
 
 /// One connection's line to its browser, numbered so that a replaced connection closing late
@@ -97,7 +99,12 @@ impl Rooms {
             .into_iter()
             .map(|(action, seat)| {
                 let person = live.room.person_at(seat).unwrap_or_default();
-                (format!("person:{person}"), action, serde_json::json!({ "seat": seat.0 }))
+                // The record of the examination says which evidence was shown.
+                let details = match live.room.shown().filter(|_| action == "hearing.document_shown") {
+                    Some(shown) => serde_json::json!({ "seat": seat.0, "file": shown.document.id, "sha256": shown.document.sha256, "page": shown.page }),
+                    None => serde_json::json!({ "seat": seat.0 }),
+                };
+                (format!("person:{person}"), action, details)
             })
             .collect();
         records
@@ -107,6 +114,7 @@ impl Rooms {
         let connection = self.next_connection.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.with(hearing, |live| {
             let (seat, out) = live.room.arrive(who.person, &who.name, who.role, now)?;
+            let out = out.then(live.room.offer_documents(seat, who.documents.clone()));
             // The seat's earlier connection, if any, is replaced: it hears no more.
             live.links.insert(seat, Link { connection, tx });
             Ok((seat, connection, Self::deliver(live, out)))
@@ -137,6 +145,12 @@ impl Rooms {
         })
     }
 
+    /// Whether the person is in the hearing's room while the document is shown there.
+    pub fn may_see(&self, hearing: i64, person: i64, document: i64) -> bool {
+        let live = self.live.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        live.get(&hearing).is_some_and(|l| l.room.may_see(person, document))
+    }
+
     fn expire(&self, hearing: i64, now: UnixTime) -> Records {
         self.with(hearing, |live| {
             let out = live.room.expire(now);
@@ -160,7 +174,43 @@ pub async fn joiner(cx: &Cx, hearing_id: i64) -> Result<Joiner, AppError> {
         return Err(AppError::Forbidden);
     }
     let name = crate::filing::store::person_name(cx.db(), me.person_id).await.map_err(db)?.unwrap_or_default();
-    Ok(Joiner { person: me.person_id, name, role, ended: hearing.ended })
+    let documents = documents_for(cx, &hearing, me.person_id, role).await?;
+    Ok(Joiner { person: me.person_id, name, role, ended: hearing.ended, documents })
+}
+
+/// The evidence a person may show: the judge and clerk all of the case's, the side that filed
+/// it (the filer, the client, their lawyer) its own; the other side none (they see what is shown).
+async fn documents_for(cx: &Cx, hearing: &super::store::Hearing, person: i64, role: Role) -> Result<Vec<CaseDocument>, AppError> {
+    if !role.hosts() && !super::store::filed_by_or_for(cx.db(), hearing.case_id, person).await.map_err(db)? {
+        return Ok(Vec::new());
+    }
+    let files = super::store::evidence_files(cx.db(), hearing.case_id).await.map_err(db)?;
+    Ok(files
+        .into_iter()
+        .map(|f| CaseDocument {
+            id: f.id,
+            title: format!("{}. {} · {}", f.n, f.item, f.name),
+            kind: if f.kind == "pdf" { DocumentKind::Pdf } else { DocumentKind::Image },
+            sha256: f.sha256,
+        })
+        .collect())
+}
+
+/// `GET /hearings/{id}/documents/{file}`: the file of the document shown in the room, for
+/// someone let into that room while it is shown. Anyone else: "not found", as if it did not exist.
+pub async fn shown_document(state: AppState, parts: http::request::Parts, hearing_id: i64, file_id: i64) -> Response {
+    let cx = Cx { state, parts };
+    let answer = async {
+        let me = cx.require_person().await?;
+        let hearing = super::store::hearing(cx.db(), hearing_id).await.map_err(db)?.ok_or(AppError::NotFound)?;
+        super::api::role_at(&cx, &me, &hearing).await?;
+        if !cx.state.hearings.may_see(hearing_id, me.person_id, file_id) {
+            return Err(AppError::NotFound);
+        }
+        let file = crate::filing::store::file(cx.db(), file_id).await.map_err(db)?.ok_or(AppError::NotFound)?;
+        crate::filing::files::file_answer(&cx, &file, false).await
+    };
+    answer.await.unwrap_or_else(IntoResponse::into_response)
 }
 
 /// `GET /hearings/{id}/socket`: checks the caller, then hands the connection to the room.
@@ -303,7 +353,7 @@ mod tests {
     #[test]
     fn a_replaced_connection_closing_late_does_not_free_the_new_ones_seat() {
         let rooms = Rooms::new(vec![]);
-        let who = Joiner { person: 7, name: "王法官".into(), role: Role::Judge, ended: false };
+        let who = Joiner { person: 7, name: "王法官".into(), role: Role::Judge, ended: false, documents: vec![] };
         let now = UnixTime(1_800_000_000);
         let (tx1, _rx1) = mpsc::unbounded_channel();
         let (seat, first, _) = rooms.arrive(1, &who, tx1, now).expect("first");

@@ -216,3 +216,39 @@ pub async fn hearings_of_court(db: &SqlitePool, court: &str) -> Result<Vec<Liste
     .fetch_all(db)
     .await
 }
+
+/// A file of the case's evidence, with its evidence item, for showing in the hearing.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct EvidenceFile {
+    pub id: i64,
+    pub n: i64,
+    pub item: String,
+    pub name: String,
+    pub kind: String,
+    pub sha256: String,
+}
+
+/// Every file of the case's evidence list, in the list's order.
+pub async fn evidence_files(db: &SqlitePool, case_id: i64) -> Result<Vec<EvidenceFile>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT f.id, e.n, e.name AS item, f.name, f.kind, f.sha256
+         FROM case_evidence e JOIN case_evidence_files ef ON ef.evidence_id = e.id JOIN filing_files f ON f.id = ef.file_id
+         WHERE e.case_id = ? ORDER BY e.n, f.id",
+    )
+    .bind(case_id)
+    .fetch_all(db)
+    .await
+}
+
+/// Whether the person filed the case, or is the client it was filed for: their side's evidence.
+pub async fn filed_by_or_for(db: &SqlitePool, case_id: i64, person_id: i64) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM cases c JOIN filings f ON f.id = c.filing_id WHERE c.id = ? AND (f.filer_id = ? OR f.client_id = ?)",
+    )
+    .bind(case_id)
+    .bind(person_id)
+    .bind(person_id)
+    .fetch_one(db)
+    .await
+    .map(|n| n > 0)
+}
