@@ -141,6 +141,42 @@ test('a judge lets a party on a phone and their lawyer on a tablet into an onlin
     await expect(page.getByTestId('chat-lines')).toContainText('证据三的原件我们已带到');
     await expect(judge.getByTestId('chat-lines')).toContainText(`${lawyer.name}`);
 
+    // Evidence examination (电子质证): the judge shows the loan note from the case file; the
+    // party and the lawyer see it, with its fingerprint, at the page the judge turns to.
+    await expect(judge.getByTestId('document-pick')).toContainText('借条.pdf');
+    await judge.getByTestId('show-document').click();
+    for (const other of [page, tablet]) {
+      await expect(other.getByTestId('shown-title')).toContainText('借条');
+      await expect(other.getByTestId('shown-by')).toContainText('周法官 正在展示第 1 页');
+      await expect(other.getByTestId('shown-fingerprint')).toContainText(/[0-9a-f]{64}/);
+      await expect(other.locator('[data-testid="tile"][data-name="周法官"]').getByTestId('tile-showing-document')).toBeVisible();
+    }
+    const shownUrl = ((await page.getByTestId('shown-pdf').getAttribute('src')) ?? '').split('#')[0];
+    const fetched = await page.request.get(shownUrl);
+    expect(fetched.status(), 'the party, in the room, opens the shown file').toBe(200);
+    expect(fetched.headers()['content-type']).toBe('application/pdf');
+    await judge.getByTestId('page-next').click();
+    await expect(page.getByTestId('shown-by')).toContainText('第 2 页');
+    await expect(page.getByTestId('shown-pdf')).toHaveAttribute('src', /#page=2$/);
+    await audit(page, 'the hearing room showing evidence');
+    await judge.getByTestId('hide-document').click();
+    await expect(page.getByTestId('nothing-shown')).toBeVisible();
+    await expect(tablet.getByTestId('nothing-shown')).toBeVisible();
+    expect((await page.request.get(shownUrl)).status(), 'no longer shown, no longer served').toBe(404);
+    // The lawyer filed this evidence, so the lawyer may show it too.
+    await expect(tablet.getByTestId('document-pick')).toContainText('借条');
+
+    // The judge shares their screen (a desktop can): the others see "sharing" and the picture
+    // keeps coming; when the judge stops, the camera comes back.
+    await judge.getByTestId('share-screen').click();
+    await expect(judge.getByTestId('share-screen')).toHaveAttribute('aria-pressed', 'true');
+    await expect(page.locator('[data-testid="tile"][data-name="周法官"]').getByTestId('tile-sharing')).toBeVisible();
+    await expect(tablet.locator('[data-testid="tile"][data-name="周法官"]').getByTestId('tile-sharing')).toBeVisible();
+    const sharedFrom = await framesOf(page, '周法官');
+    await expect.poll(() => framesOf(page, '周法官'), { timeout: 30_000, message: 'the shared screen plays on the phone' }).toBeGreaterThan(sharedFrom + 5);
+    await judge.getByTestId('share-screen').click();
+    await expect(page.locator('[data-testid="tile"][data-name="周法官"]').getByTestId('tile-sharing')).toHaveCount(0);
+
     // The party's network drops and comes back: they are in the room again without the judge
     // letting them in, and the video plays again.
     consoleGuard.allow(failedWhileOffline, 'the test cuts the phone network');

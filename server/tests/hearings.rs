@@ -458,3 +458,34 @@ async fn evidence_shown_in_the_room_reaches_only_those_let_in_and_only_while_it_
     .expect("the showing is in the audit log");
     assert!(details.contains(&sha) && details.contains(&format!("\"file\":{file}")), "{details}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_open_hearing_socket_keeps_its_session_from_idling_out() {
+    let app = start(&[]).await;
+    let (hearing, party_token, _, party) = online_hearing(&app, "13800138000", "张三").await;
+    let judge_token = staff_token(&app, "京0105", "judge", "王法官").await;
+    let mut judge = open(&app, hearing, Some(&judge_token)).await.expect("judge");
+    expect_kind(&mut judge, "admitted").await;
+    let mut socket = open(&app, hearing, Some(&party_token)).await.expect("party");
+    expect_kind(&mut socket, "waiting").await;
+    // Twenty minutes twice without a page request: the session idles out after thirty, but the
+    // socket, in use, keeps it alive.
+    for _ in 0..2 {
+        advance(&app, 20 * 60);
+        say(&mut socket, json!({ "type": "chat", "text": "还在等候" })).await;
+        next(&mut socket).await;
+    }
+    let last_seen: i64 = stored(|| async {
+        let seen: i64 = sqlx::query_scalar("SELECT MAX(s.last_seen) FROM sessions s JOIN people p ON p.id = s.person_id WHERE p.mobile = '13800138000' AND s.ended_at IS NULL")
+            .fetch_one(&app.state.app.db)
+            .await
+            .expect("session");
+        (seen >= app.state.app.clock.now().0).then_some(seen)
+    })
+    .await
+    .expect("the socket marked the session in use");
+    assert!(last_seen > 0);
+    let (status, body, _) = call(&app, &party, "me", &[]).await;
+    assert_eq!(status, 200, "still signed in after forty minutes in the hearing: {body}");
+    assert!(!body.is_null(), "{body}");
+}

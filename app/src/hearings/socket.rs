@@ -17,6 +17,8 @@ use tokio::sync::mpsc;
 #[derive(Clone, Debug)]
 pub struct Joiner {
     pub person: i64,
+    /// The session the socket was opened with: kept in use while the socket is open.
+    pub session: i64,
     pub name: String,
     pub role: Role,
     /// The judge ended this hearing (on this server or before a restart): no one joins again.
@@ -175,7 +177,7 @@ pub async fn joiner(cx: &Cx, hearing_id: i64) -> Result<Joiner, AppError> {
     }
     let name = crate::filing::store::person_name(cx.db(), me.person_id).await.map_err(db)?.unwrap_or_default();
     let documents = documents_for(cx, &hearing, me.person_id, role).await?;
-    Ok(Joiner { person: me.person_id, name, role, ended: hearing.ended, documents })
+    Ok(Joiner { person: me.person_id, session: me.session_id, name, role, ended: hearing.ended, documents })
 }
 
 /// The evidence a person may show: the judge and clerk all of the case's, the side that filed
@@ -212,6 +214,10 @@ pub async fn shown_document(state: AppState, parts: http::request::Parts, hearin
     };
     answer.await.unwrap_or_else(IntoResponse::into_response)
 }
+
+/// How often an open socket marks its session as in use: inside the shortest idle time a court
+/// can set (a kiosk's, 30 s at least), and one small UPDATE per connection.
+const SESSION_TOUCH_SECS: u64 = 20;
 
 /// `GET /hearings/{id}/socket`: checks the caller, then hands the connection to the room.
 pub async fn socket(state: AppState, parts: http::request::Parts, hearing_id: i64, upgrade: WebSocketUpgrade) -> Response {
@@ -262,8 +268,20 @@ async fn run(state: AppState, hearing_id: i64, who: Joiner, mut socket: WebSocke
     };
     audit(&state, hearing_id, records).await;
     let mut goodbye = false;
+    // An hour's hearing makes no page requests: the open socket keeps its session from idling
+    // out (a kiosk's after two minutes), so a reconnection after a drop is still signed in.
+    let mut keep_alive = tokio::time::interval(std::time::Duration::from_secs(SESSION_TOUCH_SECS));
+    let mut touched = state.clock.now();
     loop {
+        let now = state.clock.now();
+        if now.0 - touched.0 >= i64::try_from(SESSION_TOUCH_SECS).unwrap_or(20) {
+            touched = now;
+            if let Err(e) = crate::identity::store::touch_session(&state.db, who.session, now).await {
+                tracing::warn!(error = %e, "keeping a hearing's session in use");
+            }
+        }
         tokio::select! {
+            _ = keep_alive.tick() => {}
             incoming = socket.recv() => match incoming {
                 Some(Ok(Message::Text(text))) => {
                     let records = match serde_json::from_str::<ClientMessage>(text.as_str()) {
@@ -353,7 +371,7 @@ mod tests {
     #[test]
     fn a_replaced_connection_closing_late_does_not_free_the_new_ones_seat() {
         let rooms = Rooms::new(vec![]);
-        let who = Joiner { person: 7, name: "王法官".into(), role: Role::Judge, ended: false, documents: vec![] };
+        let who = Joiner { person: 7, session: 1, name: "王法官".into(), role: Role::Judge, ended: false, documents: vec![] };
         let now = UnixTime(1_800_000_000);
         let (tx1, _rx1) = mpsc::unbounded_channel();
         let (seat, first, _) = rooms.arrive(1, &who, tx1, now).expect("first");

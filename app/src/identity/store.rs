@@ -237,13 +237,19 @@ pub async fn resolve_session(db: &SqlitePool, token_hash: &str, now: UnixTime) -
         end_session(db, session_id, now, reason).await?;
         return Ok(Resolved::Ended { session_id, person_id, reason });
     }
-    sqlx::query("UPDATE sessions SET last_seen = ? WHERE id = ? AND last_seen < ?")
+    touch_session(db, session_id, now).await?;
+    Ok(Resolved::Live(Caller { person_id, session_id, mobile, verified: verified_at.is_some(), times, staff }))
+}
+
+/// Marks a live session as in use now, so it does not idle out (an ended one stays ended).
+pub async fn touch_session(db: &SqlitePool, session_id: i64, now: UnixTime) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE sessions SET last_seen = ? WHERE id = ? AND last_seen < ? AND ended_at IS NULL")
         .bind(now.0)
         .bind(session_id)
         .bind(now.0)
         .execute(db)
-        .await?;
-    Ok(Resolved::Live(Caller { person_id, session_id, mobile, verified: verified_at.is_some(), times, staff }))
+        .await
+        .map(|_| ())
 }
 
 /// A new token for the same session (after a step-up), and a fresh authentication time.
