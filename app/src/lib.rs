@@ -11,6 +11,7 @@ pub mod filing;
 pub mod hearings;
 pub mod identity;
 mod newtype;
+pub mod signing;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
