@@ -565,7 +565,7 @@ pub async fn recipients(db: &SqlitePool, case_id: i64) -> Result<Vec<(Option<Str
 /// Everyone of case `?3` who uses Tianping, as `served(person_id, capacity)`: its parties (those
 /// linked to a person, the client a lawyer filed for, the filer filing for themselves), and the
 /// lawyers acting in it. A person who is both a party and an agent is served once, as the party.
-const PEOPLE_SERVED: &str = "WITH parties AS (
+pub(crate) const PEOPLE_SERVED: &str = "WITH parties AS (
         SELECT person_id FROM case_parties WHERE case_id = ?3 AND person_id IS NOT NULL
         UNION SELECT f.client_id FROM cases c JOIN filings f ON f.id = c.filing_id WHERE c.id = ?3 AND f.client_id IS NOT NULL
         UNION SELECT f.filer_id FROM cases c JOIN filings f ON f.id = c.filing_id WHERE c.id = ?3

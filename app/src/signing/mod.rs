@@ -2,3 +2,6 @@
 //! records, others — signed on a phone with a drawn signature bound by a passkey or SMS code,
 //! sealed by the court, and verifiable by anyone.
 pub mod model;
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod store;

@@ -1,0 +1,168 @@
+//! Documents for signature over the app's own server functions: who drafts, sends, revises and
+//! voids them (the court's judges and mediators), who reads them (their signers, once sent), the
+//! fingerprint the signer is shown (the same the rules compute), a revision restarting the round,
+//! a decline with its reason, and every step in the audit log.
+mod support;
+
+use app::signing::model::Document;
+use serde_json::{Value, json};
+use support::filing::*;
+use support::*;
+
+fn agreement() -> String {
+    json!({
+        "parties": [{ "side": "claimant", "name": "张三" }, { "side": "respondent", "name": "北京某某科技有限公司" }],
+        "terms": [
+            { "text": "被告于2027年2月28日前向原告支付货款120,000.50元", "amount": 12_000_050 },
+            { "text": "原告放弃其他诉讼请求", "amount": null }
+        ],
+        "schedule": [
+            { "due": "2027-01-31", "amount": 6_000_000, "payer": "北京某某科技有限公司", "payee": "张三" },
+            { "due": "2027-02-28", "amount": 6_000_050, "payer": "北京某某科技有限公司", "payee": "张三" }
+        ],
+        "fees": { "claimant_percent": 0, "fee": 135_000 }
+    })
+    .to_string()
+}
+
+/// A verified party's accepted case at 京0105: the party's browser and the case's id.
+async fn party_with_case(app: &App, mobile: &str) -> (reqwest::Client, i64) {
+    let party = browser();
+    sign_in(app, &party, mobile).await;
+    let (status, body, _) = call(app, &party, "verify", &[("legal_name", "张三"), ("id_number", &registry_id("张三"))]).await;
+    assert_eq!(status, 200, "{body}");
+    let (number, _) = accepted_case(app, &party, &format!("signing-{mobile}-0123456789")).await;
+    let case: i64 = sqlx::query_scalar("SELECT id FROM cases WHERE case_number = ?").bind(&number).fetch_one(&app.state.app.db).await.expect("case");
+    (party, case)
+}
+
+async fn draft(app: &App, b: &reqwest::Client, case: i64, agreement: &str) -> (u16, Value) {
+    let (status, body, _) = call(app, b, "signing/draft", &[("case_id", &case.to_string()), ("title", "调解协议"), ("agreement", agreement)]).await;
+    (status.as_u16(), body)
+}
+
+async fn status_of(app: &App, b: &reqwest::Client, endpoint: &str, form: &[(&str, &str)]) -> u16 {
+    call(app, b, endpoint, form).await.0.as_u16()
+}
+
+async fn actions(app: &App, id: i64) -> Vec<String> {
+    sqlx::query_scalar("SELECT action FROM audit_log WHERE subject = ? ORDER BY seq").bind(format!("signing:{id}")).fetch_all(&app.state.app.db).await.expect("audit")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_courts_judge_or_mediator_drafts_and_sends_an_agreement_and_only_its_signers_read_it_with_the_fingerprint_the_rules_compute() {
+    let app = start(&[]).await;
+    let (party, case) = party_with_case(&app, "13800138000").await;
+    let mediator = staff_browser(&app, "京0105", "mediator").await;
+    let clerk = staff_browser(&app, "京0105", "clerk").await;
+    let other_court = staff_browser(&app, "京0101", "mediator").await;
+
+    assert_eq!(draft(&app, &clerk, case, &agreement()).await.0, 403, "a clerk does not draft agreements");
+    assert_eq!(draft(&app, &other_court, case, &agreement()).await.0, 404, "another court's mediator");
+    assert_eq!(draft(&app, &party, case, &agreement()).await.0, 403, "a party");
+    assert_eq!(draft(&app, &browser(), case, &agreement()).await.0, 401, "signed out");
+    let (status, body) = draft(&app, &mediator, case, "{\"terms\": []").await;
+    assert_eq!((status, &body["Invalid"]["agreement"]), (422, &json!("error_bad_request")), "{body}");
+    let mut bad: Value = serde_json::from_str(&agreement()).expect("json");
+    bad["schedule"][0]["due"] = json!("2027-02-30");
+    bad["parties"] = json!([{ "side": "claimant", "name": "张三" }]);
+    let (status, body) = draft(&app, &mediator, case, &bad.to_string()).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["Invalid"]["schedule[0][due]"], "error_date");
+    assert_eq!(body["Invalid"]["parties"], "error_signing_parties");
+
+    let (status, id) = draft(&app, &mediator, case, &agreement()).await;
+    assert_eq!(status, 200, "{id}");
+    let id = id.as_i64().expect("id").to_string();
+    assert_eq!(status_of(&app, &party, "signing/document", &[("id", &id)]).await, 404, "a draft is the court's until sent");
+    assert_eq!(status_of(&app, &party, "signing/send", &[("id", &id)]).await, 403, "only the court sends");
+    assert_eq!(status_of(&app, &mediator, "signing/send", &[("id", &id)]).await, 200);
+    assert_eq!(status_of(&app, &mediator, "signing/send", &[("id", &id)]).await, 409, "sent once");
+
+    let told: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE message = 'notice_signing_sent' AND link = ?")
+        .bind(format!("/sign/{id}"))
+        .fetch_one(&app.state.app.db)
+        .await
+        .expect("inbox");
+    assert_eq!(told, 1, "the party is told in their inbox");
+
+    let (status, view, _) = call(&app, &party, "signing/document", &[("id", &id)]).await;
+    assert_eq!(status, 200, "{view}");
+    let document: Document = serde_json::from_value(view["document"].clone()).expect("document");
+    assert_eq!(view["fingerprint"], document.fingerprint(), "the fingerprint shown is the rules' own");
+    assert_eq!(document.case_number.chars().next(), Some('('));
+    assert_eq!(view["mine"], "sent");
+    assert_eq!(view["may_manage"], false);
+    let stranger = browser();
+    sign_in(&app, &stranger, "13800138001").await;
+    call(&app, &stranger, "verify", &[("legal_name", "李四"), ("id_number", &registry_id("李四"))]).await;
+    assert_eq!(status_of(&app, &stranger, "signing/document", &[("id", &id)]).await, 404, "someone not signing it");
+    assert_eq!(status_of(&app, &other_court, "signing/document", &[("id", &id)]).await, 404, "another court");
+    assert_eq!(status_of(&app, &stranger, "signing/progress", &[("id", &id), ("version", "1"), ("step", "opened")]).await, 404);
+
+    for step in ["opened", "opened", "read_to_end"] {
+        assert_eq!(status_of(&app, &party, "signing/progress", &[("id", &id), ("version", "1"), ("step", step)]).await, 200, "{step}");
+    }
+    let (_, view, _) = call(&app, &mediator, "signing/document", &[("id", &id)]).await;
+    assert_eq!(view["signers"][0]["state"], "read_to_end", "{view}");
+    assert_eq!(view["may_manage"], true);
+    assert_eq!(actions(&app, id.parse().expect("id")).await, ["signing.drafted", "signing.sent", "signing.opened", "signing.read"], "the first opening is logged once");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revision_makes_a_new_version_that_everyone_reads_again_and_a_stale_one_is_refused() {
+    let app = start(&[]).await;
+    let (party, case) = party_with_case(&app, "13800138000").await;
+    let judge = staff_browser(&app, "京0105", "judge").await;
+    let (_, id) = draft(&app, &judge, case, &agreement()).await;
+    let id = id.as_i64().expect("id").to_string();
+    call(&app, &judge, "signing/send", &[("id", &id)]).await;
+    call(&app, &party, "signing/progress", &[("id", &id), ("version", "1"), ("step", "read_to_end")]).await;
+    let (_, before, _) = call(&app, &party, "signing/document", &[("id", &id)]).await;
+
+    let mut changed: Value = serde_json::from_str(&agreement()).expect("json");
+    changed["schedule"][1]["due"] = json!("2027-03-31");
+    let text = changed.to_string();
+    let first = [("id", id.as_str()), ("version", "1"), ("title", "调解协议"), ("agreement", text.as_str())];
+    let (status, version, _) = call(&app, &judge, "signing/revise", &first).await;
+    assert_eq!((status.as_u16(), version), (200, json!(2)));
+    let (status, body, _) = call(&app, &judge, "signing/revise", &first).await;
+    assert_eq!((status.as_u16(), body["Conflict"].as_str()), (409, Some("error_signing_changed_meanwhile")), "revising version 1 again would lose version 2");
+
+    let (_, after, _) = call(&app, &party, "signing/document", &[("id", &id)]).await;
+    assert_eq!(after["document"]["version"], 2);
+    assert_ne!(after["fingerprint"], before["fingerprint"], "a new version, a new fingerprint");
+    assert_eq!(after["mine"], "sent", "the party reads the new version from the start");
+    let (status, body, _) = call(&app, &party, "signing/progress", &[("id", &id), ("version", "1"), ("step", "read_to_end")]).await;
+    assert_eq!((status.as_u16(), body["Conflict"].as_str()), (409, Some("error_signing_wrong_version")));
+    let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM signing_versions WHERE document_id = ?").bind(id.parse::<i64>().expect("id")).fetch_one(&app.state.app.db).await.expect("versions");
+    assert_eq!(kept, 2, "the version sent first is kept as it was");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_party_declines_with_a_reason_the_court_sees_it_and_voids_the_document_for_good() {
+    let app = start(&[]).await;
+    let (party, case) = party_with_case(&app, "13800138000").await;
+    let mediator = staff_browser(&app, "京0105", "mediator").await;
+    let (_, id) = draft(&app, &mediator, case, &agreement()).await;
+    let id = id.as_i64().expect("id").to_string();
+    call(&app, &mediator, "signing/send", &[("id", &id)]).await;
+
+    let (status, body, _) = call(&app, &party, "signing/decline", &[("id", &id), ("version", "1"), ("reason", "  ")]).await;
+    assert_eq!((status.as_u16(), &body["Invalid"]["reason"]), (422, &json!("error_signing_reason")));
+    assert_eq!(status_of(&app, &party, "signing/decline", &[("id", &id), ("version", "1"), ("reason", "第二期付款日期太晚")]).await, 200);
+    assert_eq!(status_of(&app, &party, "signing/decline", &[("id", &id), ("version", "1"), ("reason", "再次")]).await, 409, "answered once");
+    let (_, view, _) = call(&app, &mediator, "signing/document", &[("id", &id)]).await;
+    assert_eq!(view["status"], "declined");
+    assert_eq!(view["signers"][0]["state"]["declined"]["reason"], "第二期付款日期太晚", "{view}");
+
+    let clerk = staff_browser(&app, "京0105", "clerk").await;
+    assert_eq!(status_of(&app, &clerk, "signing/void", &[("id", &id), ("reason", "双方已自行和解")]).await, 403);
+    assert_eq!(status_of(&app, &party, "signing/void", &[("id", &id), ("reason", "双方已自行和解")]).await, 403);
+    assert_eq!(status_of(&app, &mediator, "signing/void", &[("id", &id), ("reason", "双方已自行和解")]).await, 200);
+    let (_, view, _) = call(&app, &party, "signing/document", &[("id", &id)]).await;
+    assert_eq!((view["status"].as_str(), view["void_reason"].as_str()), (Some("voided"), Some("双方已自行和解")));
+    let (status, body, _) = call(&app, &mediator, "signing/revise", &[("id", &id), ("version", "1"), ("title", "调解协议"), ("agreement", &agreement())]).await;
+    assert_eq!((status.as_u16(), body["Conflict"].as_str()), (409, Some("error_signing_final")), "a voided document never changes");
+    assert_eq!(actions(&app, id.parse().expect("id")).await, ["signing.drafted", "signing.sent", "signing.declined", "signing.voided"]);
+}
