@@ -35,3 +35,40 @@ CREATE TABLE signing_signers (
     state        TEXT NOT NULL,
     PRIMARY KEY (document_id, person_id)
 );
+
+-- A signer's SMS code for one version of one document (where passkeys are absent, as in WeChat).
+-- The code is kept only as SHA-256 over the signing challenge (document, version, signer,
+-- fingerprint, nonce) and the code, so it is bound to exactly that and useless for anything else.
+CREATE TABLE signing_codes (
+    id           INTEGER PRIMARY KEY,
+    document_id  INTEGER NOT NULL REFERENCES signing_documents(id),
+    version      INTEGER NOT NULL,
+    person_id    INTEGER NOT NULL REFERENCES people(id),
+    fingerprint  TEXT NOT NULL,
+    challenge    TEXT NOT NULL,
+    code_hash    TEXT NOT NULL,
+    issued_at    INTEGER NOT NULL,
+    wrong_tries  INTEGER NOT NULL DEFAULT 0,
+    used_at      INTEGER
+);
+CREATE INDEX signing_codes_of_signer ON signing_codes(document_id, person_id, issued_at);
+
+-- Each signature as given: the version and fingerprint it covers, how it was bound (the
+-- challenge; a passkey's credential id), the drawn signature (SVG path data) or the typed name,
+-- and when. An edit afterwards voids it (voided_at); nothing is ever deleted.
+CREATE TABLE signing_signatures (
+    id             INTEGER PRIMARY KEY,
+    document_id    INTEGER NOT NULL REFERENCES signing_documents(id),
+    version        INTEGER NOT NULL,
+    person_id      INTEGER NOT NULL REFERENCES people(id),
+    fingerprint    TEXT NOT NULL,
+    method         TEXT NOT NULL CHECK (method IN ('passkey', 'sms_code')),
+    challenge      TEXT NOT NULL,
+    credential_id  TEXT,
+    drawing        TEXT,
+    typed_name     TEXT,
+    signed_at      INTEGER NOT NULL,
+    voided_at      INTEGER,
+    CHECK (drawing IS NOT NULL OR typed_name IS NOT NULL),
+    UNIQUE (document_id, version, person_id)
+);

@@ -166,3 +166,85 @@ async fn a_party_declines_with_a_reason_the_court_sees_it_and_voids_the_document
     assert_eq!((status.as_u16(), body["Conflict"].as_str()), (409, Some("error_signing_final")), "a voided document never changes");
     assert_eq!(actions(&app, id.parse().expect("id")).await, ["signing.drafted", "signing.sent", "signing.declined", "signing.voided"]);
 }
+
+/// The signing code in the latest text to this number (after "验证码").
+async fn signing_code(app: &App, mobile: &str) -> String {
+    let text: String = sqlx::query_scalar("SELECT text FROM sandbox_sms WHERE mobile = ? ORDER BY id DESC LIMIT 1").bind(mobile).fetch_one(&app.state.app.db).await.expect("a text");
+    let after = text.split("验证码").nth(1).expect("a signing code text");
+    after.chars().filter(char::is_ascii_digit).take(6).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_party_signs_by_sms_code_bound_to_the_fingerprint_they_read_and_an_edit_voids_the_signature() {
+    let app = start(&[]).await;
+    let (party, case) = party_with_case(&app, "13800138000").await;
+    let mediator = staff_browser(&app, "京0105", "mediator").await;
+    let (_, id) = draft(&app, &mediator, case, &agreement()).await;
+    let id = id.as_i64().expect("id").to_string();
+    call(&app, &mediator, "signing/send", &[("id", &id)]).await;
+    let (_, view, _) = call(&app, &party, "signing/document", &[("id", &id)]).await;
+    let fingerprint = view["fingerprint"].as_str().expect("fingerprint").to_string();
+
+    let (status, body, _) = call(&app, &party, "signing/sms_code", &[("id", &id), ("version", "1")]).await;
+    assert_eq!((status.as_u16(), body["Conflict"].as_str()), (409, Some("error_signing_read_first")), "no code before reading to the end");
+    call(&app, &party, "signing/progress", &[("id", &id), ("version", "1"), ("step", "read_to_end")]).await;
+    let (status, sent, _) = call(&app, &party, "signing/sms_code", &[("id", &id), ("version", "1")]).await;
+    assert_eq!(status, 200, "{sent}");
+    assert_eq!(call(&app, &party, "signing/sms_code", &[("id", &id), ("version", "1")]).await.0.as_u16(), 429, "one code a minute");
+    let text: String = sqlx::query_scalar("SELECT text FROM sandbox_sms ORDER BY id DESC LIMIT 1").fetch_one(&app.state.app.db).await.expect("text");
+    assert!(text.contains(&fingerprint[..8]), "the text names the fingerprint the code is for: {text}");
+    let code = signing_code(&app, "13800138000").await;
+
+    let sign = |fp: String, drawing: &'static str, typed: &'static str, code: String| {
+        let id = id.clone();
+        let party = &party;
+        let app = &app;
+        async move {
+            let form = [("id", id.as_str()), ("version", "1"), ("fingerprint", fp.as_str()), ("drawing", drawing), ("typed_name", typed), ("code", code.as_str())];
+            let (status, body, _) = call(app, party, "signing/sign", &form).await;
+            (status.as_u16(), body)
+        }
+    };
+    let wrong = if code == "000000" { "111111" } else { "000000" }.to_string();
+    let (status, body) = sign(fingerprint.clone(), "M1 1 L9 9", "", wrong).await;
+    assert_eq!((status, &body["Invalid"]["code"]), (422, &json!("error_code_wrong")));
+    let (status, body) = sign("0".repeat(64), "M1 1 L9 9", "", code.clone()).await;
+    assert_eq!((status, body["Conflict"].as_str()), (409, Some("error_signing_fingerprint")), "a signature over another content is refused");
+    let (status, body) = sign(fingerprint.clone(), "", "李四", code.clone()).await;
+    assert_eq!((status, &body["Invalid"]["typed_name"]), (422, &json!("error_signing_typed_name")));
+    let stranger = browser();
+    sign_in(&app, &stranger, "13800138001").await;
+    call(&app, &stranger, "verify", &[("legal_name", "李四"), ("id_number", &registry_id("李四"))]).await;
+    let form = [("id", id.as_str()), ("version", "1"), ("fingerprint", fingerprint.as_str()), ("typed_name", "李四"), ("code", code.as_str())];
+    assert_eq!(call(&app, &stranger, "signing/sign", &form).await.0.as_u16(), 404, "a non-party cannot sign");
+
+    let (status, body) = sign(fingerprint.clone(), "M10 10 L20 25 L30 12", "", code.clone()).await;
+    assert_eq!((status, &body), (200, &json!("all_signed")), "the only signer signed: ready to seal");
+    let (status, body) = sign(fingerprint.clone(), "M10 10 L20 25 L30 12", "", code.clone()).await;
+    assert_eq!((status, &body["Invalid"]["code"]), (422, &json!("error_code_used")), "a code signs once: a replay is refused");
+    let kept: (String, String, String, String) =
+        sqlx::query_as("SELECT fingerprint, method, challenge, drawing FROM signing_signatures WHERE document_id = ?").bind(id.parse::<i64>().expect("id")).fetch_one(&app.state.app.db).await.expect("signature");
+    assert_eq!((kept.0.as_str(), kept.1.as_str(), kept.3.as_str()), (fingerprint.as_str(), "sms_code", "M10 10 L20 25 L30 12"));
+    assert_eq!(kept.2.len(), 64, "the challenge the code was bound to");
+
+    // The mediator changes a term after the signature: it is void, the party is told why, and
+    // the agreement goes out again as version 2.
+    let mut changed: Value = serde_json::from_str(&agreement()).expect("json");
+    changed["terms"][1]["text"] = json!("原告放弃其他诉讼请求，双方再无其他争议");
+    let text = changed.to_string();
+    let (status, version, _) = call(&app, &mediator, "signing/revise", &[("id", id.as_str()), ("version", "1"), ("title", "调解协议"), ("agreement", text.as_str())]).await;
+    assert_eq!((status.as_u16(), version), (200, json!(2)));
+    let voided: Option<i64> = sqlx::query_scalar("SELECT voided_at FROM signing_signatures WHERE document_id = ?").bind(id.parse::<i64>().expect("id")).fetch_one(&app.state.app.db).await.expect("signature");
+    assert!(voided.is_some(), "the signature over version 1 no longer counts");
+    let told: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE message = 'notice_signing_voided_by_edit'").fetch_one(&app.state.app.db).await.expect("inbox");
+    assert_eq!(told, 1);
+    let (_, view, _) = call(&app, &party, "signing/document", &[("id", &id)]).await;
+    assert_eq!((view["status"].as_str(), view["mine"].as_str()), (Some("out"), Some("sent")));
+    let (status, body) = sign(fingerprint.clone(), "M10 10 L20 25 L30 12", "", code.clone()).await;
+    assert_eq!((status, body["Conflict"].as_str()), (409, Some("error_signing_wrong_version")), "the old signature cannot be given to the new version");
+    assert_eq!(
+        actions(&app, id.parse().expect("id")).await,
+        ["signing.drafted", "signing.sent", "signing.read", "signing.signed", "signing.revised"],
+        "every step in the evidence log"
+    );
+}

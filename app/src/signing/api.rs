@@ -130,6 +130,7 @@ pub async fn revise_agreement(id: i64, version: u32, title: String, agreement: S
     let document = Document { version: edited.version, title: title.trim().to_string(), content, ..row.document };
     super::store::add_version_in(&mut tx, id, &document, me.person_id, cx.now()).await.map_err(db)?;
     super::store::save_round_in(&mut tx, id, &row.round, None).await.map_err(db)?;
+    super::store::void_signatures_in(&mut tx, id, cx.now()).await.map_err(db)?;
     log_in(&mut tx, cx.now().0, me.person_id, "signing.revised", id, &document, serde_json::json!({ "voided_signatures_of": edited.voided })).await?;
     if !edited.voided.is_empty() {
         let params = serde_json::json!({ "case_number": document.case_number, "title": document.title, "version": document.version });
@@ -269,4 +270,135 @@ pub async fn decline_signing(id: i64, version: u32, reason: String) -> Result<()
     log_in(&mut tx, cx.now().0, me.person_id, "signing.declined", id, &row.document, serde_json::json!({ "reason": reason.trim() })).await?;
     tx.commit().await.map_err(db)?;
     Ok(())
+}
+
+/// How the SMS code was sent, for the page: the masked number and when another may be asked for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SigningCodeSent {
+    pub masked_mobile: String,
+    pub resend_after_s: i64,
+}
+
+#[cfg(feature = "ssr")]
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The verified signer of a document out for signature, inside the caller's transaction.
+#[cfg(feature = "ssr")]
+async fn signer_row(tx: &mut sqlx::SqliteConnection, id: i64, person: i64) -> Result<super::store::DocumentRow, AppError> {
+    let row = super::store::document_in(tx, id).await.map_err(db)?.ok_or(AppError::NotFound)?;
+    if !row.round.signers.iter().any(|(p, _)| *p == person) || row.round.status == Status::Draft {
+        return Err(AppError::NotFound);
+    }
+    Ok(row)
+}
+
+/// Sends a signer who has read `version` to the end a code by SMS bound to that version's
+/// fingerprint (the way to sign where passkeys are absent, as in WeChat). One a minute.
+#[server(prefix = "/api", endpoint = "signing/sms_code")]
+pub async fn signing_sms_code(id: i64, version: u32) -> Result<SigningCodeSent, AppError> {
+    use crate::identity::model::{MobileNumber, RESEND_SECS};
+    use crate::ssr::cx::{Cx, internal};
+    use rand::Rng;
+    let cx = Cx::get()?;
+    let me = cx.require_verified().await?;
+    let mut conn = cx.db().acquire().await.map_err(db)?;
+    let row = signer_row(&mut conn, id, me.person_id).await?;
+    drop(conn);
+    if row.round.version != version {
+        return Err(refused(SigningError::WrongVersion));
+    }
+    match row.round.signers.iter().find(|(p, _)| *p == me.person_id).map(|(_, s)| s) {
+        Some(SignerState::ReadToEnd) => {}
+        Some(SignerState::Signed { .. } | SignerState::Declined { .. }) => return Err(refused(SigningError::AlreadyAnswered)),
+        _ => return Err(refused(SigningError::NotReadToEnd)),
+    }
+    if row.round.status != Status::Out {
+        return Err(refused(SigningError::NotOut));
+    }
+    let now = cx.now();
+    if let Some(last) = super::store::last_code_at(cx.db(), id, me.person_id).await.map_err(db)?
+        && now.0 - last < RESEND_SECS
+    {
+        return Err(AppError::RateLimited { retry_after_s: u32::try_from(RESEND_SECS - (now.0 - last)).unwrap_or(60) });
+    }
+    let mobile = MobileNumber::parse(&me.mobile).map_err(|_| internal("signing", "a verified person without a mobile"))?;
+    let code = format!("{:06}", rand::rng().random_range(0..1_000_000u32));
+    let nonce: [u8; 16] = rand::rng().random();
+    let challenge = sha256_hex(&super::model::signing_challenge(&row.fingerprint, id, version, me.person_id, &nonce));
+    let code_hash = sha256_hex(format!("{challenge}:{code}").as_bytes());
+    super::store::insert_code(cx.db(), id, version, me.person_id, &row.fingerprint, &challenge, &code_hash, now).await.map_err(db)?;
+    let text = crate::i18n::td_string!(cx.locale(), sms_signing_code_text, code = code.as_str(), case_number = row.case_number.as_str(), fingerprint = &row.fingerprint[..8]).to_string();
+    cx.state.sms.send(&mobile, &text, now.0).await.map_err(|e| {
+        tracing::warn!(error = %e, "SMS gateway refused a signing code");
+        AppError::Conflict("error_sms_unavailable".into())
+    })?;
+    Ok(SigningCodeSent { masked_mobile: mobile.masked(), resend_after_s: RESEND_SECS })
+}
+
+/// A signer signs the version they read, whose fingerprint they were shown, with their drawn
+/// signature (or typed name) and the SMS code bound to that fingerprint. The signature, the step
+/// in the evidence log and the round's new state are written together.
+#[server(prefix = "/api", endpoint = "signing/sign")]
+pub async fn sign_document(
+    id: i64,
+    version: u32,
+    fingerprint: String,
+    #[server(default)] drawing: String,
+    #[server(default)] typed_name: String,
+    code: String,
+) -> Result<Status, AppError> {
+    use crate::identity::model::{CODE_TTL_SECS, MAX_WRONG_TRIES, constant_time_eq};
+    use crate::ssr::cx::Cx;
+    let cx = Cx::get()?;
+    let me = cx.require_verified().await?;
+    let name = crate::filing::store::person_name(cx.db(), me.person_id).await.map_err(db)?.unwrap_or_default();
+    let mark = super::model::Mark::parse(&drawing, &typed_name, &name).map_err(|key| AppError::field(if drawing.trim().is_empty() { "typed_name" } else { "drawing" }, key))?;
+    let typed = crate::identity::model::OtpCode::parse(&code).ok_or_else(|| AppError::field("code", "error_code_format"))?;
+    let now = cx.now();
+    let mut tx = crate::ssr::db::write_tx(cx.db()).await.map_err(db)?;
+    let mut row = signer_row(&mut tx, id, me.person_id).await?;
+    if row.round.version != version {
+        return Err(refused(SigningError::WrongVersion));
+    }
+    // What they were shown must be what is signed: the same version may not say anything else.
+    if !constant_time_eq(fingerprint.trim().as_bytes(), row.fingerprint.as_bytes()) {
+        return Err(AppError::Conflict("error_signing_fingerprint".into()));
+    }
+    let sent = super::store::latest_code_in(&mut tx, id, version, me.person_id).await.map_err(db)?.ok_or_else(|| AppError::field("code", "error_code_wrong"))?;
+    if sent.used_at.is_some() {
+        return Err(AppError::field("code", "error_code_used"));
+    }
+    if sent.wrong_tries >= i64::from(MAX_WRONG_TRIES) {
+        return Err(AppError::field("code", "error_signing_code_burnt"));
+    }
+    if now.0 >= sent.issued_at + CODE_TTL_SECS || sent.fingerprint != row.fingerprint {
+        return Err(AppError::field("code", "error_code_expired"));
+    }
+    if !constant_time_eq(sha256_hex(format!("{}:{}", sent.challenge, typed.as_str()).as_bytes()).as_bytes(), sent.code_hash.as_bytes()) {
+        drop(tx);
+        super::store::code_wrong(cx.db(), sent.id).await.map_err(db)?;
+        return Err(AppError::field("code", "error_code_wrong"));
+    }
+    row.round.sign(me.person_id, version, super::model::Method::SmsCode).map_err(refused)?;
+    super::store::code_used_in(&mut tx, sent.id, now).await.map_err(db)?;
+    let signature = super::store::NewSignature {
+        document_id: id,
+        version,
+        person_id: me.person_id,
+        fingerprint: &row.fingerprint,
+        method: "sms_code",
+        challenge: &sent.challenge,
+        credential_id: None,
+        mark: &mark,
+        now,
+    };
+    super::store::insert_signature_in(&mut tx, &signature).await.map_err(db)?;
+    super::store::save_round_in(&mut tx, id, &row.round, None).await.map_err(db)?;
+    let how = serde_json::json!({ "method": "sms_code", "challenge": sent.challenge, "mark": if matches!(mark, super::model::Mark::Drawn(_)) { "drawn" } else { "typed" } });
+    log_in(&mut tx, now.0, me.person_id, "signing.signed", id, &row.document, how).await?;
+    tx.commit().await.map_err(db)?;
+    Ok(row.round.status)
 }

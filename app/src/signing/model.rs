@@ -329,6 +329,46 @@ pub fn signing_challenge(fingerprint: &str, document_id: i64, version: u32, sign
 }
 
 // ---------------------------------------------------------------------------------------------
+// The handwritten mark
+
+/// The largest drawn signature kept (SVG path data; a real one is a few kilobytes).
+pub const MAX_DRAWING_BYTES: usize = 64 * 1024;
+
+/// The visible signature beside the cryptographic binding: drawn with a finger or stylus (SVG
+/// path data of the strokes, as the canvas recorded them), or — the accessible alternative —
+/// the signer's own name typed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mark {
+    Drawn(String),
+    Typed(String),
+}
+
+impl Mark {
+    /// A drawing must be stroke data only (`M`/`L` commands and numbers, at least one line), so
+    /// nothing but strokes is ever kept or drawn into the sealed PDF; a typed name must be the
+    /// signer's verified name.
+    pub fn parse(drawing: &str, typed: &str, legal_name: &str) -> Result<Mark, &'static str> {
+        let drawing = drawing.trim();
+        if !drawing.is_empty() {
+            let strokes_only = drawing.bytes().all(|b| matches!(b, b'M' | b'L' | b'0'..=b'9' | b'.' | b' ' | b',' | b'-'));
+            if drawing.len() > MAX_DRAWING_BYTES || !strokes_only || !drawing.starts_with('M') || !drawing.contains('L') {
+                return Err("error_signing_drawing");
+            }
+            return Ok(Mark::Drawn(drawing.to_string()));
+        }
+        let typed = typed.trim();
+        if typed.is_empty() {
+            return Err("error_signing_mark_needed");
+        }
+        if typed != legal_name.trim() {
+            return Err("error_signing_typed_name");
+        }
+        Ok(Mark::Typed(typed.to_string()))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // The signing round
 
 /// How a signer bound their signature to the document.
@@ -691,6 +731,18 @@ mod tests {
         assert_eq!(a.claimant_fee(), Fen(44_550), "44,550.33 fen → 44,550");
         a.fees = FeeBurden { claimant_percent: 50, fee: Fen(135_001) };
         assert_eq!(a.claimant_fee(), Fen(67_501), "67,500.5 fen → 67,501");
+    }
+
+    #[test]
+    fn a_mark_is_strokes_only_or_the_signers_own_name() {
+        assert_eq!(Mark::parse("M10 10 L20 25 L30 12", "", "张三"), Ok(Mark::Drawn("M10 10 L20 25 L30 12".into())));
+        assert_eq!(Mark::parse("M1.5,2 L-3,4", "", "张三"), Ok(Mark::Drawn("M1.5,2 L-3,4".into())));
+        assert_eq!(Mark::parse("M10 10", "", "张三"), Err("error_signing_drawing"), "a dot is not a signature");
+        assert_eq!(Mark::parse("M10 10 L20 20\"/><script>", "", "张三"), Err("error_signing_drawing"));
+        assert_eq!(Mark::parse(&format!("M0 0 {}", "L1 1 ".repeat(20_000)), "", "张三"), Err("error_signing_drawing"), "too long");
+        assert_eq!(Mark::parse("", " 张三 ", "张三"), Ok(Mark::Typed("张三".into())));
+        assert_eq!(Mark::parse("", "李四", "张三"), Err("error_signing_typed_name"));
+        assert_eq!(Mark::parse("  ", "", "张三"), Err("error_signing_mark_needed"));
     }
 
     #[test]

@@ -160,3 +160,108 @@ pub async fn names(db: &SqlitePool, people: &[i64]) -> Result<Vec<String>, sqlx:
     }
     Ok(out)
 }
+
+/// A signing code as kept: bound by its hash to one challenge.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct CodeRow {
+    pub id: i64,
+    pub fingerprint: String,
+    pub challenge: String,
+    pub code_hash: String,
+    pub issued_at: i64,
+    pub wrong_tries: i64,
+    pub used_at: Option<i64>,
+}
+
+/// When the signer was last sent a code for this document (for the resend limit).
+pub async fn last_code_at(db: &SqlitePool, document_id: i64, person_id: i64) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT MAX(issued_at) FROM signing_codes WHERE document_id = ? AND person_id = ?")
+        .bind(document_id)
+        .bind(person_id)
+        .fetch_one(db)
+        .await
+}
+
+pub async fn insert_code(db: &SqlitePool, document_id: i64, version: u32, person_id: i64, fingerprint: &str, challenge: &str, code_hash: &str, now: UnixTime) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO signing_codes (document_id, version, person_id, fingerprint, challenge, code_hash, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        .bind(document_id)
+        .bind(i64::from(version))
+        .bind(person_id)
+        .bind(fingerprint)
+        .bind(challenge)
+        .bind(code_hash)
+        .bind(now.0)
+        .execute(db)
+        .await
+        .map(|_| ())
+}
+
+/// The signer's latest code for this version (only the latest counts).
+pub async fn latest_code_in(tx: &mut SqliteConnection, document_id: i64, version: u32, person_id: i64) -> Result<Option<CodeRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, fingerprint, challenge, code_hash, issued_at, wrong_tries, used_at FROM signing_codes
+         WHERE document_id = ? AND version = ? AND person_id = ? ORDER BY id DESC LIMIT 1",
+    )
+    .bind(document_id)
+    .bind(i64::from(version))
+    .bind(person_id)
+    .fetch_optional(&mut *tx)
+    .await
+}
+
+/// A right code is used up: it never signs again.
+pub async fn code_used_in(tx: &mut SqliteConnection, id: i64, now: UnixTime) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE signing_codes SET used_at = ? WHERE id = ?").bind(now.0).bind(id).execute(&mut *tx).await.map(|_| ())
+}
+
+/// A wrong code is counted (five burn it).
+pub async fn code_wrong(db: &SqlitePool, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE signing_codes SET wrong_tries = wrong_tries + 1 WHERE id = ?").bind(id).execute(db).await.map(|_| ())
+}
+
+/// A signature as given.
+pub struct NewSignature<'a> {
+    pub document_id: i64,
+    pub version: u32,
+    pub person_id: i64,
+    pub fingerprint: &'a str,
+    pub method: &'a str,
+    pub challenge: &'a str,
+    pub credential_id: Option<&'a str>,
+    pub mark: &'a super::model::Mark,
+    pub now: UnixTime,
+}
+
+pub async fn insert_signature_in(tx: &mut SqliteConnection, s: &NewSignature<'_>) -> Result<(), sqlx::Error> {
+    let (drawing, typed) = match s.mark {
+        super::model::Mark::Drawn(d) => (Some(d.as_str()), None),
+        super::model::Mark::Typed(t) => (None, Some(t.as_str())),
+    };
+    sqlx::query(
+        "INSERT INTO signing_signatures (document_id, version, person_id, fingerprint, method, challenge, credential_id, drawing, typed_name, signed_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(s.document_id)
+    .bind(i64::from(s.version))
+    .bind(s.person_id)
+    .bind(s.fingerprint)
+    .bind(s.method)
+    .bind(s.challenge)
+    .bind(s.credential_id)
+    .bind(drawing)
+    .bind(typed)
+    .bind(s.now.0)
+    .execute(&mut *tx)
+    .await
+    .map(|_| ())
+}
+
+/// An edit voids every signature still standing (they covered the old content).
+pub async fn void_signatures_in(tx: &mut SqliteConnection, document_id: i64, now: UnixTime) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE signing_signatures SET voided_at = ? WHERE document_id = ? AND voided_at IS NULL")
+        .bind(now.0)
+        .bind(document_id)
+        .execute(&mut *tx)
+        .await
+        .map(|_| ())
+}
