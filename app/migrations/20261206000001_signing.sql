@@ -11,7 +11,13 @@ CREATE TABLE signing_documents (
     status       TEXT NOT NULL CHECK (status IN ('draft', 'out', 'all_signed', 'sealed', 'declined', 'voided')),
     created_by   INTEGER NOT NULL REFERENCES people(id),
     created_at   INTEGER NOT NULL,
-    void_reason  TEXT
+    void_reason  TEXT,
+    -- The court's seal (Ed25519 over signing::model::seal_statement), the public key it was
+    -- made with, and when and by whom.
+    sealed_at      INTEGER,
+    sealed_by      INTEGER REFERENCES people(id),
+    seal_signature TEXT,
+    seal_public    TEXT
 );
 CREATE INDEX signing_documents_of_case ON signing_documents(case_id);
 

@@ -20,6 +20,7 @@ pub struct Config {
     pub kiosk_secret: Option<String>,
     /// None: generate one on first start and keep it in the data directory.
     pub identity_key: Option<String>,
+    pub seal_key: Option<String>,
     /// The secret our Web Push (VAPID) key pair comes from; None: generated and kept.
     pub push_key: Option<String>,
     /// STUN and TURN servers for online hearings' media.
@@ -76,6 +77,7 @@ pub struct FileLayer {
     kiosk_idle_secs: Option<u32>,
     kiosk_secret: Option<String>,
     identity_key: Option<String>,
+    seal_key: Option<String>,
     push_key: Option<String>,
     ice_servers: Option<String>,
     turn_username: Option<String>,
@@ -110,6 +112,7 @@ pub const SETTINGS: &[(&str, &str, &str, &str)] = &[
     ("TIANPING_KIOSK_IDLE_SECS", "kiosk_idle_secs", "120", "kiosk idle reset after this many seconds (30–3600)"),
     ("TIANPING_KIOSK_SECRET", "kiosk_secret", "(generated in data_dir)", "signs kiosk enrolment links (≥ 16 characters)"),
     ("TIANPING_IDENTITY_KEY", "identity_key", "(generated in data_dir)", "encrypts resident ID numbers at rest (≥ 32 characters; keep it safe: without it stored numbers cannot be read)"),
+    ("TIANPING_SEAL_KEY", "seal_key", "(generated in data_dir)", "the court seal's Ed25519 key is derived from it (≥ 32 characters; keep it safe and never change it: sealed documents verify against it)"),
     ("TIANPING_PUSH_KEY", "push_key", "(generated in data_dir)", "the secret our Web Push (VAPID) key pair is made from (≥ 32 characters; a new one means devices subscribe again)"),
     ("TIANPING_ICE_SERVERS", "ice_servers", "(none: same network only)", "STUN/TURN URLs for online hearings' video, comma-separated (stun:…, turn:…, turns:…)"),
     ("TIANPING_TURN_USERNAME", "turn_username", "(none)", "user name for the TURN servers above"),
@@ -201,6 +204,12 @@ impl Config {
         {
             return Err(ConfigError::Value("TIANPING_IDENTITY_KEY", "(hidden)".into(), "must be at least 32 characters"));
         }
+        let seal_key = env("TIANPING_SEAL_KEY").or(file.seal_key);
+        if let Some(k) = &seal_key
+            && k.len() < 32
+        {
+            return Err(ConfigError::Value("TIANPING_SEAL_KEY", "(hidden)".into(), "must be at least 32 characters"));
+        }
         let push_key = env("TIANPING_PUSH_KEY").or(file.push_key);
         if let Some(k) = &push_key
             && k.len() < 32
@@ -258,6 +267,7 @@ impl Config {
             kiosk_idle_secs,
             kiosk_secret,
             identity_key,
+            seal_key,
             push_key,
             ice_servers,
             ip_limit_per_hour,

@@ -51,6 +51,12 @@ pub fn kiosk_secret(config: &Config) -> Result<Vec<u8>, String> {
 }
 
 /// The key protecting resident ID numbers: from configuration, else generated once and kept.
+/// The court seal's key: from the configuration, else generated on first start and kept.
+pub fn seal_key(config: &Config) -> Result<app::ssr::seal::SealKey, String> {
+    let secret = configured_or_generated(config, config.seal_key.as_deref(), "seal.key")?;
+    Ok(app::ssr::seal::SealKey::from_secret(&secret))
+}
+
 pub fn identity_key(config: &Config) -> Result<app::ssr::idkey::IdentityKey, String> {
     let secret = configured_or_generated(config, config.identity_key.as_deref(), "identity.key")?;
     Ok(app::ssr::idkey::IdentityKey::from_secret(&secret))
@@ -207,6 +213,7 @@ pub async fn build(config: &Config) -> Result<(Router, ServerState), String> {
             sms,
             registry,
             id_key: Arc::new(identity_key(config)?),
+            seal: Arc::new(seal_key(config)?),
             blobs: Arc::new(app::ssr::blobs::BlobStore::new(&config.data_dir)),
             webauthn: webauthn(&config.public_url),
             db,

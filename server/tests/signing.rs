@@ -248,3 +248,77 @@ async fn a_party_signs_by_sms_code_bound_to_the_fingerprint_they_read_and_an_edi
         "every step in the evidence log"
     );
 }
+
+/// An agreement sent, read and signed by the party by SMS code: its id and the mediator's browser.
+async fn signed_agreement(app: &App) -> (String, reqwest::Client) {
+    let (party, case) = party_with_case(app, "13800138000").await;
+    let mediator = staff_browser(app, "京0105", "mediator").await;
+    let (_, id) = draft(app, &mediator, case, &agreement()).await;
+    let id = id.as_i64().expect("id").to_string();
+    assert_eq!(status_of(app, &mediator, "signing/seal", &[("id", &id)]).await, 409, "a draft is not sealed");
+    call(app, &mediator, "signing/send", &[("id", &id)]).await;
+    let (_, view, _) = call(app, &party, "signing/document", &[("id", &id)]).await;
+    let fingerprint = view["fingerprint"].as_str().expect("fingerprint").to_string();
+    call(app, &party, "signing/progress", &[("id", &id), ("version", "1"), ("step", "read_to_end")]).await;
+    call(app, &party, "signing/sms_code", &[("id", &id), ("version", "1")]).await;
+    let code = signing_code(app, "13800138000").await;
+    let form = [("id", id.as_str()), ("version", "1"), ("fingerprint", fingerprint.as_str()), ("drawing", "M10 10 L20 25"), ("code", code.as_str())];
+    let (status, body, _) = call(app, &party, "signing/sign", &form).await;
+    assert_eq!(status, 200, "{body}");
+    (id, mediator)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_court_seals_a_signed_document_and_anyone_with_its_link_sees_it_genuine_until_its_content_or_seal_is_changed() {
+    let app = start(&[]).await;
+    let (id, mediator) = signed_agreement(&app).await;
+    let clerk = staff_browser(&app, "京0105", "clerk").await;
+    assert_eq!(status_of(&app, &clerk, "signing/seal", &[("id", &id)]).await, 403, "a clerk does not seal agreements");
+    let (status, link, _) = call(&app, &mediator, "signing/seal", &[("id", &id)]).await;
+    assert_eq!(status, 200, "{link}");
+    let link = link.as_str().expect("link").to_string();
+    assert_eq!(status_of(&app, &mediator, "signing/seal", &[("id", &id)]).await, 409, "sealed once");
+    let code = link.split("c=").nth(1).expect("check code").to_string();
+
+    let visitor = browser();
+    let verify = |c: String| {
+        let (app, visitor, id) = (&app, &visitor, id.clone());
+        async move { call(app, visitor, "signing/verify", &[("id", id.as_str()), ("c", c.as_str())]).await }
+    };
+    let (status, checked, _) = verify(code.clone()).await;
+    assert_eq!(status, 200, "{checked}");
+    assert_eq!(checked["genuine"], true, "{checked}");
+    assert_eq!(checked["signatures"][0]["signer"], "张*", "names are masked on a public page");
+    assert_eq!(checked["signatures"][0]["method"], "sms_code");
+    let actions: Vec<&str> = checked["log"].as_array().expect("log").iter().filter_map(|e| e["action"].as_str()).collect();
+    assert_eq!(actions, ["signing.drafted", "signing.sent", "signing.read", "signing.signed", "signing.sealed"]);
+    assert_eq!(verify("0".repeat(16)).await.0.as_u16(), 404, "without the link's code, nothing is shown");
+
+    // One term changed in the database after sealing: no longer genuine.
+    let db = &app.state.app.db;
+    let id_n: i64 = id.parse().expect("id");
+    let original: String = sqlx::query_scalar("SELECT content FROM signing_versions WHERE document_id = ?").bind(id_n).fetch_one(db).await.expect("content");
+    sqlx::query("UPDATE signing_versions SET content = ? WHERE document_id = ?").bind(original.replace("12000050", "1200005")).bind(id_n).execute(db).await.expect("tamper");
+    assert_eq!(verify(code.clone()).await.1["genuine"], false, "a changed amount is detected");
+    sqlx::query("UPDATE signing_versions SET content = ? WHERE document_id = ?").bind(&original).bind(id_n).execute(db).await.expect("restore");
+    assert_eq!(verify(code.clone()).await.1["genuine"], true);
+
+    // A seal made with another key over the same statement is a forgery.
+    let statement_seal: String = sqlx::query_scalar("SELECT seal_signature FROM signing_documents WHERE id = ?").bind(id_n).fetch_one(db).await.expect("seal");
+    let forger = app::ssr::seal::SealKey::from_secret(b"not-the-court-key-not-the-court-key!!");
+    let forged = forger.sign(b"anything");
+    sqlx::query("UPDATE signing_documents SET seal_signature = ?, seal_public = ? WHERE id = ?").bind(&forged).bind(forger.public_hex()).bind(id_n).execute(db).await.expect("forge");
+    let code_forged = app::signing::model::verification_code(&forged);
+    assert_eq!(verify(code_forged).await.1["genuine"], false, "a forged seal is detected");
+    sqlx::query("UPDATE signing_documents SET seal_signature = ?, seal_public = ? WHERE id = ?")
+        .bind(&statement_seal)
+        .bind(app.state.app.seal.public_hex())
+        .bind(id_n)
+        .execute(db)
+        .await
+        .expect("restore");
+    assert_eq!(verify(code.clone()).await.1["genuine"], true, "the court's own seal again");
+    // A signature deleted from the record breaks the seal too.
+    sqlx::query("UPDATE signing_signatures SET voided_at = 1 WHERE document_id = ?").bind(id_n).execute(db).await.expect("void");
+    assert_eq!(verify(code).await.1["genuine"], false, "a signature taken away is detected");
+}

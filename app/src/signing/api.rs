@@ -402,3 +402,123 @@ pub async fn sign_document(
     tx.commit().await.map_err(db)?;
     Ok(row.round.status)
 }
+
+/// The records the seal covers, from the standing signatures of the current version.
+#[cfg(feature = "ssr")]
+fn records(rows: &[super::store::SignatureRow]) -> Vec<super::model::SignatureRecord> {
+    use super::model::{Mark, Method, SignatureRecord, mark_sha256};
+    rows.iter()
+        .map(|r| {
+            let mark = match (&r.drawing, &r.typed_name) {
+                (Some(d), _) => Mark::Drawn(d.clone()),
+                (None, t) => Mark::Typed(t.clone().unwrap_or_default()),
+            };
+            SignatureRecord {
+                signer: r.name.clone(),
+                method: if r.method == "passkey" { Method::Passkey } else { Method::SmsCode },
+                credential_id: r.credential_id.clone(),
+                challenge: r.challenge.clone(),
+                mark_sha256: mark_sha256(&mark),
+                signed_at: r.signed_at,
+            }
+        })
+        .collect()
+}
+
+/// The court seals a document every signer signed: its Ed25519 seal over the fingerprint and
+/// every signature. The signers are told; the answer is the verification link's path.
+#[server(prefix = "/api", endpoint = "signing/seal")]
+pub async fn seal_document(id: i64) -> Result<String, AppError> {
+    use crate::ssr::cx::Cx;
+    let cx = Cx::get()?;
+    let row = super::store::document(cx.db(), id).await.map_err(db)?.ok_or(AppError::NotFound)?;
+    let me = drafter(&cx, &row.court_code).await?;
+    let now = cx.now();
+    let mut tx = crate::ssr::db::write_tx(cx.db()).await.map_err(db)?;
+    let mut row = super::store::document_in(&mut tx, id).await.map_err(db)?.ok_or(AppError::NotFound)?;
+    row.round.seal().map_err(refused)?;
+    let signatures = super::store::signatures_in(&mut tx, id, row.round.version).await.map_err(db)?;
+    let statement = super::model::seal_statement(id, &row.fingerprint, &records(&signatures), now.0);
+    let seal = cx.state.seal.sign(&statement);
+    super::store::save_round_in(&mut tx, id, &row.round, None).await.map_err(db)?;
+    super::store::seal_in(&mut tx, id, now, me.person_id, &seal, &cx.state.seal.public_hex()).await.map_err(db)?;
+    log_in(&mut tx, now.0, me.person_id, "signing.sealed", id, &row.document, serde_json::json!({ "seal": seal, "signatures": signatures.len() })).await?;
+    tell_signers(&mut tx, &cx, &row.round, &row.document, id, "notice_signing_sealed").await?;
+    tx.commit().await.map_err(db)?;
+    Ok(format!("/sign/verify/{id}?c={}", super::model::verification_code(&seal)))
+}
+
+/// A signature as the public verification page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerifiedSignature {
+    /// Masked (张*): the page is public.
+    pub signer: String,
+    pub method: super::model::Method,
+    pub credential_id: Option<String>,
+    pub signed_at: crate::identity::model::UnixTime,
+}
+
+/// An entry of the document's evidence log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogEntry {
+    pub seq: i64,
+    pub at: crate::identity::model::UnixTime,
+    pub action: String,
+    pub hash: String,
+}
+
+/// What the public verification page says of a sealed document.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verification {
+    /// The content still gives its fingerprint, and the court's seal checks over the fingerprint
+    /// and every signature: nothing was changed since sealing.
+    pub genuine: bool,
+    pub title: String,
+    pub court: String,
+    pub case_number: String,
+    pub version: u32,
+    pub fingerprint: String,
+    pub sealed_at: crate::identity::model::UnixTime,
+    pub seal_public_key: String,
+    pub signatures: Vec<VerifiedSignature>,
+    pub log: Vec<LogEntry>,
+}
+
+/// The public check of a sealed document (no sign-in), reached from the QR code on it: `c` is the
+/// check code printed in that link. A wrong code and an unknown document look the same.
+#[server(prefix = "/api", endpoint = "signing/verify")]
+pub async fn verify_document(id: i64, c: String) -> Result<Verification, AppError> {
+    use crate::identity::model::{UnixTime, constant_time_eq};
+    use crate::ssr::cx::Cx;
+    let cx = Cx::get()?;
+    cx.limit_ip("signing-verify").await?;
+    let mut conn = cx.db().acquire().await.map_err(db)?;
+    let (sealed_at, seal, public) = super::store::seal_of_in(&mut conn, id).await.map_err(db)?.ok_or(AppError::NotFound)?;
+    if !constant_time_eq(super::model::verification_code(&seal).as_bytes(), c.trim().as_bytes()) {
+        return Err(AppError::NotFound);
+    }
+    let row = super::store::document_in(&mut conn, id).await.map_err(db)?.ok_or(AppError::NotFound)?;
+    let signatures = super::store::signatures_in(&mut conn, id, row.round.version).await.map_err(db)?;
+    let statement = super::model::seal_statement(id, &row.fingerprint, &records(&signatures), sealed_at);
+    // Genuine: the stored content still gives the fingerprint that was signed, the seal checks
+    // over it and every signature, and it was made with this court's key.
+    let genuine = row.document.fingerprint() == row.fingerprint
+        && public == cx.state.seal.public_hex()
+        && crate::ssr::seal::verify_with(&public, &statement, &seal);
+    let log = super::store::log_of_in(&mut conn, id).await.map_err(db)?;
+    Ok(Verification {
+        genuine,
+        title: row.document.title.clone(),
+        court: row.document.court.clone(),
+        case_number: row.case_number.clone(),
+        version: row.round.version,
+        fingerprint: row.fingerprint.clone(),
+        sealed_at: UnixTime(sealed_at),
+        seal_public_key: public,
+        signatures: records(&signatures)
+            .into_iter()
+            .map(|r| VerifiedSignature { signer: crate::fees::receipts::mask_name(&r.signer), method: r.method, credential_id: r.credential_id, signed_at: UnixTime(r.signed_at) })
+            .collect(),
+        log: log.into_iter().map(|(seq, at, action, hash)| LogEntry { seq, at: UnixTime(at), action, hash }).collect(),
+    })
+}

@@ -369,6 +369,60 @@ impl Mark {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The seal
+
+/// Names what the court's seal signs (see [`seal_statement`]).
+pub const SEAL_CONTEXT: &str = "tianping-seal-v1";
+
+/// One signature as the seal lists it and the verification page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignatureRecord {
+    /// The signer's verified name.
+    pub signer: String,
+    pub method: Method,
+    /// A passkey's credential id (base64url), for a passkey signature.
+    pub credential_id: Option<String>,
+    /// The challenge the passkey signed or the SMS code was bound to (hex).
+    pub challenge: String,
+    /// SHA-256 of the drawn strokes or the typed name.
+    pub mark_sha256: String,
+    pub signed_at: i64,
+}
+
+/// SHA-256 of a handwritten mark, as the seal covers it.
+pub fn mark_sha256(mark: &Mark) -> String {
+    let bytes = match mark {
+        Mark::Drawn(d) => [b"drawn:".as_slice(), d.as_bytes()].concat(),
+        Mark::Typed(t) => [b"typed:".as_slice(), t.as_bytes()].concat(),
+    };
+    hex(&Sha256::digest(bytes))
+}
+
+/// What the court's seal signs: the document and its fingerprint, every signature on it in the
+/// order given, and when it was sealed. Change any of them, or the seal, and it no longer checks.
+pub fn seal_statement(document_id: i64, fingerprint: &str, signatures: &[SignatureRecord], sealed_at: i64) -> Vec<u8> {
+    let mut c = Canonical(Vec::new());
+    c.text(b'X', SEAL_CONTEXT).number(b'D', document_id).text(b'H', fingerprint).number(b'n', signatures.len() as i64);
+    for s in signatures {
+        c.text(b's', &s.signer)
+            .text(b'm', if s.method == Method::Passkey { "passkey" } else { "sms_code" })
+            .text(b'k', s.credential_id.as_deref().unwrap_or(""))
+            .text(b'c', &s.challenge)
+            .text(b'h', &s.mark_sha256)
+            .number(b't', s.signed_at);
+    }
+    c.number(b'T', sealed_at);
+    c.0
+}
+
+/// The check code in a sealed document's verification link: the first 16 hex digits of the
+/// SHA-256 of its seal. Only someone holding the document (or its QR code) has it, so sealed
+/// documents cannot be listed by trying numbers.
+pub fn verification_code(seal: &str) -> String {
+    hex(&Sha256::digest(seal.as_bytes()))[..16].to_string()
+}
+
+// ---------------------------------------------------------------------------------------------
 // The signing round
 
 /// How a signer bound their signature to the document.
@@ -743,6 +797,27 @@ mod tests {
         assert_eq!(Mark::parse("", " 张三 ", "张三"), Ok(Mark::Typed("张三".into())));
         assert_eq!(Mark::parse("", "李四", "张三"), Err("error_signing_typed_name"));
         assert_eq!(Mark::parse("  ", "", "张三"), Err("error_signing_mark_needed"));
+    }
+
+    #[test]
+    fn the_seal_statement_covers_the_fingerprint_every_signature_and_the_time() {
+        let record = SignatureRecord {
+            signer: "张三".into(),
+            method: Method::SmsCode,
+            credential_id: None,
+            challenge: "ab".repeat(32),
+            mark_sha256: mark_sha256(&Mark::Drawn("M1 1 L2 2".into())),
+            signed_at: 1_800_000_000,
+        };
+        let fp = agreement().fingerprint();
+        let base = seal_statement(7, &fp, std::slice::from_ref(&record), 1_800_000_100);
+        assert_ne!(base, seal_statement(7, &"00".repeat(32), std::slice::from_ref(&record), 1_800_000_100), "another content");
+        assert_ne!(base, seal_statement(8, &fp, std::slice::from_ref(&record), 1_800_000_100), "another document");
+        assert_ne!(base, seal_statement(7, &fp, &[], 1_800_000_100), "a signature left out");
+        let other = SignatureRecord { mark_sha256: mark_sha256(&Mark::Typed("张三".into())), ..record.clone() };
+        assert_ne!(base, seal_statement(7, &fp, &[other], 1_800_000_100), "another mark");
+        assert_ne!(base, seal_statement(7, &fp, &[record], 1_800_000_101), "another time");
+        assert_eq!(verification_code("seal").len(), 16);
     }
 
     #[test]

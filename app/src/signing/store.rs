@@ -265,3 +265,53 @@ pub async fn void_signatures_in(tx: &mut SqliteConnection, document_id: i64, now
         .await
         .map(|_| ())
 }
+
+/// A standing signature with its signer's name, in the order given.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct SignatureRow {
+    pub name: String,
+    pub method: String,
+    pub credential_id: Option<String>,
+    pub challenge: String,
+    pub drawing: Option<String>,
+    pub typed_name: Option<String>,
+    pub signed_at: i64,
+}
+
+pub async fn signatures_in(tx: &mut SqliteConnection, document_id: i64, version: u32) -> Result<Vec<SignatureRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT COALESCE(p.legal_name, '') AS name, s.method, s.credential_id, s.challenge, s.drawing, s.typed_name, s.signed_at
+         FROM signing_signatures s JOIN people p ON p.id = s.person_id
+         WHERE s.document_id = ? AND s.version = ? AND s.voided_at IS NULL ORDER BY s.signed_at, s.id",
+    )
+    .bind(document_id)
+    .bind(i64::from(version))
+    .fetch_all(&mut *tx)
+    .await
+}
+
+/// Keeps the court's seal on the document.
+pub async fn seal_in(tx: &mut SqliteConnection, id: i64, at: UnixTime, by: i64, signature: &str, public: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE signing_documents SET sealed_at = ?, sealed_by = ?, seal_signature = ?, seal_public = ? WHERE id = ?")
+        .bind(at.0)
+        .bind(by)
+        .bind(signature)
+        .bind(public)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map(|_| ())
+}
+
+/// A document's seal: (sealed at, seal, public key).
+pub async fn seal_of_in(tx: &mut SqliteConnection, id: i64) -> Result<Option<(i64, String, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT sealed_at, seal_signature, seal_public FROM signing_documents WHERE id = ? AND sealed_at IS NOT NULL")
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await
+}
+
+/// The audit log's entries for a document, oldest first: (seq, at, action, hash).
+pub async fn log_of_in(tx: &mut SqliteConnection, id: i64) -> Result<Vec<(i64, i64, String, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT seq, at, action, hash FROM audit_log WHERE subject = ? ORDER BY seq").bind(format!("signing:{id}")).fetch_all(&mut *tx).await
+}

@@ -8,6 +8,7 @@ pub mod cx;
 pub mod db;
 pub mod headers;
 pub mod idkey;
+pub mod seal;
 pub mod kiosk;
 pub mod outside;
 pub mod payment;
@@ -46,6 +47,8 @@ pub struct AppState {
     pub sms: Arc<dyn outside::Sms>,
     pub registry: Arc<dyn outside::IdentityRegistry>,
     pub id_key: Arc<idkey::IdentityKey>,
+    /// The court seal for signed documents (Ed25519).
+    pub seal: Arc<seal::SealKey>,
     /// Uploaded files (evidence, powers of attorney).
     pub blobs: Arc<blobs::BlobStore>,
     /// None when the public URL has no domain name (WebAuthn needs one, e.g. `localhost`).
