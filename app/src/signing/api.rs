@@ -234,10 +234,7 @@ pub async fn signing_progress(id: i64, version: u32, step: String) -> Result<(),
     let cx = Cx::get()?;
     let me = cx.require_verified().await?;
     let mut tx = crate::ssr::db::write_tx(cx.db()).await.map_err(db)?;
-    let mut row = super::store::document_in(&mut tx, id).await.map_err(db)?.ok_or(AppError::NotFound)?;
-    if !row.round.signers.iter().any(|(p, _)| *p == me.person_id) || row.round.status == Status::Draft {
-        return Err(AppError::NotFound);
-    }
+    let mut row = signer_row(&mut tx, id, me.person_id).await?;
     if row.round.version != version {
         return Err(refused(SigningError::WrongVersion));
     }
@@ -261,10 +258,7 @@ pub async fn decline_signing(id: i64, version: u32, reason: String) -> Result<()
     let cx = Cx::get()?;
     let me = cx.require_verified().await?;
     let mut tx = crate::ssr::db::write_tx(cx.db()).await.map_err(db)?;
-    let mut row = super::store::document_in(&mut tx, id).await.map_err(db)?.ok_or(AppError::NotFound)?;
-    if !row.round.signers.iter().any(|(p, _)| *p == me.person_id) || row.round.status == Status::Draft {
-        return Err(AppError::NotFound);
-    }
+    let mut row = signer_row(&mut tx, id, me.person_id).await?;
     row.round.decline(me.person_id, version, &reason).map_err(refused)?;
     super::store::save_round_in(&mut tx, id, &row.round, None).await.map_err(db)?;
     log_in(&mut tx, cx.now().0, me.person_id, "signing.declined", id, &row.document, serde_json::json!({ "reason": reason.trim() })).await?;
