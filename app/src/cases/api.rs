@@ -34,7 +34,7 @@ pub struct EndedView {
 
 /// Who records endings: the court's judges, clerks and administrators.
 #[cfg(feature = "ssr")]
-async fn require_case_staff(cx: &crate::ssr::cx::Cx) -> Result<(crate::ssr::cx::Caller, String), AppError> {
+pub(crate) async fn require_case_staff(cx: &crate::ssr::cx::Cx) -> Result<(crate::ssr::cx::Caller, String), AppError> {
     use crate::identity::model::StaffRole;
     let (caller, court, role) = cx.require_staff().await?;
     if matches!(role, StaffRole::Judge | StaffRole::Clerk | StaffRole::Admin) { Ok((caller, court.as_str().to_string())) } else { Err(AppError::Forbidden) }

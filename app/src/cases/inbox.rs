@@ -27,6 +27,7 @@ pub fn notice_text(locale: Locale, key: &str, case_number: &str) -> String {
         "notice_document_served" => td_string!(locale, notice_document_served, case_number = n).to_string(),
         "notice_record_published" => td_string!(locale, notice_record_published, case_number = n).to_string(),
         "notice_case_event" => td_string!(locale, notice_case_event, case_number = n).to_string(),
+        "notice_claims_changed" => td_string!(locale, notice_claims_changed, case_number = n).to_string(),
         "notice_signing_sealed" => td_string!(locale, notice_signing_sealed, case_number = n).to_string(),
         "notice_signing_sent" => td_string!(locale, notice_signing_sent, case_number = n).to_string(),
         "notice_signing_voided_by_edit" => td_string!(locale, notice_signing_voided_by_edit, case_number = n).to_string(),

@@ -27,8 +27,22 @@ pub fn ending_label(i18n: I18nContext<Locale>, e: CaseEnding) -> &'static str {
 pub fn CourtCasesPage() -> impl IntoView {
     let i18n = use_i18n();
     let end = ServerAction::<EndCase>::new();
-    let cases = Resource::new(move || end.version().get(), |_| court_cases());
+    let change = ServerAction::<crate::fees::api::ChangeClaims>::new();
+    let cases = Resource::new(move || (end.version().get(), change.version().get()), |_| court_cases());
     let end_error = last_error(end.value());
+    let change_error = last_error(change.value());
+    let changed = move || {
+        change.value().get().and_then(|r| r.ok()).map(|done| {
+            let (number, fee) = (done.case_number.clone(), done.fee_after.yuan());
+            let text = match (done.top_up, done.refund, done.reissued) {
+                (Some(a), _, _) => t_string!(i18n, claims_changed_top_up, case_number = number, fee = fee, amount = a.yuan()).to_string(),
+                (_, Some(a), _) => t_string!(i18n, claims_changed_refund, case_number = number, fee = fee, amount = a.yuan()).to_string(),
+                (_, _, Some(a)) => t_string!(i18n, claims_changed_reissued, case_number = number, fee = fee, amount = a.yuan()).to_string(),
+                _ => t_string!(i18n, claims_changed_same, case_number = number, fee = fee).to_string(),
+            };
+            view! { <p class="notice" role="status" data-testid="claims-changed">{text}</p> }
+        })
+    };
     let ended = move || {
         end.value().get().and_then(|r| r.ok()).map(|done| {
             let number = done.case_number.clone();
@@ -46,7 +60,9 @@ pub fn CourtCasesPage() -> impl IntoView {
         <p class="lead">{move || t_string!(i18n, staff_cases_lead)}</p>
         <p class="back-link"><a href="/staff">{move || t_string!(i18n, staff_title)}</a></p>
         {ended}
+        {changed}
         <FormError error=end_error/>
+        <FormError error=change_error/>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match cases.await {
@@ -59,7 +75,7 @@ pub fn CourtCasesPage() -> impl IntoView {
                                     <th scope="col">{move || t_string!(i18n, case_col_fee)}</th>
                                     <th scope="col">{move || t_string!(i18n, case_col_state)}</th>
                                 </tr></thead>
-                                <tbody>{list.into_iter().map(|c| view! { <CaseRow case=c end/> }).collect_view()}</tbody>
+                                <tbody>{list.into_iter().map(|c| view! { <CaseRow case=c end change/> }).collect_view()}</tbody>
                             </table>
                         </section>
                     }
@@ -72,9 +88,10 @@ pub fn CourtCasesPage() -> impl IntoView {
 }
 
 #[component]
-fn CaseRow(case: CourtCaseView, end: ServerAction<EndCase>) -> impl IntoView {
+fn CaseRow(case: CourtCaseView, end: ServerAction<EndCase>, change: ServerAction<crate::fees::api::ChangeClaims>) -> impl IntoView {
     let i18n = use_i18n();
     let select_id = format!("ending-{}", case.id);
+    let amount_id = format!("claims-{}", case.id);
     let fee = case.fee.map(|f| {
         let paid = case.fee_paid;
         view! { {format!("¥{}", f.yuan())}" · "{move || if paid { t_string!(i18n, case_fee_paid) } else { t_string!(i18n, case_fee_unpaid) }} }
@@ -95,6 +112,18 @@ fn CaseRow(case: CourtCaseView, end: ServerAction<EndCase>) -> impl IntoView {
                     </div>
                     <p class="hint">{move || t_string!(i18n, end_case_warning)}</p>
                     <button type="submit" class="danger" data-testid="end-case-confirm" disabled=move || end.pending().get()>{move || t_string!(i18n, end_case_confirm)}</button>
+                </ActionForm>
+            </details>
+            <details class="decision">
+                <summary data-testid="claims-change-open">{move || t_string!(i18n, claims_change_open)}</summary>
+                <ActionForm action=change attr:class="stack-form">
+                    <input type="hidden" name="case_id" value=case.id.to_string()/>
+                    <div class="field">
+                        <label for=amount_id.clone()>{move || t_string!(i18n, claims_change_label)}</label>
+                        <input id=amount_id name="amount" inputmode="decimal" autocomplete="off" required data-testid="claims-change-amount"/>
+                    </div>
+                    <p class="hint">{move || t_string!(i18n, claims_change_hint)}</p>
+                    <button type="submit" data-testid="claims-change-confirm" disabled=move || change.pending().get()>{move || t_string!(i18n, claims_change_confirm)}</button>
                 </ActionForm>
             </details>
         }

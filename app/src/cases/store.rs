@@ -23,7 +23,10 @@ pub struct CaseRow {
 pub async fn cases_of_court(db: &SqlitePool, court: &str) -> Result<Vec<CaseRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT c.id, c.case_number, c.cause, c.accepted_at, c.stage, c.ended_as, c.ended_at, n.status AS fee_status, n.amount_fen AS fee_fen
-         FROM cases c LEFT JOIN fee_notices n ON n.case_id = c.id
+         FROM cases c LEFT JOIN (
+             -- A case's notices together: unpaid while any is, and all they asked for.
+             SELECT case_id, MAX(status) AS status, SUM(amount_fen) AS amount_fen FROM fee_notices GROUP BY case_id
+         ) n ON n.case_id = c.id
          WHERE c.court_code = ? ORDER BY c.ended_as IS NOT NULL, c.accepted_at DESC, c.id DESC LIMIT 500",
     )
     .bind(court)
@@ -80,33 +83,24 @@ pub async fn end_case(
         .bind(case_id)
         .execute(&mut *tx)
         .await?;
-    let notice: Option<(i64, String)> = sqlx::query_as("SELECT id, working FROM fee_notices WHERE case_id = ?").bind(case_id).fetch_optional(&mut *tx).await?;
     let (mut refund, mut fee_now) = (None, None);
-    if let Some((notice_id, working)) = notice {
-        let paid: Option<(i64, i64)> = sqlx::query_as("SELECT id, amount_fen FROM payment_orders WHERE notice_id = ? AND status = 'paid'")
-            .bind(notice_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let decision = decide(&working, paid.map(|(_, fen)| Fen(fen)));
-        if let (Some((order_id, _)), Some((reason, amount))) = (paid, decision.refund)
-            && let Some(number) = crate::fees::store::create_refund_in(&mut tx, notice_id, order_id, reason, amount.0, now).await?
-        {
-            refund = Some((number, amount.0));
+    // The case's fee as it now stands (after any change of the claims) and all it has paid.
+    if let Some((_, working)) = crate::fees::store::case_fee_in(&mut tx, case_id).await? {
+        let paid = crate::fees::store::paid_net_in(&mut tx, case_id).await?;
+        let decision = decide(&working, (paid.0 > 0).then_some(paid));
+        if let Some((reason, amount)) = decision.refund {
+            let made = crate::fees::store::refund_case_in(&mut tx, case_id, reason, None, amount, now).await?;
+            if !made.is_empty() {
+                let numbers: Vec<&str> = made.iter().map(|(n, _)| n.as_str()).collect();
+                refund = Some((numbers.join(","), made.iter().map(|(_, a)| a).sum()));
+            }
         }
-        if let (None, Some(owed)) = (paid, decision.owed) {
-            let json = serde_json::to_string(&owed).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-            sqlx::query("UPDATE fee_notices SET amount_fen = ?, working = ? WHERE id = ? AND status = 'unpaid'")
-                .bind(owed.total.0)
-                .bind(json)
-                .bind(notice_id)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("UPDATE payment_orders SET status = 'closed', closed_at = ? WHERE notice_id = ? AND status = 'pending'")
-                .bind(now.0)
-                .bind(notice_id)
-                .execute(&mut *tx)
-                .await?;
-            fee_now = Some(owed.total.0);
+        if let (Some(owed), Some((notice_id, _))) = (decision.owed, crate::fees::store::unpaid_notice_in(&mut tx, case_id).await?) {
+            // What is still owed after what was paid (all of it when nothing was paid yet).
+            let due = Fen((owed.total.0 - paid.0).max(0));
+            let json = serde_json::to_string(&crate::fees::model::Working { total: due, ..owed }).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+            crate::fees::store::reissue_in(&mut tx, notice_id, due, Some(&json), now).await?;
+            fee_now = Some(due.0);
         }
     }
     crate::ssr::audit::append_in(
@@ -207,9 +201,13 @@ pub async fn facts(db: &SqlitePool, case_id: i64) -> Result<CaseFacts, sqlx::Err
     .await?;
     // (issued_at, deadline, status, amount_fen)
     let notice: Option<(i64, i64, String, i64)> =
-        sqlx::query_as("SELECT issued_at, deadline, status, amount_fen FROM fee_notices WHERE case_id = ?").bind(case_id).fetch_optional(db).await?;
+        // The notice still to pay if there is one (a further notice after changed claims), else the first.
+        sqlx::query_as("SELECT issued_at, deadline, status, amount_fen FROM fee_notices WHERE case_id = ? ORDER BY status = 'unpaid' DESC, id LIMIT 1")
+            .bind(case_id)
+            .fetch_optional(db)
+            .await?;
     let paid_at: Option<i64> = sqlx::query_scalar(
-        "SELECT o.paid_at FROM payment_orders o JOIN fee_notices n ON n.id = o.notice_id WHERE n.case_id = ? AND o.status = 'paid'",
+        "SELECT o.paid_at FROM payment_orders o JOIN fee_notices n ON n.id = o.notice_id WHERE n.case_id = ? AND o.status = 'paid' ORDER BY o.paid_at LIMIT 1",
     )
     .bind(case_id)
     .fetch_optional(db)

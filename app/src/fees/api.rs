@@ -28,6 +28,9 @@ pub struct NoticeView {
     pub refunds: Vec<RefundView>,
     /// Fee relief granted at acceptance (arts. 44–47).
     pub relief: Option<super::relief::NoticeRelief>,
+    /// A further notice after the claims changed (art. 21): the fee on the claims as changed
+    /// (this notice asks for what was not paid of it).
+    pub fee_after_change: Option<Fen>,
 }
 
 /// A refund as the payer and staff see it.
@@ -108,6 +111,7 @@ pub async fn my_fee_notices() -> Result<Vec<NoticeView>, AppError> {
                     Some(raw) => Some(serde_json::from_str(raw).map_err(|e| internal("fee notice relief", e))?),
                     None => None,
                 },
+                fee_after_change: r.fee_after_change.map(Fen),
             })
         })
         .collect()
@@ -224,4 +228,43 @@ pub async fn approve_refund(out_refund_no: String) -> Result<(), AppError> {
         return Err(AppError::NotFound);
     }
     super::refunds::approve(&cx.state, &court, &out_refund_no, me.person_id).await
+}
+
+/// What a change of the claims did to the case's fee.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClaimsChangedView {
+    pub case_number: String,
+    pub fee_before: Fen,
+    pub fee_after: Fen,
+    /// The unpaid notice now asks for this.
+    pub reissued: Option<Fen>,
+    /// A further notice asks for this (补缴).
+    pub top_up: Option<Fen>,
+    /// This goes back of what was paid, once approved.
+    pub refund: Option<Fen>,
+}
+
+/// The court records that a case's claims changed before the end of its investigation
+/// (art. 21): the new total claimed, in yuan. The fee follows: the unpaid notice is reissued, a
+/// further notice asks for the difference, or the difference goes back. Judges, clerks and
+/// administrators of the case's court.
+#[server(prefix = "/api", endpoint = "fees/change_claims")]
+pub async fn change_claims(case_id: i64, amount: String) -> Result<ClaimsChangedView, AppError> {
+    use super::store::ClaimsChanged;
+    use crate::ssr::cx::{Cx, internal};
+    let cx = Cx::get()?;
+    let (me, court) = crate::cases::api::require_case_staff(&cx).await?;
+    let claims = Fen::parse_yuan(&amount).map_err(|_| AppError::field("amount", "error_amount"))?;
+    let rates: ProvinceRates = cx.state.site.fee_rates;
+    let work = |case_type: &str, total: Fen| {
+        crate::filing::model::CaseType::parse(case_type).and_then(|t| super::model::notice_for_filing(t, total, &rates).ok())
+    };
+    match super::store::change_claims(cx.db(), &court, case_id, claims, me.person_id, cx.now(), work).await.map_err(|e| internal("fee store", e))? {
+        ClaimsChanged::NotFound => Err(AppError::NotFound),
+        ClaimsChanged::Ended => Err(AppError::Conflict("error_case_ended".into())),
+        ClaimsChanged::NotAdjustable => Err(AppError::Conflict("error_claims_not_adjustable".into())),
+        ClaimsChanged::Done { case_number, fee_before, fee_after, change } => {
+            Ok(ClaimsChangedView { case_number, fee_before, fee_after, reissued: change.reissue, top_up: change.top_up, refund: change.refund })
+        }
+    }
 }

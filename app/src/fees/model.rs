@@ -568,6 +568,33 @@ pub fn adjustment(paid: Fen, now_due: Fen) -> Adjustment {
     }
 }
 
+/// What a change of the claims does to a case's notices (art. 21), given the fee on the changed
+/// claims, what was paid (less what already went back for earlier changes), and the notice
+/// still unpaid, if any (a case has at most one at a time).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClaimChange {
+    /// The unpaid notice now asks for this (it never asked for money already paid).
+    pub reissue: Option<Fen>,
+    /// A further notice for this (补缴).
+    pub top_up: Option<Fen>,
+    /// This goes back of what was paid.
+    pub refund: Option<Fen>,
+}
+
+pub fn claim_change(fee_now: Fen, paid: Fen, unpaid: Option<Fen>) -> ClaimChange {
+    let nothing = ClaimChange { reissue: None, top_up: None, refund: None };
+    match (unpaid, adjustment(paid, fee_now)) {
+        // An unpaid notice takes the difference, whatever it asked before; money paid beyond
+        // the new fee goes back.
+        (Some(_), Adjustment::TopUp(more)) => ClaimChange { reissue: Some(more), ..nothing },
+        (Some(_), Adjustment::Nothing) => ClaimChange { reissue: Some(Fen(0)), ..nothing },
+        (Some(_), Adjustment::Refund(back)) => ClaimChange { reissue: Some(Fen(0)), refund: Some(back), ..nothing },
+        (None, Adjustment::TopUp(more)) => ClaimChange { top_up: Some(more), ..nothing },
+        (None, Adjustment::Refund(back)) => ClaimChange { refund: Some(back), ..nothing },
+        (None, Adjustment::Nothing) => nothing,
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Fee notices (缴费通知)
 
@@ -923,10 +950,13 @@ pub enum RefundReason {
     Dismissed,
     /// The gateway took money for an order already closed here: all of it goes back.
     PaidAfterClose,
+    /// The claims were reduced: the fee on the difference goes back (art. 21).
+    ClaimsReduced,
 }
 
 impl RefundReason {
-    pub const ALL: [RefundReason; 4] = [RefundReason::Mediation, RefundReason::Withdrawal, RefundReason::Dismissed, RefundReason::PaidAfterClose];
+    pub const ALL: [RefundReason; 5] =
+        [RefundReason::Mediation, RefundReason::Withdrawal, RefundReason::Dismissed, RefundReason::PaidAfterClose, RefundReason::ClaimsReduced];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -934,6 +964,7 @@ impl RefundReason {
             RefundReason::Withdrawal => "withdrawal",
             RefundReason::Dismissed => "dismissed",
             RefundReason::PaidAfterClose => "paid_after_close",
+            RefundReason::ClaimsReduced => "claims_reduced",
         }
     }
 
@@ -948,6 +979,7 @@ impl RefundReason {
             RefundReason::Withdrawal => "撤诉，减半收取案件受理费",
             RefundReason::Dismissed => "裁定不予受理或驳回起诉，不收取案件受理费",
             RefundReason::PaidAfterClose => "订单关闭后到账，全额退回",
+            RefundReason::ClaimsReduced => "减少诉讼请求，退还多交的案件受理费",
         }
     }
 }
@@ -1162,6 +1194,17 @@ pub fn is_out_refund_no(raw: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_changed_claim_asks_the_difference_or_gives_it_back() {
+        let paid = Fen(230_000);
+        assert_eq!(claim_change(Fen(330_000), paid, None), ClaimChange { reissue: None, top_up: Some(Fen(100_000)), refund: None }, "increased after paying: a further notice");
+        assert_eq!(claim_change(Fen(130_000), paid, None), ClaimChange { reissue: None, top_up: None, refund: Some(Fen(100_000)) }, "reduced after paying: the difference back");
+        assert_eq!(claim_change(paid, paid, None), ClaimChange { reissue: None, top_up: None, refund: None });
+        assert_eq!(claim_change(Fen(330_000), Fen(0), Some(Fen(230_000))), ClaimChange { reissue: Some(Fen(330_000)), top_up: None, refund: None }, "nothing paid yet: the notice is reissued");
+        assert_eq!(claim_change(Fen(330_000), paid, Some(Fen(50_000))), ClaimChange { reissue: Some(Fen(100_000)), top_up: None, refund: None }, "an unpaid further notice takes the new difference");
+        assert_eq!(claim_change(Fen(130_000), paid, Some(Fen(50_000))), ClaimChange { reissue: Some(Fen(0)), top_up: None, refund: Some(Fen(100_000)) }, "reduced below what was paid: nothing more asked, the rest back");
+    }
 
     fn fee(kind: FeeKind, amount_yuan: Option<&str>) -> Fen {
         let amount = amount_yuan.map(|a| Fen::parse_yuan(a).expect("amount"));

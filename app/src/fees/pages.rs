@@ -368,6 +368,14 @@ fn NoticeCard(notice: NoticeView) -> impl IntoView {
             <crate::fees::pay_pages::PayNotice id=notice.id amount status=notice.status order_no=notice.order_no.clone()
                 receipt_no=notice.receipt_no.clone()/>
             {notice.relief.clone().map(|r| view! { <NoticeReliefLine relief=r/> })}
+            {notice.fee_after_change.map(|fee| {
+                let (fee, asked) = (fee.yuan(), amount.yuan());
+                view! {
+                    <p class="fee-relief" data-testid="fee-notice-top-up">
+                        {move || t_string!(i18n, fee_notice_top_up, fee = fee.clone(), amount = asked.clone()).to_string()}
+                    </p>
+                }
+            })}
             <crate::fees::refund_pages::NoticeRefunds refunds=notice.refunds.clone()/>
             <details>
                 <summary>{move || t_string!(i18n, fee_notice_working)}</summary>

@@ -19,6 +19,7 @@ pub fn reason_label(i18n: I18nContext<Locale>, r: RefundReason) -> &'static str 
         RefundReason::Withdrawal => t_string!(i18n, refund_reason_withdrawal),
         RefundReason::Dismissed => t_string!(i18n, refund_reason_dismissed),
         RefundReason::PaidAfterClose => t_string!(i18n, refund_reason_paid_after_close),
+        RefundReason::ClaimsReduced => t_string!(i18n, refund_reason_claims_reduced),
     }
 }
 

@@ -1,6 +1,7 @@
 //! SQL for fees: fee notices, issued inside the transaction that accepts a filing, and read by
 //! the people who may pay them (the filer, and the client a lawyer filed for).
 use crate::identity::model::UnixTime;
+use crate::filing::model::Fen;
 use sqlx::{SqliteConnection, SqlitePool};
 
 /// A fee notice to issue with a new case.
@@ -45,15 +46,18 @@ pub struct NoticeRow {
     pub receipt_no: Option<String>,
     /// Granted fee relief (JSON of `relief::NoticeRelief`), if any.
     pub relief: Option<String>,
+    /// For a further notice after changed claims: the fee on the claims as changed.
+    pub fee_after_change: Option<i64>,
 }
 
 /// The notices a person may see and pay: of cases they filed, or that were filed for them.
 pub async fn notices_of(db: &SqlitePool, person_id: i64) -> Result<Vec<NoticeRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT n.id, c.case_number, COALESCE(ct.name, c.court_code) AS court_name, c.filing_id, n.kind, n.amount_fen,
-                n.working, n.issued_at, n.deadline, n.status, o.out_trade_no AS order_no, o.receipt_no, n.relief
+                n.working, n.issued_at, n.deadline, n.status, o.out_trade_no AS order_no, o.receipt_no, n.relief, ch.fee_after AS fee_after_change
          FROM fee_notices n
          JOIN cases c ON c.id = n.case_id
+         LEFT JOIN fee_claim_changes ch ON ch.id = n.change_id
          JOIN filings f ON f.id = c.filing_id
          LEFT JOIN courts ct ON ct.code = c.court_code
          LEFT JOIN payment_orders o ON o.notice_id = n.id AND o.status IN ('pending', 'paid')
@@ -391,7 +395,7 @@ pub async fn create_refund_in(
 ) -> Result<Option<String>, sqlx::Error> {
     let id: Option<i64> = sqlx::query_scalar(
         "INSERT INTO fee_refunds (notice_id, order_id, reason, amount_fen, created_at, deadline) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (order_id, reason) DO NOTHING RETURNING id",
+         ON CONFLICT (order_id, reason) WHERE change_id IS NULL DO NOTHING RETURNING id",
     )
     .bind(notice_id)
     .bind(order_id)
@@ -637,4 +641,229 @@ async fn log_refund_event_in(
 pub async fn log_refund_refused(db: &SqlitePool, now: UnixTime, why: &str) -> Result<(), sqlx::Error> {
     let mut conn = db.acquire().await?;
     log_refund_event_in(&mut conn, now, "notification", None, None, "refused", why).await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Changed claims (art. 21), and what the case has paid
+
+/// What a case has paid so far, net of what already went back for reduced claims.
+pub async fn paid_net_in(conn: &mut SqliteConnection, case_id: i64) -> Result<Fen, sqlx::Error> {
+    let paid: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(SUM(o.amount_fen), 0) FROM payment_orders o JOIN fee_notices n ON n.id = o.notice_id WHERE n.case_id = ? AND o.status = 'paid'",
+    )
+    .bind(case_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let back: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(SUM(r.amount_fen), 0) FROM fee_refunds r JOIN fee_notices n ON n.id = r.notice_id
+         WHERE n.case_id = ? AND r.reason = 'claims_reduced' AND r.status != 'failed'",
+    )
+    .bind(case_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(Fen(paid - back))
+}
+
+/// The case's fee as it now stands: the working of its latest claim change, else of the notice
+/// issued at acceptance (JSON of `model::Working`), with that notice's id.
+pub async fn case_fee_in(conn: &mut SqliteConnection, case_id: i64) -> Result<Option<(i64, String)>, sqlx::Error> {
+    let notice: Option<(i64, String)> =
+        sqlx::query_as("SELECT id, working FROM fee_notices WHERE case_id = ? AND change_id IS NULL").bind(case_id).fetch_optional(&mut *conn).await?;
+    let Some((notice_id, issued)) = notice else { return Ok(None) };
+    let changed: Option<String> =
+        sqlx::query_scalar("SELECT working FROM fee_claim_changes WHERE case_id = ? ORDER BY id DESC LIMIT 1").bind(case_id).fetch_optional(&mut *conn).await?;
+    Ok(Some((notice_id, changed.unwrap_or(issued))))
+}
+
+/// The case's notice still unpaid, if any (there is at most one): its id and amount.
+pub async fn unpaid_notice_in(conn: &mut SqliteConnection, case_id: i64) -> Result<Option<(i64, i64)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, amount_fen FROM fee_notices WHERE case_id = ? AND status = 'unpaid' ORDER BY id DESC LIMIT 1")
+        .bind(case_id)
+        .fetch_optional(&mut *conn)
+        .await
+}
+
+/// Sets what an unpaid notice asks for (with a fresh 7 days when it asks for more), and closes
+/// its open code, which was for the old amount.
+pub async fn reissue_in(conn: &mut SqliteConnection, notice_id: i64, amount: Fen, working: Option<&str>, now: UnixTime) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE fee_notices SET deadline = CASE WHEN ? > amount_fen THEN ? ELSE deadline END, amount_fen = ?, working = COALESCE(?, working)
+         WHERE id = ? AND status = 'unpaid'",
+    )
+    .bind(amount.0)
+    .bind(super::model::payment_deadline(now).0)
+    .bind(amount.0)
+    .bind(working)
+    .bind(notice_id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE payment_orders SET status = 'closed', closed_at = ? WHERE notice_id = ? AND status = 'pending'")
+        .bind(now.0)
+        .bind(notice_id)
+        .execute(&mut *conn)
+        .await
+        .map(|_| ())
+}
+
+/// Refunds `amount` of what the case paid, from its paid orders newest first (a refund never
+/// exceeds what is left of its order), each awaiting approval. Answers the refund numbers made.
+pub async fn refund_case_in(
+    conn: &mut SqliteConnection,
+    case_id: i64,
+    reason: super::model::RefundReason,
+    change_id: Option<i64>,
+    amount: Fen,
+    now: UnixTime,
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    let orders: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT o.id, o.notice_id, o.amount_fen,
+                (SELECT COALESCE(SUM(r.amount_fen), 0) FROM fee_refunds r WHERE r.order_id = o.id AND r.status != 'failed')
+         FROM payment_orders o JOIN fee_notices n ON n.id = o.notice_id WHERE n.case_id = ? AND o.status = 'paid' ORDER BY o.id DESC",
+    )
+    .bind(case_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut left = amount.0;
+    let mut made = Vec::new();
+    for (order_id, notice_id, paid, back) in orders {
+        let take = left.min(paid - back);
+        if take <= 0 {
+            continue;
+        }
+        let id: Option<i64> = match change_id {
+            None => {
+                sqlx::query_scalar(
+                    "INSERT INTO fee_refunds (notice_id, order_id, reason, amount_fen, created_at, deadline) VALUES (?, ?, ?, ?, ?, ?)
+                     ON CONFLICT (order_id, reason) WHERE change_id IS NULL DO NOTHING RETURNING id",
+                )
+                .bind(notice_id)
+                .bind(order_id)
+                .bind(reason.as_str())
+                .bind(take)
+                .bind(now.0)
+                .bind(super::model::refund_deadline(now).0)
+                .fetch_optional(&mut *conn)
+                .await?
+            }
+            Some(change) => {
+                sqlx::query_scalar(
+                    "INSERT INTO fee_refunds (notice_id, order_id, reason, amount_fen, created_at, deadline, change_id) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                )
+                .bind(notice_id)
+                .bind(order_id)
+                .bind(reason.as_str())
+                .bind(take)
+                .bind(now.0)
+                .bind(super::model::refund_deadline(now).0)
+                .bind(change)
+                .fetch_optional(&mut *conn)
+                .await?
+            }
+        };
+        if let Some(id) = id {
+            let number = super::model::out_refund_no(order_id, id);
+            sqlx::query("UPDATE fee_refunds SET out_refund_no = ? WHERE id = ?").bind(&number).bind(id).execute(&mut *conn).await?;
+            made.push((number, take));
+            left -= take;
+        }
+        if left == 0 {
+            break;
+        }
+    }
+    Ok(made)
+}
+
+/// What recording a claim change did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ClaimsChanged {
+    NotFound,
+    Ended,
+    /// The fee cannot follow the claims here: relief was decided on this fee (a new relief
+    /// decision adjusts it), or the case has no notice.
+    NotAdjustable,
+    Done { case_number: String, fee_before: Fen, fee_after: Fen, change: super::model::ClaimChange },
+}
+
+/// Records that the claims of a case of `court` now total `claims`, and adjusts its fee in the
+/// same write transaction: `work` gives the fee on the changed claims.
+pub async fn change_claims(
+    db: &SqlitePool,
+    court: &str,
+    case_id: i64,
+    claims: Fen,
+    staff_id: i64,
+    now: UnixTime,
+    work: impl FnOnce(&str, Fen) -> Option<super::model::Working>,
+) -> Result<ClaimsChanged, sqlx::Error> {
+    let mut tx = crate::ssr::db::write_tx(db).await?;
+    let case: Option<(String, String, i64, Option<String>)> =
+        sqlx::query_as("SELECT case_number, case_type, total_claimed_fen, ended_as FROM cases WHERE id = ? AND court_code = ?")
+            .bind(case_id)
+            .bind(court)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let (case_number, case_type, claims_before) = match case {
+        None => return Ok(ClaimsChanged::NotFound),
+        Some((_, _, _, Some(_))) => return Ok(ClaimsChanged::Ended),
+        Some((number, case_type, before, None)) => (number, case_type, before),
+    };
+    let relief: Option<String> =
+        sqlx::query_scalar("SELECT relief FROM fee_notices WHERE case_id = ? AND change_id IS NULL").bind(case_id).fetch_optional(&mut *tx).await?.flatten();
+    let Some((_, current)) = case_fee_in(&mut tx, case_id).await? else { return Ok(ClaimsChanged::NotAdjustable) };
+    if relief.is_some() {
+        return Ok(ClaimsChanged::NotAdjustable);
+    }
+    let fee_before: super::model::Working = serde_json::from_str(&current).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    let Some(working) = work(&case_type, claims) else { return Ok(ClaimsChanged::NotAdjustable) };
+    let json = serde_json::to_string(&working).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let paid = paid_net_in(&mut tx, case_id).await?;
+    let unpaid = unpaid_notice_in(&mut tx, case_id).await?;
+    let change = super::model::claim_change(working.total, paid, unpaid.map(|(_, a)| Fen(a)));
+    let change_id: i64 = sqlx::query_scalar(
+        "INSERT INTO fee_claim_changes (case_id, claims_before, claims_after, fee_before, fee_after, working, changed_by, changed_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(case_id)
+    .bind(claims_before)
+    .bind(claims.0)
+    .bind(fee_before.total.0)
+    .bind(working.total.0)
+    .bind(&json)
+    .bind(staff_id)
+    .bind(now.0)
+    .fetch_one(&mut *tx)
+    .await?;
+    // A notice's working says what it asks for (its total), with the fee on the changed claims
+    // as its full figure.
+    let asking = |amount: Fen| serde_json::to_string(&super::model::Working { total: amount, ..working.clone() }).map_err(|e| sqlx::Error::Encode(Box::new(e)));
+    if let (Some((notice_id, _)), Some(amount)) = (unpaid, change.reissue) {
+        reissue_in(&mut tx, notice_id, amount, Some(&asking(amount)?), now).await?;
+    }
+    if let Some(more) = change.top_up {
+        sqlx::query(
+            "INSERT INTO fee_notices (case_id, kind, amount_fen, working, issued_at, deadline, change_id) VALUES (?, (SELECT kind FROM fee_notices WHERE case_id = ? AND change_id IS NULL), ?, ?, ?, ?, ?)",
+        )
+        .bind(case_id)
+        .bind(case_id)
+        .bind(more.0)
+        .bind(asking(more)?)
+        .bind(now.0)
+        .bind(super::model::payment_deadline(now).0)
+        .bind(change_id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    if let Some(back) = change.refund {
+        refund_case_in(&mut tx, case_id, super::model::RefundReason::ClaimsReduced, Some(change_id), back, now).await?;
+    }
+    sqlx::query("UPDATE cases SET total_claimed_fen = ? WHERE id = ?").bind(claims.0).bind(case_id).execute(&mut *tx).await?;
+    let details = serde_json::json!({
+        "claims_before_fen": claims_before, "claims_after_fen": claims.0, "fee_before_fen": fee_before.total.0, "fee_after_fen": working.total.0,
+        "reissued_fen": change.reissue.map(|f| f.0), "top_up_fen": change.top_up.map(|f| f.0), "refund_fen": change.refund.map(|f| f.0),
+    });
+    crate::ssr::audit::append_in(&mut tx, now.0, &format!("person:{staff_id}"), "fees.claims_changed", &format!("case:{case_number}"), &details).await?;
+    let params = serde_json::json!({ "case_number": case_number });
+    notify_payers_in(&mut tx, case_id, now, "notice_claims_changed", &params).await?;
+    tx.commit().await?;
+    Ok(ClaimsChanged::Done { case_number, fee_before: fee_before.total, fee_after: working.total, change })
 }

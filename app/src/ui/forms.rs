@@ -120,6 +120,7 @@ pub fn key_text(i18n: I18nContext<Locale>, key: &str) -> String {
         "error_hearing_full" => t_string!(i18n, error_hearing_full),
         "error_hearing_removed" => t_string!(i18n, error_hearing_removed),
         "error_hearing_bad_message" => t_string!(i18n, error_hearing_bad_message),
+        "error_claims_not_adjustable" => t_string!(i18n, error_claims_not_adjustable),
         "error_signing_drawing" => t_string!(i18n, error_signing_drawing),
         "error_signing_mark_needed" => t_string!(i18n, error_signing_mark_needed),
         "error_signing_typed_name" => t_string!(i18n, error_signing_typed_name),
