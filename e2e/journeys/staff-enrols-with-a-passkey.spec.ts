@@ -6,7 +6,8 @@ test('a clerk enrols a passkey from the printed link, signs in with it only, and
   const link = createStaff('京0105', 'clerk', '王书记');
   const authenticator = await addVirtualAuthenticator(page);
 
-  await page.goto(link);
+  // Hydrated before the audit: while the page hydrates, its title is briefly being set again.
+  await gotoHydrated(page, link);
   await expect(page.getByTestId('enrol-name')).toHaveText('王书记');
   await expect(page.getByTestId('enrol-court')).toContainText('朝阳');
   await audit(page, 'the staff enrolment page');
