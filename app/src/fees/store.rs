@@ -280,7 +280,7 @@ pub async fn apply_report(
                         .bind(id)
                         .execute(&mut *tx)
                         .await?;
-                    let created = create_refund_in(&mut tx, notice_id, id, super::model::RefundReason::PaidAfterClose, t.amount_fen, now).await?;
+                    let created = create_refund_in(&mut tx, notice_id, id, super::model::RefundReason::PaidAfterClose, None, t.amount_fen, now).await?;
                     if let Some(number) = created {
                         crate::ssr::audit::append_in(
                             &mut tx,
@@ -384,17 +384,19 @@ pub async fn log_refused(db: &SqlitePool, now: UnixTime, why: &str) -> Result<()
 // Refunds
 
 /// Creates a refund awaiting approval on the caller's transaction, unless this order already has
-/// one for this reason (then None: an ending recorded twice, a duplicate notification).
+/// one for this reason (then None: an ending recorded twice, a duplicate notification). A refund
+/// for a claim change names it, and there is one per change.
 pub async fn create_refund_in(
     conn: &mut SqliteConnection,
     notice_id: i64,
     order_id: i64,
     reason: super::model::RefundReason,
+    change_id: Option<i64>,
     amount_fen: i64,
     now: UnixTime,
 ) -> Result<Option<String>, sqlx::Error> {
     let id: Option<i64> = sqlx::query_scalar(
-        "INSERT INTO fee_refunds (notice_id, order_id, reason, amount_fen, created_at, deadline) VALUES (?, ?, ?, ?, ?, ?)
+        "INSERT INTO fee_refunds (notice_id, order_id, reason, amount_fen, created_at, deadline, change_id) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (order_id, reason) WHERE change_id IS NULL DO NOTHING RETURNING id",
     )
     .bind(notice_id)
@@ -403,6 +405,7 @@ pub async fn create_refund_in(
     .bind(amount_fen)
     .bind(now.0)
     .bind(super::model::refund_deadline(now).0)
+    .bind(change_id)
     .fetch_optional(&mut *conn)
     .await?;
     let Some(id) = id else { return Ok(None) };
@@ -730,39 +733,7 @@ pub async fn refund_case_in(
         if take <= 0 {
             continue;
         }
-        let id: Option<i64> = match change_id {
-            None => {
-                sqlx::query_scalar(
-                    "INSERT INTO fee_refunds (notice_id, order_id, reason, amount_fen, created_at, deadline) VALUES (?, ?, ?, ?, ?, ?)
-                     ON CONFLICT (order_id, reason) WHERE change_id IS NULL DO NOTHING RETURNING id",
-                )
-                .bind(notice_id)
-                .bind(order_id)
-                .bind(reason.as_str())
-                .bind(take)
-                .bind(now.0)
-                .bind(super::model::refund_deadline(now).0)
-                .fetch_optional(&mut *conn)
-                .await?
-            }
-            Some(change) => {
-                sqlx::query_scalar(
-                    "INSERT INTO fee_refunds (notice_id, order_id, reason, amount_fen, created_at, deadline, change_id) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                )
-                .bind(notice_id)
-                .bind(order_id)
-                .bind(reason.as_str())
-                .bind(take)
-                .bind(now.0)
-                .bind(super::model::refund_deadline(now).0)
-                .bind(change)
-                .fetch_optional(&mut *conn)
-                .await?
-            }
-        };
-        if let Some(id) = id {
-            let number = super::model::out_refund_no(order_id, id);
-            sqlx::query("UPDATE fee_refunds SET out_refund_no = ? WHERE id = ?").bind(&number).bind(id).execute(&mut *conn).await?;
+        if let Some(number) = create_refund_in(conn, notice_id, order_id, reason, change_id, take, now).await? {
             made.push((number, take));
             left -= take;
         }
