@@ -93,6 +93,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/hearings/:id") ssr=SsrMode::Async view={Lazy::<HearingRoomRoute>::new()}/>
                         <Route path=path!("/hearings/:id/record") ssr=SsrMode::Async view={Lazy::<HearingRecordRoute>::new()}/>
                         <Route path=path!("/sign") ssr=SsrMode::Async view={Lazy::<SignRoute>::new()}/>
+                        <Route path=path!("/sign/:id") ssr=SsrMode::Async view={Lazy::<SignDocumentRoute>::new()}/>
+                        <Route path=path!("/sign/verify/:id") ssr=SsrMode::Async view={Lazy::<SignVerifyRoute>::new()}/>
+                        <Route path=path!("/staff/signing") ssr=SsrMode::Async view={Lazy::<StaffSigningRoute>::new()}/>
+                        <Route path=path!("/staff/signing/new") ssr=SsrMode::Async view={Lazy::<DraftRoute>::new()}/>
                         // Pages whose data decides cookies or status: rendered whole before sending.
                         // Lazy: each page's code comes with its group's (`grouped_page!` below) as its own
                         // download (`cargo leptos build --split`), so the home page does not carry every form.
@@ -204,8 +208,7 @@ fn public_pages(page: PublicPages) -> AnyView {
     }
 }
 
-/// A party's pages about their cases: the list, a case, its messages, the inbox, and the
-/// signing section.
+/// A party's pages about their cases: the list, a case, its messages and the inbox.
 #[derive(Clone, Copy, Debug)]
 #[repr(u8)]
 pub enum CasePages {
@@ -213,7 +216,6 @@ pub enum CasePages {
     Case,
     PartyThread,
     Inbox,
-    Sign,
 }
 
 #[lazy]
@@ -224,7 +226,6 @@ fn case_pages(page: CasePages) -> AnyView {
         CasePages::Case => view! { <CaseDetailPage/> }.into_any(),
         CasePages::PartyThread => view! { <PartyThreadPage/> }.into_any(),
         CasePages::Inbox => view! { <InboxPage/> }.into_any(),
-        CasePages::Sign => gated(Section::Sign).into_any(),
     }
 }
 
@@ -245,6 +246,30 @@ fn hearing_pages(page: HearingPages) -> AnyView {
         HearingPages::List => view! { <HearingsPage/> }.into_any(),
         HearingPages::Room => view! { <RoomPage/> }.into_any(),
         HearingPages::Record => view! { <RecordPage/> }.into_any(),
+    }
+}
+
+/// Signing: the documents sent to a person, one document (where it is signed, and where the
+/// court manages it), the public check of a sealed one, and the court's list and template.
+#[derive(Clone, Copy, Debug)]
+#[repr(u8)]
+pub enum SigningPages {
+    List,
+    Document,
+    Verify,
+    Staff,
+    Draft,
+}
+
+#[lazy]
+fn signing_pages(page: SigningPages) -> AnyView {
+    use crate::signing::{pages, staff};
+    match page {
+        SigningPages::List => view! { <pages::SignListPage/> }.into_any(),
+        SigningPages::Document => view! { <pages::SignPage/> }.into_any(),
+        SigningPages::Verify => view! { <pages::VerifyPage/> }.into_any(),
+        SigningPages::Staff => view! { <staff::StaffSigningPage/> }.into_any(),
+        SigningPages::Draft => view! { <staff::DraftPage/> }.into_any(),
     }
 }
 
@@ -332,7 +357,11 @@ grouped_page!(InboxRoute, case_pages, __preload_case_pages, CasePages::Inbox);
 grouped_page!(HearingsRoute, hearing_pages, __preload_hearing_pages, HearingPages::List);
 grouped_page!(HearingRoomRoute, hearing_pages, __preload_hearing_pages, HearingPages::Room);
 grouped_page!(HearingRecordRoute, hearing_pages, __preload_hearing_pages, HearingPages::Record);
-grouped_page!(SignRoute, case_pages, __preload_case_pages, CasePages::Sign);
+grouped_page!(SignRoute, signing_pages, __preload_signing_pages, SigningPages::List);
+grouped_page!(SignDocumentRoute, signing_pages, __preload_signing_pages, SigningPages::Document);
+grouped_page!(SignVerifyRoute, signing_pages, __preload_signing_pages, SigningPages::Verify);
+grouped_page!(StaffSigningRoute, signing_pages, __preload_signing_pages, SigningPages::Staff);
+grouped_page!(DraftRoute, signing_pages, __preload_signing_pages, SigningPages::Draft);
 grouped_page!(FileRoute, filing_pages, __preload_filing_pages, FilingPages::File);
 grouped_page!(WizardRoute, filing_pages, __preload_filing_pages, FilingPages::Wizard);
 grouped_page!(FilingRoute, filing_pages, __preload_filing_pages, FilingPages::Filing);
@@ -359,18 +388,6 @@ fn pay_page() -> impl IntoView {
         <p class="lead"><a href=crate::fees::pages::CALCULATOR_PATH>{move || t_string!(i18n, fee_calculator_link)}</a></p>
         <RequireVerified here=section.href()>
             <crate::fees::pages::MyFeeNotices/>
-        </RequireVerified>
-    }
-}
-
-/// An area page behind the verified-person gate.
-fn gated(section: Section) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <leptos_meta::Title text=crate::ui::title::title(move || section.label(i18n))/>
-        <h1>{move || section.label(i18n)}</h1>
-        <RequireVerified here=section.href()>
-            <crate::ui::pages::ComingSoonCard/>
         </RequireVerified>
     }
 }

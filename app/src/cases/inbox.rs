@@ -30,6 +30,7 @@ pub fn notice_text(locale: Locale, key: &str, case_number: &str) -> String {
         "notice_claims_changed" => td_string!(locale, notice_claims_changed, case_number = n).to_string(),
         "notice_signing_sealed" => td_string!(locale, notice_signing_sealed, case_number = n).to_string(),
         "notice_signing_sent" => td_string!(locale, notice_signing_sent, case_number = n).to_string(),
+        "notice_signing_reminder" => td_string!(locale, notice_signing_reminder, case_number = n).to_string(),
         "notice_signing_voided_by_edit" => td_string!(locale, notice_signing_voided_by_edit, case_number = n).to_string(),
         "notice_signing_voided" => td_string!(locale, notice_signing_voided, case_number = n).to_string(),
         _ => td_string!(locale, notice_other).to_string(),

@@ -274,3 +274,47 @@ async fn record_use(cx: &Cx, keys: Vec<(i64, Passkey)>, result: &AuthenticationR
     }
     Ok(())
 }
+
+/// What an assertion over a caller's own challenge was bound to, once the passkey checked out:
+/// what the caller stored with it, and the credential that made it.
+#[cfg(feature = "ssr")]
+pub(crate) struct BoundAssertion {
+    pub bound: serde_json::Value,
+    /// Hex of the credential id, as the passkey list keys it.
+    pub credential_id: String,
+}
+
+/// Starts an assertion with one of the person's passkeys over `challenge` instead of a random
+/// one: signing derives it from a document's fingerprint and the signer, so that the
+/// authenticator's signature covers what is signed. `bound` is kept with the ceremony and handed
+/// back by [`finish_bound_assertion`]. Single use and five minutes, like every ceremony.
+#[cfg(feature = "ssr")]
+pub(crate) async fn start_bound_assertion(cx: &Cx, person_id: i64, session_id: i64, kind: &str, challenge: &[u8], bound: serde_json::Value) -> Result<PasskeyChallenge, AppError> {
+    let keys: Vec<Passkey> = passkeys(cx, person_id).await?.into_iter().map(|(_, pk)| pk).collect();
+    if keys.is_empty() {
+        return Err(AppError::Conflict("error_no_passkeys".into()));
+    }
+    let (options, state) = webauthn(cx)?.start_passkey_authentication(&keys).map_err(failed)?;
+    let ours = serde_json::to_value(Base64UrlSafeData::from(challenge.to_vec())).map_err(|e| internal("encoding a challenge", e))?;
+    let mut options = serde_json::to_value(&options).map_err(|e| internal("serialising WebAuthn options", e))?;
+    let mut state = serde_json::to_value(&state).map_err(|e| internal("serialising WebAuthn state", e))?;
+    // webauthn-rs makes a random challenge; the same challenge is put in what the browser is
+    // asked to sign and in what the answer is checked against.
+    for slot in [options.pointer_mut("/publicKey/challenge"), state.pointer_mut("/ast/challenge")] {
+        *slot.ok_or_else(|| internal("WebAuthn state", "no challenge to bind"))? = ours.clone();
+    }
+    ceremony(cx, kind, Some(person_id), Some(session_id), &json!({ "state": state, "bound": bound }), &options).await
+}
+
+/// Finishes an assertion started by [`start_bound_assertion`]: the ceremony is taken once (a
+/// replayed answer finds it used), the passkey must be one of the person's and must have signed
+/// the bound challenge.
+#[cfg(feature = "ssr")]
+pub(crate) async fn finish_bound_assertion(cx: &Cx, person_id: i64, session_id: i64, kind: &str, id: &str, credential: &str) -> Result<BoundAssertion, AppError> {
+    let mut stored: serde_json::Value = take(cx, id, kind, Some(person_id), Some(session_id)).await?;
+    let state: PasskeyAuthentication = serde_json::from_value(stored["state"].take()).map_err(|e| internal("stored WebAuthn state", e))?;
+    let credential: PublicKeyCredential = parse_credential(credential)?;
+    let result = webauthn(cx)?.finish_passkey_authentication(&credential, &state).map_err(failed)?;
+    record_use(cx, passkeys(cx, person_id).await?, &result).await?;
+    Ok(BoundAssertion { bound: stored["bound"].take(), credential_id: cred_key(result.cred_id()) })
+}

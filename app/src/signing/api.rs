@@ -30,6 +30,8 @@ pub struct DocumentView {
     /// The caller may revise, send and void it (the court).
     pub may_manage: bool,
     pub void_reason: Option<String>,
+    /// Once sealed: the public verification page's path (what its QR code links to).
+    pub verify_path: Option<String>,
 }
 
 #[cfg(feature = "ssr")]
@@ -202,19 +204,21 @@ async fn reader(cx: &crate::ssr::cx::Cx, row: &super::store::DocumentRow) -> Res
     Ok((me, false))
 }
 
-/// A document for signature, as its signers and the court see it.
-#[server(prefix = "/api", endpoint = "signing/document")]
-pub async fn signing_document(id: i64) -> Result<DocumentView, AppError> {
-    use crate::ssr::cx::Cx;
-    let cx = Cx::get()?;
-    let row = super::store::document(cx.db(), id).await.map_err(db)?.ok_or(AppError::NotFound)?;
-    let (me, may_manage) = reader(&cx, &row).await?;
+/// The page's view of a document for the caller.
+#[cfg(feature = "ssr")]
+async fn view_of(cx: &crate::ssr::cx::Cx, row: super::store::DocumentRow, me: i64, may_manage: bool) -> Result<DocumentView, AppError> {
     let people: Vec<i64> = row.round.signers.iter().map(|(p, _)| *p).collect();
     let names = super::store::names(cx.db(), &people).await.map_err(db)?;
-    let mine = row.round.signers.iter().find(|(p, _)| *p == me.person_id).map(|(_, s)| s.clone());
+    let mine = row.round.signers.iter().find(|(p, _)| *p == me).map(|(_, s)| s.clone());
     let signers = row.round.signers.iter().zip(names).map(|((_, state), name)| SignerView { name, state: state.clone() }).collect();
+    let verify_path = if row.round.status == Status::Sealed {
+        let mut conn = cx.db().acquire().await.map_err(db)?;
+        super::store::seal_of_in(&mut conn, row.id).await.map_err(db)?.map(|(_, seal, _)| verify_path(row.id, &seal))
+    } else {
+        None
+    };
     Ok(DocumentView {
-        id,
+        id: row.id,
         case_id: row.case_id,
         status: row.round.status,
         document: row.document,
@@ -223,7 +227,105 @@ pub async fn signing_document(id: i64) -> Result<DocumentView, AppError> {
         mine,
         may_manage,
         void_reason: row.void_reason,
+        verify_path,
     })
+}
+
+/// The public verification page of a sealed document: its id and the check code from its seal.
+#[cfg(feature = "ssr")]
+fn verify_path(id: i64, seal: &str) -> String {
+    format!("/sign/verify/{id}?c={}", super::model::verification_code(seal))
+}
+
+/// A document for signature, as its signers and the court see it.
+#[server(prefix = "/api", endpoint = "signing/document")]
+pub async fn signing_document(id: i64) -> Result<DocumentView, AppError> {
+    use crate::ssr::cx::Cx;
+    let cx = Cx::get()?;
+    let row = super::store::document(cx.db(), id).await.map_err(db)?.ok_or(AppError::NotFound)?;
+    let (me, may_manage) = reader(&cx, &row).await?;
+    view_of(&cx, row, me.person_id, may_manage).await
+}
+
+/// The documents the caller may see, newest first: court staff, their court's; anyone else,
+/// those sent to them for signature.
+#[server(prefix = "/api", endpoint = "signing/list")]
+pub async fn signing_list() -> Result<Vec<DocumentView>, AppError> {
+    use crate::identity::model::StaffRole;
+    use crate::ssr::cx::Cx;
+    let cx = Cx::get()?;
+    let me = cx.require_person().await?;
+    let (ids, may_manage) = match &me.staff {
+        Some((court, role)) => (super::store::ids_of_court(cx.db(), court.as_str()).await.map_err(db)?, matches!(role, StaffRole::Judge | StaffRole::Mediator)),
+        None => {
+            if !me.verified {
+                return Err(AppError::Forbidden);
+            }
+            (super::store::ids_for_signer(cx.db(), me.person_id).await.map_err(db)?, false)
+        }
+    };
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(row) = super::store::document(cx.db(), id).await.map_err(db)? {
+            out.push(view_of(&cx, row, me.person_id, may_manage).await?);
+        }
+    }
+    Ok(out)
+}
+
+/// What the agreement's template starts from for a case: its number, its parties as the
+/// complaint names them, and who will sign (its parties who use Tianping).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Template {
+    pub case_id: i64,
+    pub case_number: String,
+    pub parties: Vec<super::model::AgreementParty>,
+    pub signers: Vec<String>,
+}
+
+#[server(prefix = "/api", endpoint = "signing/template")]
+pub async fn agreement_template(case_id: i64) -> Result<Template, AppError> {
+    use crate::ssr::cx::Cx;
+    let cx = Cx::get()?;
+    let (court, case_number, _) = super::store::case_of(cx.db(), case_id).await.map_err(db)?.ok_or(AppError::NotFound)?;
+    drafter(&cx, &court).await?;
+    let parties = super::store::case_parties(cx.db(), case_id)
+        .await
+        .map_err(db)?
+        .into_iter()
+        .filter_map(|(side, name)| super::model::Side::parse(&side).map(|side| super::model::AgreementParty { side, name }))
+        .collect();
+    let signers = super::store::parties_of(cx.db(), case_id).await.map_err(db)?.into_iter().map(|(_, name)| name).collect();
+    Ok(Template { case_id, case_number, parties, signers })
+}
+
+/// The court's cases a judge or mediator may draft an agreement for: (id, case number).
+#[server(prefix = "/api", endpoint = "signing/cases")]
+pub async fn drafting_cases() -> Result<Vec<(i64, String)>, AppError> {
+    use crate::ssr::cx::Cx;
+    let cx = Cx::get()?;
+    let (_, court, _) = cx.require_staff().await?;
+    drafter(&cx, court.as_str()).await?;
+    super::store::cases_of_court(cx.db(), court.as_str()).await.map_err(db)
+}
+
+/// Staff remind the signers who have not answered yet (in their inbox); the answer is how many.
+#[server(prefix = "/api", endpoint = "signing/remind")]
+pub async fn remind_signers(id: i64) -> Result<usize, AppError> {
+    use crate::ssr::cx::Cx;
+    let cx = Cx::get()?;
+    let row = super::store::document(cx.db(), id).await.map_err(db)?.ok_or(AppError::NotFound)?;
+    let me = drafter(&cx, &row.court_code).await?;
+    if row.round.status != Status::Out {
+        return Err(refused(SigningError::NotOut));
+    }
+    let waiting = row.round.waiting_for();
+    let mut tx = crate::ssr::db::write_tx(cx.db()).await.map_err(db)?;
+    let params = serde_json::json!({ "case_number": row.document.case_number, "title": row.document.title, "version": row.document.version });
+    crate::cases::store::notify_in(&mut tx, &waiting, cx.now(), "notice_signing_reminder", &params, &format!("/sign/{id}")).await.map_err(db)?;
+    log_in(&mut tx, cx.now().0, me.person_id, "signing.reminded", id, &row.document, serde_json::json!({ "signers": waiting })).await?;
+    tx.commit().await.map_err(db)?;
+    Ok(waiting.len())
 }
 
 /// A signer's step on the current version: opened it, or reached its end. Only the first of each
@@ -289,6 +391,54 @@ async fn signer_row(tx: &mut sqlx::SqliteConnection, id: i64, person: i64) -> Re
     Ok(row)
 }
 
+/// The document a signer is about to bind a signature to: the version they read to the end,
+/// out for signature, not yet answered by them.
+#[cfg(feature = "ssr")]
+async fn ready_to_sign(cx: &crate::ssr::cx::Cx, id: i64, version: u32, person: i64) -> Result<super::store::DocumentRow, AppError> {
+    let mut conn = cx.db().acquire().await.map_err(db)?;
+    let row = signer_row(&mut conn, id, person).await?;
+    if row.round.version != version {
+        return Err(refused(SigningError::WrongVersion));
+    }
+    match row.round.signers.iter().find(|(p, _)| *p == person).map(|(_, s)| s) {
+        Some(SignerState::ReadToEnd) => {}
+        Some(SignerState::Signed { .. } | SignerState::Declined { .. }) => return Err(refused(SigningError::AlreadyAnswered)),
+        _ => return Err(refused(SigningError::NotReadToEnd)),
+    }
+    if row.round.status != Status::Out {
+        return Err(refused(SigningError::NotOut));
+    }
+    Ok(row)
+}
+
+/// Starts the passkey binding of a signature: an assertion whose challenge is derived from the
+/// version's fingerprint, the document and the signer (and a fresh nonce, so that no two
+/// assertions are alike). Where passkeys are absent (WeChat), the SMS code does the same.
+#[server(prefix = "/api", endpoint = "signing/passkey_start")]
+pub async fn signing_passkey_start(id: i64, version: u32) -> Result<crate::identity::model::PasskeyChallenge, AppError> {
+    use crate::ssr::cx::Cx;
+    use rand::Rng;
+    let cx = Cx::get()?;
+    let me = cx.require_verified().await?;
+    let row = ready_to_sign(&cx, id, version, me.person_id).await?;
+    let nonce: [u8; 16] = rand::rng().random();
+    let challenge = super::model::signing_challenge(&row.fingerprint, id, version, me.person_id, &nonce);
+    let bound = serde_json::json!({ "document": id, "version": version, "fingerprint": row.fingerprint, "nonce": hex::encode(nonce) });
+    crate::identity::passkeys::start_bound_assertion(&cx, me.person_id, me.session_id, "signing", &challenge, bound).await
+}
+
+/// The challenge a finished passkey assertion was bound to, checked against the document being
+/// signed: the same document, version and fingerprint, recomputed from what was stored.
+#[cfg(feature = "ssr")]
+fn passkey_challenge(bound: &serde_json::Value, id: i64, version: u32, fingerprint: &str, person: i64) -> Result<String, AppError> {
+    let same = bound["document"].as_i64() == Some(id) && bound["version"].as_u64() == Some(u64::from(version)) && bound["fingerprint"].as_str() == Some(fingerprint);
+    let nonce = bound["nonce"].as_str().and_then(|n| hex::decode(n).ok());
+    match (same, nonce) {
+        (true, Some(nonce)) => Ok(hex::encode(super::model::signing_challenge(fingerprint, id, version, person, &nonce))),
+        _ => Err(AppError::Conflict("error_signing_fingerprint".into())),
+    }
+}
+
 /// Sends a signer who has read `version` to the end a code by SMS bound to that version's
 /// fingerprint (the way to sign where passkeys are absent, as in WeChat). One a minute.
 #[server(prefix = "/api", endpoint = "signing/sms_code")]
@@ -298,20 +448,7 @@ pub async fn signing_sms_code(id: i64, version: u32) -> Result<SigningCodeSent, 
     use rand::Rng;
     let cx = Cx::get()?;
     let me = cx.require_verified().await?;
-    let mut conn = cx.db().acquire().await.map_err(db)?;
-    let row = signer_row(&mut conn, id, me.person_id).await?;
-    drop(conn);
-    if row.round.version != version {
-        return Err(refused(SigningError::WrongVersion));
-    }
-    match row.round.signers.iter().find(|(p, _)| *p == me.person_id).map(|(_, s)| s) {
-        Some(SignerState::ReadToEnd) => {}
-        Some(SignerState::Signed { .. } | SignerState::Declined { .. }) => return Err(refused(SigningError::AlreadyAnswered)),
-        _ => return Err(refused(SigningError::NotReadToEnd)),
-    }
-    if row.round.status != Status::Out {
-        return Err(refused(SigningError::NotOut));
-    }
+    let row = ready_to_sign(&cx, id, version, me.person_id).await?;
     let now = cx.now();
     if let Some(last) = super::store::last_code_at(cx.db(), id, me.person_id).await.map_err(db)?
         && now.0 - last < RESEND_SECS
@@ -333,8 +470,10 @@ pub async fn signing_sms_code(id: i64, version: u32) -> Result<SigningCodeSent, 
 }
 
 /// A signer signs the version they read, whose fingerprint they were shown, with their drawn
-/// signature (or typed name) and the SMS code bound to that fingerprint. The signature, the step
-/// in the evidence log and the round's new state are written together.
+/// signature (or typed name) and a binding to that fingerprint: a passkey assertion started by
+/// `signing/passkey_start` (`ceremony`, `credential`), or the SMS code from `signing/sms_code`
+/// (`code`). The signature, the step in the evidence log and the round's new state are written
+/// together.
 #[server(prefix = "/api", endpoint = "signing/sign")]
 pub async fn sign_document(
     id: i64,
@@ -342,15 +481,22 @@ pub async fn sign_document(
     fingerprint: String,
     #[server(default)] drawing: String,
     #[server(default)] typed_name: String,
-    code: String,
+    #[server(default)] code: String,
+    #[server(default)] ceremony: String,
+    #[server(default)] credential: String,
 ) -> Result<Status, AppError> {
-    use crate::identity::model::{CODE_TTL_SECS, MAX_WRONG_TRIES, constant_time_eq};
+    use crate::identity::model::constant_time_eq;
     use crate::ssr::cx::Cx;
     let cx = Cx::get()?;
     let me = cx.require_verified().await?;
     let name = crate::filing::store::person_name(cx.db(), me.person_id).await.map_err(db)?.unwrap_or_default();
     let mark = super::model::Mark::parse(&drawing, &typed_name, &name).map_err(|key| AppError::field(if drawing.trim().is_empty() { "typed_name" } else { "drawing" }, key))?;
-    let typed = crate::identity::model::OtpCode::parse(&code).ok_or_else(|| AppError::field("code", "error_code_format"))?;
+    // The passkey's answer is checked first: it takes its ceremony, so a replay finds it used.
+    let passkey = if credential.trim().is_empty() {
+        None
+    } else {
+        Some(crate::identity::passkeys::finish_bound_assertion(&cx, me.person_id, me.session_id, "signing", &ceremony, &credential).await?)
+    };
     let now = cx.now();
     let mut tx = crate::ssr::db::write_tx(cx.db()).await.map_err(db)?;
     let mut row = signer_row(&mut tx, id, me.person_id).await?;
@@ -361,40 +507,74 @@ pub async fn sign_document(
     if !constant_time_eq(fingerprint.trim().as_bytes(), row.fingerprint.as_bytes()) {
         return Err(AppError::Conflict("error_signing_fingerprint".into()));
     }
-    let sent = super::store::latest_code_in(&mut tx, id, version, me.person_id).await.map_err(db)?.ok_or_else(|| AppError::field("code", "error_code_wrong"))?;
+    let (method, challenge, credential_id) = match passkey {
+        Some(p) => (super::model::Method::Passkey, passkey_challenge(&p.bound, id, version, &row.fingerprint, me.person_id)?, Some(p.credential_id)),
+        None => match sms_binding(&cx, &mut tx, &row, id, version, me.person_id, &code).await? {
+            Ok(challenge) => (super::model::Method::SmsCode, challenge, None),
+            Err(wrong) => {
+                // Counted outside the transaction, which the refusal rolls back.
+                drop(tx);
+                super::store::code_wrong(cx.db(), wrong).await.map_err(db)?;
+                return Err(AppError::field("code", "error_code_wrong"));
+            }
+        },
+    };
+    row.round.sign(me.person_id, version, method).map_err(refused)?;
+    let method_name = if method == super::model::Method::Passkey { "passkey" } else { "sms_code" };
+    let signature = super::store::NewSignature {
+        document_id: id,
+        version,
+        person_id: me.person_id,
+        fingerprint: &row.fingerprint,
+        method: method_name,
+        challenge: &challenge,
+        credential_id: credential_id.as_deref(),
+        mark: &mark,
+        now,
+    };
+    super::store::insert_signature_in(&mut tx, &signature).await.map_err(db)?;
+    super::store::save_round_in(&mut tx, id, &row.round, None).await.map_err(db)?;
+    let how = serde_json::json!({
+        "method": method_name,
+        "challenge": challenge,
+        "credential_id": credential_id,
+        "mark": if matches!(mark, super::model::Mark::Drawn(_)) { "drawn" } else { "typed" },
+    });
+    log_in(&mut tx, now.0, me.person_id, "signing.signed", id, &row.document, how).await?;
+    tx.commit().await.map_err(db)?;
+    Ok(row.round.status)
+}
+
+/// Checks the SMS code typed against the last one sent for this version and marks it used, inside
+/// the signing transaction; the answer is the challenge the code was bound to, or for a wrong
+/// code the id of the code it counts against.
+#[cfg(feature = "ssr")]
+async fn sms_binding(
+    cx: &crate::ssr::cx::Cx,
+    tx: &mut sqlx::SqliteConnection,
+    row: &super::store::DocumentRow,
+    id: i64,
+    version: u32,
+    person: i64,
+    code: &str,
+) -> Result<Result<String, i64>, AppError> {
+    use crate::identity::model::{CODE_TTL_SECS, MAX_WRONG_TRIES, constant_time_eq};
+    let typed = crate::identity::model::OtpCode::parse(code).ok_or_else(|| AppError::field("code", "error_code_format"))?;
+    let sent = super::store::latest_code_in(tx, id, version, person).await.map_err(db)?.ok_or_else(|| AppError::field("code", "error_code_wrong"))?;
     if sent.used_at.is_some() {
         return Err(AppError::field("code", "error_code_used"));
     }
     if sent.wrong_tries >= i64::from(MAX_WRONG_TRIES) {
         return Err(AppError::field("code", "error_signing_code_burnt"));
     }
-    if now.0 >= sent.issued_at + CODE_TTL_SECS || sent.fingerprint != row.fingerprint {
+    if cx.now().0 >= sent.issued_at + CODE_TTL_SECS || sent.fingerprint != row.fingerprint {
         return Err(AppError::field("code", "error_code_expired"));
     }
     if !constant_time_eq(sha256_hex(format!("{}:{}", sent.challenge, typed.as_str()).as_bytes()).as_bytes(), sent.code_hash.as_bytes()) {
-        drop(tx);
-        super::store::code_wrong(cx.db(), sent.id).await.map_err(db)?;
-        return Err(AppError::field("code", "error_code_wrong"));
+        return Ok(Err(sent.id));
     }
-    row.round.sign(me.person_id, version, super::model::Method::SmsCode).map_err(refused)?;
-    super::store::code_used_in(&mut tx, sent.id, now).await.map_err(db)?;
-    let signature = super::store::NewSignature {
-        document_id: id,
-        version,
-        person_id: me.person_id,
-        fingerprint: &row.fingerprint,
-        method: "sms_code",
-        challenge: &sent.challenge,
-        credential_id: None,
-        mark: &mark,
-        now,
-    };
-    super::store::insert_signature_in(&mut tx, &signature).await.map_err(db)?;
-    super::store::save_round_in(&mut tx, id, &row.round, None).await.map_err(db)?;
-    let how = serde_json::json!({ "method": "sms_code", "challenge": sent.challenge, "mark": if matches!(mark, super::model::Mark::Drawn(_)) { "drawn" } else { "typed" } });
-    log_in(&mut tx, now.0, me.person_id, "signing.signed", id, &row.document, how).await?;
-    tx.commit().await.map_err(db)?;
-    Ok(row.round.status)
+    super::store::code_used_in(tx, sent.id, cx.now()).await.map_err(db)?;
+    Ok(Ok(sent.challenge))
 }
 
 /// The records the seal covers, from the standing signatures of the current version.
@@ -439,7 +619,7 @@ pub async fn seal_document(id: i64) -> Result<String, AppError> {
     log_in(&mut tx, now.0, me.person_id, "signing.sealed", id, &row.document, serde_json::json!({ "seal": seal, "signatures": signatures.len() })).await?;
     tell_signers(&mut tx, &cx, &row.round, &row.document, id, "notice_signing_sealed").await?;
     tx.commit().await.map_err(db)?;
-    Ok(format!("/sign/verify/{id}?c={}", super::model::verification_code(&seal)))
+    Ok(verify_path(id, &seal))
 }
 
 /// A signature as the public verification page shows it.

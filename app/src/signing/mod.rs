@@ -3,5 +3,9 @@
 //! sealed by the court, and verifiable by anyone.
 pub mod model;
 pub mod api;
+pub mod pages;
+pub mod staff;
+#[cfg(feature = "hydrate")]
+pub mod pad;
 #[cfg(feature = "ssr")]
 pub mod store;

@@ -315,3 +315,33 @@ pub async fn seal_of_in(tx: &mut SqliteConnection, id: i64) -> Result<Option<(i6
 pub async fn log_of_in(tx: &mut SqliteConnection, id: i64) -> Result<Vec<(i64, i64, String, String)>, sqlx::Error> {
     sqlx::query_as("SELECT seq, at, action, hash FROM audit_log WHERE subject = ? ORDER BY seq").bind(format!("signing:{id}")).fetch_all(&mut *tx).await
 }
+
+/// The documents a person signs (drafts are the court's own until sent), newest first.
+pub async fn ids_for_signer(db: &SqlitePool, person: i64) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT d.id FROM signing_documents d JOIN signing_signers s ON s.document_id = d.id
+         WHERE s.person_id = ? AND d.status <> 'draft' ORDER BY d.id DESC LIMIT 100",
+    )
+    .bind(person)
+    .fetch_all(db)
+    .await
+}
+
+/// A court's documents for signature, newest first.
+pub async fn ids_of_court(db: &SqlitePool, court: &str) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT d.id FROM signing_documents d JOIN cases c ON c.id = d.case_id WHERE c.court_code = ? ORDER BY d.id DESC LIMIT 100")
+        .bind(court)
+        .fetch_all(db)
+        .await
+}
+
+/// Every party of a case as the complaint names them, in its order: (side, name). The
+/// agreement's template starts from them.
+pub async fn case_parties(db: &SqlitePool, case_id: i64) -> Result<Vec<(String, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT role, name FROM case_parties WHERE case_id = ? ORDER BY n").bind(case_id).fetch_all(db).await
+}
+
+/// A court's cases, newest first, for the drafter to pick from: (id, case number).
+pub async fn cases_of_court(db: &SqlitePool, court: &str) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, case_number FROM cases WHERE court_code = ? ORDER BY id DESC LIMIT 500").bind(court).fetch_all(db).await
+}
