@@ -322,3 +322,77 @@ async fn the_court_seals_a_signed_document_and_anyone_with_its_link_sees_it_genu
     sqlx::query("UPDATE signing_signatures SET voided_at = 1 WHERE document_id = ?").bind(id_n).execute(db).await.expect("void");
     assert_eq!(verify(code).await.1["genuine"], false, "a signature taken away is detected");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_passkey_signs_the_challenge_derived_from_the_fingerprint_once_and_its_assertion_cannot_be_replayed_or_moved_to_another_version() {
+    let origin = "http://localhost:3000";
+    let app = start(&[("TIANPING_PUBLIC_URL", origin)]).await;
+    let (party, case) = party_with_case(&app, "13800138000").await;
+    let mut passkey = support::authenticator::SoftPasskey::new(origin, 7);
+    let (status, started, _) = call(&app, &party, "passkey_register_start", &[]).await;
+    assert_eq!(status, 200, "{started}");
+    let credential = passkey.register(started["options"].as_str().expect("options"));
+    let (status, body, _) = call(&app, &party, "passkey_register_finish", &[("id", started["id"].as_str().expect("id")), ("credential", &credential), ("name", "手机")]).await;
+    assert_eq!(status, 200, "{body}");
+
+    let mediator = staff_browser(&app, "京0105", "mediator").await;
+    let (_, id) = draft(&app, &mediator, case, &agreement()).await;
+    let id = id.as_i64().expect("id").to_string();
+    call(&app, &mediator, "signing/send", &[("id", &id)]).await;
+    let (_, view, _) = call(&app, &party, "signing/document", &[("id", &id)]).await;
+    let fingerprint = view["fingerprint"].as_str().expect("fingerprint").to_string();
+    let (status, body, _) = call(&app, &party, "signing/passkey_start", &[("id", &id), ("version", "1")]).await;
+    assert_eq!((status.as_u16(), body["Conflict"].as_str()), (409, Some("error_signing_read_first")), "no binding before reading to the end");
+    call(&app, &party, "signing/progress", &[("id", &id), ("version", "1"), ("step", "read_to_end")]).await;
+
+    let (status, ceremony, _) = call(&app, &party, "signing/passkey_start", &[("id", &id), ("version", "1")]).await;
+    assert_eq!(status, 200, "{ceremony}");
+    let options = ceremony["options"].as_str().expect("options").to_string();
+    let ceremony_id = ceremony["id"].as_str().expect("id").to_string();
+    let challenge: Value = serde_json::from_str(&options).expect("options json");
+    let challenge_hex: String = support::authenticator::b64url_decode(challenge["publicKey"]["challenge"].as_str().expect("challenge")).iter().map(|b| format!("{b:02x}")).collect();
+    let assertion = passkey.assert(&options);
+    let sign = |ceremony_id: String, assertion: String, version: &'static str| {
+        let (app, party, id, fingerprint) = (&app, &party, id.clone(), fingerprint.clone());
+        async move {
+            let form = [("id", id.as_str()), ("version", version), ("fingerprint", fingerprint.as_str()), ("drawing", "M5 5 L50 40"), ("ceremony", ceremony_id.as_str()), ("credential", assertion.as_str())];
+            let (status, body, _) = call(app, party, "signing/sign", &form).await;
+            (status.as_u16(), body)
+        }
+    };
+    let stranger = browser();
+    sign_in(&app, &stranger, "13800138001").await;
+    call(&app, &stranger, "verify", &[("legal_name", "李四"), ("id_number", &registry_id("李四"))]).await;
+    let form = [("id", id.as_str()), ("version", "1"), ("fingerprint", fingerprint.as_str()), ("typed_name", "李四"), ("ceremony", ceremony_id.as_str()), ("credential", assertion.as_str())];
+    assert_ne!(call(&app, &stranger, "signing/sign", &form).await.0.as_u16(), 200, "another person cannot use the party's assertion");
+
+    let (status, body) = sign(ceremony_id.clone(), assertion.clone(), "1").await;
+    assert_eq!((status, &body), (200, &json!("all_signed")), "{body}");
+    let kept: (String, String, Option<String>) = sqlx::query_as("SELECT method, challenge, credential_id FROM signing_signatures WHERE document_id = ?")
+        .bind(id.parse::<i64>().expect("id"))
+        .fetch_one(&app.state.app.db)
+        .await
+        .expect("signature");
+    assert_eq!(kept.0, "passkey");
+    assert_eq!(kept.1, challenge_hex, "the passkey signed the challenge derived from this version's fingerprint and the signer");
+    assert_eq!(kept.2.as_deref(), Some(passkey.credential_id_hex().as_str()));
+    let (status, body) = sign(ceremony_id.clone(), assertion.clone(), "1").await;
+    assert_eq!((status, body["Conflict"].as_str()), (409, Some("error_passkey_expired")), "replaying the same answer finds its ceremony used");
+
+    // After an edit, the old assertion (over version 1's challenge) is refused against a new
+    // ceremony for version 2: the passkey must sign the new fingerprint.
+    let mut changed: Value = serde_json::from_str(&agreement()).expect("json");
+    changed["terms"][1]["text"] = json!("原告放弃其他诉讼请求，双方再无争议");
+    let text = changed.to_string();
+    call(&app, &mediator, "signing/revise", &[("id", id.as_str()), ("version", "1"), ("title", "调解协议"), ("agreement", text.as_str())]).await;
+    call(&app, &party, "signing/progress", &[("id", &id), ("version", "2"), ("step", "read_to_end")]).await;
+    let (status, second, _) = call(&app, &party, "signing/passkey_start", &[("id", &id), ("version", "2")]).await;
+    assert_eq!(status, 200, "{second}");
+    let (_, view, _) = call(&app, &party, "signing/document", &[("id", &id)]).await;
+    let second_fingerprint = view["fingerprint"].as_str().expect("fingerprint").to_string();
+    let form = [("id", id.as_str()), ("version", "2"), ("fingerprint", second_fingerprint.as_str()), ("drawing", "M5 5 L50 40"), ("ceremony", second["id"].as_str().expect("id")), ("credential", assertion.as_str())];
+    let (status, body, _) = call(&app, &party, "signing/sign", &form).await;
+    assert_eq!((status.as_u16(), body["Conflict"].as_str()), (409, Some("error_passkey_failed")), "an assertion over another version's challenge is refused");
+    let actions = actions(&app, id.parse().expect("id")).await;
+    assert_eq!(actions.iter().filter(|a| *a == "signing.signed").count(), 1);
+}

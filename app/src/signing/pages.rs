@@ -374,7 +374,8 @@ fn SignForm(id: i64, version: u32, fingerprint: String, reload: RwSignal<u32>) -
     // when they choose it.
     let passkeys_here = RwSignal::new(false);
     let use_sms = RwSignal::new(false);
-    let has_passkey = Resource::new(|| (), |_| crate::identity::passkeys::my_passkeys());
+    // Asked by the browser only: the server's render and hydration both start without it.
+    let has_passkey = LocalResource::new(crate::identity::passkeys::my_passkeys);
     Effect::new(move |_| {
         #[cfg(feature = "hydrate")]
         passkeys_here.set(crate::identity::browser::passkeys_supported());

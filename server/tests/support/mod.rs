@@ -2,6 +2,7 @@
 //! file, one cookie jar per browser, server-function calls as the app's client makes them, and
 //! people of each role (a signed-in number, a verified person, a staff member of a court).
 #![allow(dead_code)]
+pub mod authenticator;
 pub mod filing;
 
 use reqwest::StatusCode;
