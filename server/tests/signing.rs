@@ -396,3 +396,59 @@ async fn a_passkey_signs_the_challenge_derived_from_the_fingerprint_once_and_its
     let actions = actions(&app, id.parse().expect("id")).await;
     assert_eq!(actions.iter().filter(|a| *a == "signing.signed").count(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_court_lists_its_documents_starts_templates_and_reminds_signers_and_no_one_else_may() {
+    let app = start(&[]).await;
+    let (party, case) = party_with_case(&app, "13800138000").await;
+    let mediator = staff_browser(&app, "京0105", "mediator").await;
+    let clerk = staff_browser(&app, "京0105", "clerk").await;
+    let other_court = staff_browser(&app, "京0101", "mediator").await;
+    let case_id = case.to_string();
+
+    let (status, template, _) = call(&app, &mediator, "signing/template", &[("case_id", &case_id)]).await;
+    assert_eq!(status, 200, "{template}");
+    assert_eq!(template["parties"][0], json!({ "side": "claimant", "name": "张三" }), "the template starts from the complaint's parties");
+    assert_eq!(template["signers"], json!(["张三"]));
+    assert_eq!(status_of(&app, &clerk, "signing/template", &[("case_id", &case_id)]).await, 403, "a clerk does not draft");
+    assert_eq!(status_of(&app, &other_court, "signing/template", &[("case_id", &case_id)]).await, 404, "another court's case");
+    assert_eq!(status_of(&app, &party, "signing/template", &[("case_id", &case_id)]).await, 403, "a party");
+    let (_, cases, _) = call(&app, &mediator, "signing/cases", &[]).await;
+    assert_eq!(cases.as_array().map(Vec::len), Some(1), "{cases}");
+    assert_eq!(cases[0][0], json!(case));
+    let (_, elsewhere, _) = call(&app, &other_court, "signing/cases", &[]).await;
+    assert_eq!(elsewhere, json!([]), "only the court's own cases");
+    assert_eq!(status_of(&app, &clerk, "signing/cases", &[]).await, 403);
+    assert_eq!(status_of(&app, &party, "signing/cases", &[]).await, 403);
+
+    let (_, id, _) = call(&app, &mediator, "signing/draft", &[("case_id", &case_id), ("title", "调解协议"), ("agreement", &agreement())]).await;
+    let id = id.as_i64().expect("id").to_string();
+    let (_, listed, _) = call(&app, &party, "signing/list", &[]).await;
+    assert_eq!(listed, json!([]), "a draft is not the party's yet");
+    assert_eq!(status_of(&app, &mediator, "signing/remind", &[("id", &id)]).await, 409, "nothing to remind of before sending");
+    call(&app, &mediator, "signing/send", &[("id", &id)]).await;
+    let (_, listed, _) = call(&app, &party, "signing/list", &[]).await;
+    assert_eq!((listed[0]["id"].to_string(), listed[0]["mine"].as_str()), (id.clone(), Some("sent")));
+    let (_, court_list, _) = call(&app, &clerk, "signing/list", &[]).await;
+    assert_eq!((court_list[0]["id"].to_string(), &court_list[0]["may_manage"]), (id.clone(), &json!(false)), "a clerk sees the court's documents but does not manage them");
+    let (_, other_list, _) = call(&app, &other_court, "signing/list", &[]).await;
+    assert_eq!(other_list, json!([]));
+    assert_eq!(status_of(&app, &browser(), "signing/list", &[]).await, 401);
+
+    assert_eq!(status_of(&app, &clerk, "signing/remind", &[("id", &id)]).await, 403);
+    assert_eq!(status_of(&app, &other_court, "signing/remind", &[("id", &id)]).await, 404);
+    assert_eq!(status_of(&app, &party, "signing/remind", &[("id", &id)]).await, 403);
+    let (status, reminded, _) = call(&app, &mediator, "signing/remind", &[("id", &id)]).await;
+    assert_eq!((status.as_u16(), reminded), (200, json!(1)));
+    let told: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE message = 'notice_signing_reminder'").fetch_one(&app.state.app.db).await.expect("inbox");
+    assert_eq!(told, 1, "the party who has not signed is reminded in their inbox");
+
+    let stranger = browser();
+    sign_in(&app, &stranger, "13800138001").await;
+    call(&app, &stranger, "verify", &[("legal_name", "李四"), ("id_number", &registry_id("李四"))]).await;
+    assert_eq!(status_of(&app, &stranger, "signing/passkey_start", &[("id", &id), ("version", "1")]).await, 404, "a non-party starts no binding");
+    assert_eq!(status_of(&app, &stranger, "signing/sms_code", &[("id", &id), ("version", "1")]).await, 404, "nor asks for a code");
+    let (_, listed, _) = call(&app, &stranger, "signing/list", &[]).await;
+    assert_eq!(listed, json!([]), "nor sees it listed");
+    assert!(actions(&app, id.parse().expect("id")).await.contains(&"signing.reminded".to_string()));
+}
