@@ -95,6 +95,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/sign") ssr=SsrMode::Async view={Lazy::<SignRoute>::new()}/>
                         <Route path=path!("/sign/:id") ssr=SsrMode::Async view={Lazy::<SignDocumentRoute>::new()}/>
                         <Route path=path!("/sign/verify/:id") ssr=SsrMode::Async view={Lazy::<SignVerifyRoute>::new()}/>
+                        <Route path=path!("/sign/check") ssr=SsrMode::Async view={Lazy::<SignCheckRoute>::new()}/>
                         <Route path=path!("/staff/signing") ssr=SsrMode::Async view={Lazy::<StaffSigningRoute>::new()}/>
                         <Route path=path!("/staff/signing/new") ssr=SsrMode::Async view={Lazy::<DraftRoute>::new()}/>
                         // Pages whose data decides cookies or status: rendered whole before sending.
@@ -257,6 +258,7 @@ pub enum SigningPages {
     List,
     Document,
     Verify,
+    Check,
     Staff,
     Draft,
 }
@@ -268,6 +270,7 @@ fn signing_pages(page: SigningPages) -> AnyView {
         SigningPages::List => view! { <pages::SignListPage/> }.into_any(),
         SigningPages::Document => view! { <pages::SignPage/> }.into_any(),
         SigningPages::Verify => view! { <pages::VerifyPage/> }.into_any(),
+        SigningPages::Check => view! { <pages::CheckPage/> }.into_any(),
         SigningPages::Staff => view! { <staff::StaffSigningPage/> }.into_any(),
         SigningPages::Draft => view! { <staff::DraftPage/> }.into_any(),
     }
@@ -360,6 +363,7 @@ grouped_page!(HearingRecordRoute, hearing_pages, __preload_hearing_pages, Hearin
 grouped_page!(SignRoute, signing_pages, __preload_signing_pages, SigningPages::List);
 grouped_page!(SignDocumentRoute, signing_pages, __preload_signing_pages, SigningPages::Document);
 grouped_page!(SignVerifyRoute, signing_pages, __preload_signing_pages, SigningPages::Verify);
+grouped_page!(SignCheckRoute, signing_pages, __preload_signing_pages, SigningPages::Check);
 grouped_page!(StaffSigningRoute, signing_pages, __preload_signing_pages, SigningPages::Staff);
 grouped_page!(DraftRoute, signing_pages, __preload_signing_pages, SigningPages::Draft);
 grouped_page!(FileRoute, filing_pages, __preload_filing_pages, FilingPages::File);

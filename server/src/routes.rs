@@ -74,6 +74,7 @@ pub fn router(state: ServerState) -> Router {
             Router::new()
                 .route("/staff/cases/{id}/serve", post(serve_document))
                 .route("/cases/{id}/messages", post(send_message))
+                .route("/sign/check", post(check_signed_pdf))
                 .layer(axum::extract::DefaultBodyLimit::disable())
                 .layer(RequestBodyLimitLayer::new(app::cases::service::MAX_DOCUMENT_BYTES + 64 * 1024)),
         )
@@ -379,6 +380,16 @@ async fn serve_document(State(state): State<AppState>, axum::extract::Path(id): 
     let (parts, body) = req.into_parts();
     match axum::extract::Multipart::from_request(Request::from_parts(parts.clone(), body), &()).await {
         Ok(form) => app::cases::documents::serve(state, parts, id, form).await,
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Anyone checks whether a PDF is exactly one this court sealed (the rules are in app::signing::check).
+async fn check_signed_pdf(State(state): State<AppState>, req: Request) -> Response {
+    use axum::extract::FromRequest;
+    let (parts, body) = req.into_parts();
+    match axum::extract::Multipart::from_request(Request::from_parts(parts.clone(), body), &()).await {
+        Ok(form) => app::signing::check::check_pdf(state, parts, form).await,
         Err(e) => e.into_response(),
     }
 }

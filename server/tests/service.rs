@@ -17,29 +17,8 @@ async fn serve(app: &App, b: &reqwest::Client, case_id: i64, fields: &[(&str, &s
     form_post(app, b, &format!("/staff/cases/{case_id}/serve"), fields, file).await
 }
 
-/// Posts a multipart form as a browser does, with an optional file; answers the status and the
-/// redirect's target.
 async fn form_post(app: &App, b: &reqwest::Client, path: &str, fields: &[(&str, &str)], file: Option<&[u8]>) -> (StatusCode, String) {
-    let boundary = "tianping-test-boundary-7d1f";
-    let mut body = Vec::new();
-    for (k, v) in fields {
-        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").into_bytes());
-    }
-    if let Some(bytes) = file {
-        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"doc.pdf\"\r\nContent-Type: application/pdf\r\n\r\n").into_bytes());
-        body.extend_from_slice(bytes);
-        body.extend(b"\r\n");
-    }
-    body.extend(format!("--{boundary}--\r\n").into_bytes());
-    let res = b
-        .post(format!("{}{path}", app.base))
-        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
-        .body(body)
-        .send()
-        .await
-        .expect("request");
-    let to = res.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
-    (res.status(), to)
+    multipart_post(app, b, path, fields, "file", file).await
 }
 
 fn judgment(title: &str) -> Vec<(&'static str, String)> {

@@ -249,8 +249,9 @@ async fn a_party_signs_by_sms_code_bound_to_the_fingerprint_they_read_and_an_edi
     );
 }
 
-/// An agreement sent, read and signed by the party by SMS code: its id and the mediator's browser.
-async fn signed_agreement(app: &App) -> (String, reqwest::Client) {
+/// An agreement sent, read and signed by the party by SMS code: its id, the mediator's browser
+/// and the party's.
+async fn signed_agreement(app: &App) -> (String, reqwest::Client, reqwest::Client) {
     let (party, case) = party_with_case(app, "13800138000").await;
     let mediator = staff_browser(app, "京0105", "mediator").await;
     let (_, id) = draft(app, &mediator, case, &agreement()).await;
@@ -265,13 +266,13 @@ async fn signed_agreement(app: &App) -> (String, reqwest::Client) {
     let form = [("id", id.as_str()), ("version", "1"), ("fingerprint", fingerprint.as_str()), ("drawing", "M10 10 L20 25"), ("code", code.as_str())];
     let (status, body, _) = call(app, &party, "signing/sign", &form).await;
     assert_eq!(status, 200, "{body}");
-    (id, mediator)
+    (id, mediator, party)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_court_seals_a_signed_document_and_anyone_with_its_link_sees_it_genuine_until_its_content_or_seal_is_changed() {
     let app = start(&[]).await;
-    let (id, mediator) = signed_agreement(&app).await;
+    let (id, mediator, _) = signed_agreement(&app).await;
     let clerk = staff_browser(&app, "京0105", "clerk").await;
     assert_eq!(status_of(&app, &clerk, "signing/seal", &[("id", &id)]).await, 403, "a clerk does not seal agreements");
     let (status, link, _) = call(&app, &mediator, "signing/seal", &[("id", &id)]).await;
@@ -451,4 +452,46 @@ async fn the_court_lists_its_documents_starts_templates_and_reminds_signers_and_
     let (_, listed, _) = call(&app, &stranger, "signing/list", &[]).await;
     assert_eq!(listed, json!([]), "nor sees it listed");
     assert!(actions(&app, id.parse().expect("id")).await.contains(&"signing.reminded".to_string()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sealed_pdf_is_served_on_the_party_and_the_check_finds_it_but_not_a_copy_with_one_byte_changed() {
+    let app = start(&[]).await;
+    let (id, mediator, party) = signed_agreement(&app).await;
+    let (status, link, _) = call(&app, &mediator, "signing/seal", &[("id", &id)]).await;
+    assert_eq!(status, 200, "{link}");
+    let link = link.as_str().expect("link").to_string();
+    let id_n: i64 = id.parse().expect("id");
+    let (sha, served): (String, i64) =
+        sqlx::query_as("SELECT pdf_sha256, served_document_id FROM signing_documents WHERE id = ?").bind(id_n).fetch_one(&app.state.app.db).await.expect("pdf kept");
+    let logged: String = sqlx::query_scalar("SELECT details FROM audit_log WHERE subject = ? AND action = 'signing.sealed'").bind(format!("signing:{id}")).fetch_one(&app.state.app.db).await.expect("log");
+    assert!(logged.contains(&sha), "the PDF's hash is in the hash-chained log: {logged}");
+
+    // Served on the party: their case's documents, read receipt on opening.
+    let res = party.get(format!("{}/documents/{served}", app.base)).send().await.expect("open");
+    assert_eq!(res.status(), 200);
+    let pdf = res.bytes().await.expect("bytes").to_vec();
+    assert!(pdf.starts_with(b"%PDF-"), "a PDF");
+    use sha2::Digest;
+    let hex: String = sha2::Sha256::digest(&pdf).iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(hex, sha);
+    let read: Option<i64> = sqlx::query_scalar("SELECT read_at FROM document_services WHERE document_id = ?").bind(served).fetch_one(&app.state.app.db).await.expect("service");
+    assert!(read.is_some(), "opening it is the party's read receipt");
+    let (_, view, _) = call(&app, &party, "signing/document", &[("id", &id)]).await;
+    assert_eq!(view["pdf_path"], json!(format!("/documents/{served}")));
+
+    // Anyone checks a PDF: the original is found; one changed byte is not.
+    let check = |bytes: Vec<u8>| {
+        let (app, link) = (&app, link.clone());
+        async move {
+            let (status, to) = multipart_post(app, &browser(), "/sign/check", &[("back", link.as_str())], "pdf", Some(&bytes)).await;
+            assert_eq!(status, 303);
+            to
+        }
+    };
+    assert_eq!(check(pdf.clone()).await, format!("{link}&file=original"));
+    let mut tampered = pdf.clone();
+    let middle = tampered.len() / 2;
+    tampered[middle] ^= 0x01;
+    assert_eq!(check(tampered).await, format!("{link}&file=changed"));
 }

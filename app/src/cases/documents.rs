@@ -123,7 +123,7 @@ async fn serve_in(cx: &Cx, case_id: i64, mut multipart: Multipart) -> Result<Res
 
 /// Tells each person served by SMS (after the service is stored: a failed text does not undo
 /// it), in the language the case was filed in.
-async fn text_recipients(cx: &Cx, recipients: &[store::Recipient], locale: &str, case_number: &str, title: &str) {
+pub(crate) async fn text_recipients(cx: &Cx, recipients: &[store::Recipient], locale: &str, case_number: &str, title: &str) {
     let locale = locale.parse::<crate::i18n::Locale>().unwrap_or_default();
     let text = crate::i18n::td_string!(locale, sms_document_served, case_number = case_number, title = title).to_string();
     text_each(cx, recipients, &text).await;

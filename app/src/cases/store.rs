@@ -3,7 +3,7 @@
 use crate::fees::model::{CaseEnding, RefundReason, Working};
 use crate::filing::model::Fen;
 use crate::identity::model::UnixTime;
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 
 /// A case of the court, with how its fee stands.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -258,6 +258,14 @@ pub enum Served {
 /// acting for them — in one transaction with the audit entry and their in-app notices.
 pub async fn serve_document(db: &SqlitePool, d: NewDocument<'_>) -> Result<Served, sqlx::Error> {
     let mut tx = crate::ssr::db::write_tx(db).await?;
+    let served = serve_document_in(&mut tx, d).await?;
+    tx.commit().await?;
+    Ok(served)
+}
+
+/// [`serve_document`] inside the caller's transaction (signing serves the sealed PDF in the
+/// transaction that seals it).
+pub async fn serve_document_in(tx: &mut SqliteConnection, d: NewDocument<'_>) -> Result<Served, sqlx::Error> {
     let case: Option<(String, String)> = sqlx::query_as(
         "SELECT c.case_number, f.locale FROM cases c JOIN filings f ON f.id = c.filing_id WHERE c.id = ? AND c.court_code = ?",
     )
@@ -300,9 +308,9 @@ pub async fn serve_document(db: &SqlitePool, d: NewDocument<'_>) -> Result<Serve
     .await?;
     let people: Vec<i64> = recipients.iter().map(|r| r.person_id).collect();
     let params = serde_json::json!({ "case_number": case_number, "title": d.title });
-    notify_in(&mut tx, &people, d.now, "notice_document_served", &params, &format!("/cases/{}", d.case_id)).await?;
+    notify_in(tx, &people, d.now, "notice_document_served", &params, &format!("/cases/{}", d.case_id)).await?;
     crate::ssr::audit::append_in(
-        &mut tx,
+        tx,
         d.now.0,
         &format!("person:{}", d.staff_id),
         "cases.document_served",
@@ -310,7 +318,6 @@ pub async fn serve_document(db: &SqlitePool, d: NewDocument<'_>) -> Result<Serve
         &serde_json::json!({ "document": document_id, "kind": d.kind, "sha256": d.sha256, "served_on": recipients.iter().map(|r| r.person_id).collect::<Vec<_>>() }),
     )
     .await?;
-    tx.commit().await?;
     Ok(Served::Now { document_id, case_number, locale, recipients })
 }
 

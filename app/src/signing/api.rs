@@ -32,6 +32,9 @@ pub struct DocumentView {
     pub void_reason: Option<String>,
     /// Once sealed: the public verification page's path (what its QR code links to).
     pub verify_path: Option<String>,
+    /// Once sealed: the sealed PDF, as served on the case's people (opening it is their read
+    /// receipt).
+    pub pdf_path: Option<String>,
 }
 
 #[cfg(feature = "ssr")]
@@ -217,6 +220,10 @@ async fn view_of(cx: &crate::ssr::cx::Cx, row: super::store::DocumentRow, me: i6
     } else {
         None
     };
+    let pdf_path = match verify_path {
+        Some(_) => super::store::pdf_of(cx.db(), row.id).await.map_err(db)?.and_then(|(_, served)| served).map(|d| format!("/documents/{d}")),
+        None => None,
+    };
     Ok(DocumentView {
         id: row.id,
         case_id: row.case_id,
@@ -228,6 +235,7 @@ async fn view_of(cx: &crate::ssr::cx::Cx, row: super::store::DocumentRow, me: i6
         may_manage,
         void_reason: row.void_reason,
         verify_path,
+        pdf_path,
     })
 }
 
@@ -600,26 +608,93 @@ fn records(rows: &[super::store::SignatureRow]) -> Vec<super::model::SignatureRe
 }
 
 /// The court seals a document every signer signed: its Ed25519 seal over the fingerprint and
-/// every signature. The signers are told; the answer is the verification link's path.
+/// every signature. The sealed PDF is made, kept and served on the case's people (electronic
+/// service, with their read receipts), in the transaction that seals it; the signers are told.
+/// The answer is the verification link's path.
 #[server(prefix = "/api", endpoint = "signing/seal")]
 pub async fn seal_document(id: i64) -> Result<String, AppError> {
-    use crate::ssr::cx::Cx;
+    use crate::ssr::cx::{Cx, internal};
     let cx = Cx::get()?;
     let row = super::store::document(cx.db(), id).await.map_err(db)?.ok_or(AppError::NotFound)?;
     let me = drafter(&cx, &row.court_code).await?;
+    // Checked here before the work of the PDF, and again in the transaction.
+    row.round.clone().seal().map_err(refused)?;
     let now = cx.now();
-    let mut tx = crate::ssr::db::write_tx(cx.db()).await.map_err(db)?;
-    let mut row = super::store::document_in(&mut tx, id).await.map_err(db)?.ok_or(AppError::NotFound)?;
-    row.round.seal().map_err(refused)?;
-    let signatures = super::store::signatures_in(&mut tx, id, row.round.version).await.map_err(db)?;
+    let signatures = {
+        let mut conn = cx.db().acquire().await.map_err(db)?;
+        super::store::signatures_in(&mut conn, id, row.round.version).await.map_err(db)?
+    };
     let statement = super::model::seal_statement(id, &row.fingerprint, &records(&signatures), now.0);
     let seal = cx.state.seal.sign(&statement);
-    super::store::save_round_in(&mut tx, id, &row.round, None).await.map_err(db)?;
-    super::store::seal_in(&mut tx, id, now, me.person_id, &seal, &cx.state.seal.public_hex()).await.map_err(db)?;
-    log_in(&mut tx, now.0, me.person_id, "signing.sealed", id, &row.document, serde_json::json!({ "seal": seal, "signatures": signatures.len() })).await?;
-    tell_signers(&mut tx, &cx, &row.round, &row.document, id, "notice_signing_sealed").await?;
+    let public = cx.state.seal.public_hex();
+    let path = verify_path(id, &seal);
+    let pdf = sealed_pdf(&cx, &row, &signatures, now, &seal, &public, &path).await?;
+    let sha = cx.state.blobs.put(&pdf).await.map_err(|e| internal("storing a sealed PDF", e))?;
+
+    let mut tx = crate::ssr::db::write_tx(cx.db()).await.map_err(db)?;
+    let mut current = super::store::document_in(&mut tx, id).await.map_err(db)?.ok_or(AppError::NotFound)?;
+    let again = super::store::signatures_in(&mut tx, id, current.round.version).await.map_err(db)?;
+    if current.fingerprint != row.fingerprint || records(&again) != records(&signatures) {
+        return Err(AppError::Conflict("error_signing_changed_meanwhile".into()));
+    }
+    current.round.seal().map_err(refused)?;
+    super::store::save_round_in(&mut tx, id, &current.round, None).await.map_err(db)?;
+    super::store::seal_in(&mut tx, id, now, me.person_id, &seal, &public).await.map_err(db)?;
+    let title = format!("{}（已签章）", current.document.title);
+    let served = crate::cases::store::serve_document_in(
+        &mut tx,
+        crate::cases::store::NewDocument {
+            court: &current.court_code,
+            case_id: current.case_id,
+            kind: "other",
+            title: &title,
+            sha256: &sha,
+            size: i64::try_from(pdf.len()).unwrap_or(i64::MAX),
+            evidence_days: None,
+            staff_id: me.person_id,
+            now,
+        },
+    )
+    .await
+    .map_err(db)?;
+    let document_id = match &served {
+        crate::cases::store::Served::Now { document_id, .. } | crate::cases::store::Served::Before { document_id } => Some(*document_id),
+        crate::cases::store::Served::NotFound => None,
+    };
+    super::store::set_pdf_in(&mut tx, id, &sha, document_id).await.map_err(db)?;
+    log_in(&mut tx, now.0, me.person_id, "signing.sealed", id, &current.document, serde_json::json!({ "seal": seal, "signatures": signatures.len(), "pdf_sha256": sha })).await?;
+    tell_signers(&mut tx, &cx, &current.round, &current.document, id, "notice_signing_sealed").await?;
     tx.commit().await.map_err(db)?;
-    Ok(verify_path(id, &seal))
+    if let crate::cases::store::Served::Now { case_number, locale, recipients, .. } = served {
+        crate::cases::documents::text_recipients(&cx, &recipients, &locale, &case_number, &title).await;
+    }
+    Ok(path)
+}
+
+/// Renders the sealed PDF off the async workers (reading the CJK font and subsetting it is CPU
+/// work). Without a usable font nothing is sealed: the court is told why.
+#[cfg(feature = "ssr")]
+async fn sealed_pdf(
+    cx: &crate::ssr::cx::Cx,
+    row: &super::store::DocumentRow,
+    signatures: &[super::store::SignatureRow],
+    sealed_at: crate::identity::model::UnixTime,
+    seal: &str,
+    public: &str,
+    path: &str,
+) -> Result<Vec<u8>, AppError> {
+    let url = format!("{}{path}", cx.state.site.public_url.trim_end_matches('/'));
+    let (document, fingerprint, signatures, seal, public) = (row.document.clone(), row.fingerprint.clone(), signatures.to_vec(), seal.to_string(), public.to_string());
+    let rendered = tokio::task::spawn_blocking(move || {
+        let sealed = super::pdf::Sealed { document: &document, fingerprint: &fingerprint, signatures: &signatures, sealed_at, seal: &seal, public_key: &public, verify_url: &url };
+        crate::ssr::pdf::installed_font().and_then(|font| super::pdf::render(&font, &sealed))
+    })
+    .await
+    .map_err(|e| crate::ssr::cx::internal("rendering a sealed PDF", e))?;
+    rendered.map_err(|e| {
+        tracing::warn!(error = %e, "the sealed PDF cannot be made");
+        AppError::Conflict("error_signing_pdf_unavailable".into())
+    })
 }
 
 /// A signature as the public verification page shows it.

@@ -9,3 +9,7 @@ pub mod staff;
 pub mod pad;
 #[cfg(feature = "ssr")]
 pub mod store;
+#[cfg(feature = "ssr")]
+pub mod pdf;
+#[cfg(feature = "ssr")]
+pub mod check;

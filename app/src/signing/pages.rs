@@ -195,8 +195,14 @@ fn Signable(doc: DocumentView, reload: RwSignal<u32>) -> impl IntoView {
         view! { <p class="notice" role="status" data-testid="sign-mine">{move || t_string!(i18n, sign_you_are, state = line.clone()).to_string()}</p> }
     });
     let void = doc.void_reason.clone().map(|reason| view! { <p class="notice warn" data-testid="sign-void-reason">{move || t_string!(i18n, sign_voided_because, reason = reason.clone()).to_string()}</p> });
+    let pdf = doc.pdf_path.clone();
     let verify = doc.verify_path.clone().map(|path| {
-        view! { <p><a class="button secondary" href=path data-testid="sign-verify-link">{move || t_string!(i18n, sign_verify_link)}</a></p> }
+        view! {
+            <p class="actions">
+                {pdf.map(|pdf| view! { <a class="button" href=pdf rel="external" data-testid="sign-pdf-link">{move || t_string!(i18n, sign_pdf_link)}</a>" " })}
+                <a class="button secondary" href=path data-testid="sign-verify-link">{move || t_string!(i18n, sign_verify_link)}</a>
+            </p>
+        }
     });
     let manage = doc.may_manage.then(|| view! { <super::staff::Manage doc=doc.clone() reload/> });
     view! {
@@ -588,9 +594,17 @@ pub fn VerifyPage() -> impl IntoView {
         move || (params.read().get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0), query.read().get("c").unwrap_or_default()),
         |(id, c)| verify_document(id, c),
     );
+    let file = move || query.read().get("file");
+    // Where the upload form's answer comes back to: this page without its last answer.
+    let back = move || {
+        let id = params.read().get("id").unwrap_or_default();
+        let c = query.read().get("c").unwrap_or_default();
+        format!("/sign/verify/{id}?c={c}")
+    };
     view! {
         <Title text=title(move || t_string!(i18n, sealcheck_title))/>
         <h1>{move || t_string!(i18n, sealcheck_title)}</h1>
+        {move || file().map(|f| view! { <FileAnswer answer=f/> })}
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match found.await {
@@ -600,6 +614,55 @@ pub fn VerifyPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <PdfCheckForm back=Signal::derive(back)/>
+    }
+}
+
+/// What the uploaded PDF turned out to be.
+#[component]
+fn FileAnswer(answer: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let (ok, text) = match answer.as_str() {
+        "original" => (true, t_string!(i18n, sealcheck_file_original)),
+        "changed" => (false, t_string!(i18n, sealcheck_file_changed)),
+        _ => (false, t_string!(i18n, sealcheck_file_none)),
+    };
+    view! {
+        <p class="notice" class:warn=!ok role="status" data-testid="pdf-check-answer" data-answer=answer>{text}</p>
+    }
+}
+
+/// Upload a PDF to check it is exactly the court's sealed file. A plain form: it works before
+/// the page hydrates.
+#[component]
+fn PdfCheckForm(back: Signal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="card" aria-labelledby="pdf-check-title">
+            <h2 id="pdf-check-title">{move || t_string!(i18n, sealcheck_upload_title)}</h2>
+            <p id="pdf-check-hint">{move || t_string!(i18n, sealcheck_upload_hint)}</p>
+            <form method="post" action="/sign/check" enctype="multipart/form-data" class="stack-form" data-testid="pdf-check-form">
+                <input type="hidden" name="back" prop:value=back/>
+                <div class="field">
+                    <label for="pdf-check-file">{move || t_string!(i18n, sealcheck_upload_label)}</label>
+                    <input id="pdf-check-file" type="file" name="pdf" accept="application/pdf,.pdf" required aria-describedby="pdf-check-hint" data-testid="pdf-check-file"/>
+                </div>
+                <button type="submit" data-testid="pdf-check-submit">{move || t_string!(i18n, sealcheck_upload_submit)}</button>
+            </form>
+        </section>
+    }
+}
+
+/// `/sign/check`: the upload on its own, for a PDF in hand without its link.
+#[component]
+pub fn CheckPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    view! {
+        <Title text=title(move || t_string!(i18n, sealcheck_title))/>
+        <h1>{move || t_string!(i18n, sealcheck_title)}</h1>
+        {move || query.read().get("file").map(|f| view! { <FileAnswer answer=f/> })}
+        <PdfCheckForm back=Signal::derive(|| "/sign/check".to_string())/>
     }
 }
 

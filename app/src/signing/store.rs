@@ -345,3 +345,24 @@ pub async fn case_parties(db: &SqlitePool, case_id: i64) -> Result<Vec<(String, 
 pub async fn cases_of_court(db: &SqlitePool, court: &str) -> Result<Vec<(i64, String)>, sqlx::Error> {
     sqlx::query_as("SELECT id, case_number FROM cases WHERE court_code = ? ORDER BY id DESC LIMIT 500").bind(court).fetch_all(db).await
 }
+
+/// Keeps the sealed PDF's hash and the case document it was served as.
+pub async fn set_pdf_in(tx: &mut SqliteConnection, id: i64, sha256: &str, served_document_id: Option<i64>) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE signing_documents SET pdf_sha256 = ?, served_document_id = ? WHERE id = ?")
+        .bind(sha256)
+        .bind(served_document_id)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map(|_| ())
+}
+
+/// The sealed document whose PDF has this SHA-256, with its seal: (id, seal).
+pub async fn by_pdf(db: &SqlitePool, sha256: &str) -> Result<Option<(i64, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, seal_signature FROM signing_documents WHERE pdf_sha256 = ? AND seal_signature IS NOT NULL").bind(sha256).fetch_optional(db).await
+}
+
+/// A sealed document's PDF hash and the case document it was served as.
+pub async fn pdf_of(db: &SqlitePool, id: i64) -> Result<Option<(String, Option<i64>)>, sqlx::Error> {
+    sqlx::query_as("SELECT pdf_sha256, served_document_id FROM signing_documents WHERE id = ? AND pdf_sha256 IS NOT NULL").bind(id).fetch_optional(db).await
+}

@@ -12,6 +12,7 @@ pub mod seal;
 pub mod kiosk;
 pub mod outside;
 pub mod payment;
+pub mod pdf;
 pub mod prefs;
 pub mod push;
 pub mod ratelimit;

@@ -142,6 +142,7 @@ pub fn key_text(i18n: I18nContext<Locale>, key: &str) -> String {
         "error_signing_no_signers" => t_string!(i18n, error_signing_no_signers),
         "error_signing_not_agreement" => t_string!(i18n, error_signing_not_agreement),
         "error_signing_changed_meanwhile" => t_string!(i18n, error_signing_changed_meanwhile),
+        "error_signing_pdf_unavailable" => t_string!(i18n, error_signing_pdf_unavailable),
         "hearing_muted_by_judge" => t_string!(i18n, hearing_muted_by_judge),
         "hearing_connection_lost" => t_string!(i18n, hearing_connection_lost),
         "hearing_advice_no_webrtc" => t_string!(i18n, hearing_advice_no_webrtc),

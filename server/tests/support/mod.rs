@@ -159,3 +159,28 @@ pub async fn verified_browser(app: &App, mobile: &str, name: &str) -> reqwest::C
     b
 }
 
+
+/// Posts a multipart form as a browser does, with an optional file in `file_field`; answers the
+/// status and the redirect's target.
+pub async fn multipart_post(app: &App, b: &reqwest::Client, path: &str, fields: &[(&str, &str)], file_field: &str, file: Option<&[u8]>) -> (StatusCode, String) {
+    let boundary = "tianping-test-boundary-7d1f";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").into_bytes());
+    }
+    if let Some(bytes) = file {
+        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{file_field}\"; filename=\"doc.pdf\"\r\nContent-Type: application/pdf\r\n\r\n").into_bytes());
+        body.extend_from_slice(bytes);
+        body.extend(b"\r\n");
+    }
+    body.extend(format!("--{boundary}--\r\n").into_bytes());
+    let res = b
+        .post(format!("{}{path}", app.base))
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .body(body)
+        .send()
+        .await
+        .expect("request");
+    let to = res.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    (res.status(), to)
+}
