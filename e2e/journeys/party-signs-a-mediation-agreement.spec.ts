@@ -9,7 +9,7 @@ const PARTY: Partial<Record<Profile, { name: string; id: string }>> = {
   kiosk: { name: '韩雪梅', id: '230102199203087727' },
 };
 
-test('a mediator drafts an agreement from the template, the party signs it on a phone with a drawn signature and a passkey, the mediator seals it, and anyone can check it', async ({
+test('a mediator drafts an agreement from the template, the party signs it on a phone with a drawn signature and a passkey, the mediator seals it, the party receives the sealed PDF, and anyone can check it and tell a tampered copy', async ({
   page,
   request,
   profile,
@@ -116,9 +116,26 @@ test('a mediator drafts an agreement from the template, the party signs it on a 
     } finally {
       await stranger.close();
     }
+    // The party has the sealed PDF by electronic service, and checks the file they hold on the
+    // public page: the original is recognised, a copy with one byte changed is not.
     await gotoHydrated(page, documentPath);
     await expect(signing.status).toHaveText('法院已签章');
-    await expect(page.getByTestId('sign-verify-link')).toBeVisible();
+    const pdfPath = await page.getByTestId('sign-pdf-link').getAttribute('href');
+    const pdf = await (await page.request.get(pdfPath!)).body();
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    await page.getByTestId('sign-verify-link').click();
+    await page.waitForURL(/\/sign\/verify\/\d+\?c=/);
+    await page.getByTestId('pdf-check-file').setInputFiles({ name: '调解协议.pdf', mimeType: 'application/pdf', buffer: pdf });
+    await page.getByTestId('pdf-check-submit').click();
+    await expect(page.getByTestId('pdf-check-answer')).toHaveAttribute('data-answer', 'original');
+    await expect(page.getByTestId('pdf-check-answer')).toContainText('完全一致');
+    const tampered = Buffer.from(pdf);
+    tampered[Math.floor(tampered.length / 2)] ^= 1;
+    await page.getByTestId('pdf-check-file').setInputFiles({ name: '调解协议.pdf', mimeType: 'application/pdf', buffer: tampered });
+    await page.getByTestId('pdf-check-submit').click();
+    await expect(page.getByTestId('pdf-check-answer')).toHaveAttribute('data-answer', 'changed');
+    await expect(page.getByTestId('verify-result')).toHaveAttribute('data-genuine', 'true');
+    await audit(page, 'a tampered copy reported on the public check');
   } finally {
     await desk.close();
   }
