@@ -244,7 +244,7 @@ async fn a_party_signs_by_sms_code_bound_to_the_fingerprint_they_read_and_an_edi
     assert_eq!((status, body["Conflict"].as_str()), (409, Some("error_signing_wrong_version")), "the old signature cannot be given to the new version");
     assert_eq!(
         actions(&app, id.parse().expect("id")).await,
-        ["signing.drafted", "signing.sent", "signing.read", "signing.signed", "signing.revised"],
+        ["signing.drafted", "signing.sent", "signing.opened", "signing.read", "signing.signed", "signing.revised"],
         "every step in the evidence log"
     );
 }
@@ -292,7 +292,7 @@ async fn the_court_seals_a_signed_document_and_anyone_with_its_link_sees_it_genu
     assert_eq!(checked["signatures"][0]["signer"], "张*", "names are masked on a public page");
     assert_eq!(checked["signatures"][0]["method"], "sms_code");
     let actions: Vec<&str> = checked["log"].as_array().expect("log").iter().filter_map(|e| e["action"].as_str()).collect();
-    assert_eq!(actions, ["signing.drafted", "signing.sent", "signing.read", "signing.signed", "signing.sealed"]);
+    assert_eq!(actions, ["signing.drafted", "signing.sent", "signing.opened", "signing.read", "signing.signed", "signing.sealed"]);
     assert_eq!(verify("0".repeat(16)).await.0.as_u16(), 404, "without the link's code, nothing is shown");
 
     // One term changed in the database after sealing: no longer genuine.

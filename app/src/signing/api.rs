@@ -350,7 +350,14 @@ pub async fn signing_progress(id: i64, version: u32, step: String) -> Result<(),
     }
     let (changed, action) = match step.as_str() {
         "opened" => (row.round.open(me.person_id).map_err(refused)?, "signing.opened"),
-        "read_to_end" => (row.round.read_to_end(me.person_id).map_err(refused)?, "signing.read"),
+        "read_to_end" => {
+            // Reaching the end is opening it too: the log says so, in that order, even when the
+            // page's two reports arrive the other way round.
+            if row.round.open(me.person_id).map_err(refused)? {
+                log_in(&mut tx, cx.now().0, me.person_id, "signing.opened", id, &row.document, serde_json::json!({})).await?;
+            }
+            (row.round.read_to_end(me.person_id).map_err(refused)?, "signing.read")
+        }
         _ => return Err(AppError::field("step", "error_bad_request")),
     };
     if changed {
