@@ -36,6 +36,14 @@ async fn party_with_case(app: &App, mobile: &str) -> (reqwest::Client, i64) {
     (party, case)
 }
 
+/// A verified person (李四) who is no party to the case.
+async fn verified_stranger(app: &App) -> reqwest::Client {
+    let stranger = browser();
+    sign_in(app, &stranger, "13800138001").await;
+    call(app, &stranger, "verify", &[("legal_name", "李四"), ("id_number", &registry_id("李四"))]).await;
+    stranger
+}
+
 async fn draft(app: &App, b: &reqwest::Client, case: i64, agreement: &str) -> (u16, Value) {
     let (status, body, _) = call(app, b, "signing/draft", &[("case_id", &case.to_string()), ("title", "调解协议"), ("agreement", agreement)]).await;
     (status.as_u16(), body)
@@ -93,9 +101,7 @@ async fn the_courts_judge_or_mediator_drafts_and_sends_an_agreement_and_only_its
     assert_eq!(document.case_number.chars().next(), Some('('));
     assert_eq!(view["mine"], "sent");
     assert_eq!(view["may_manage"], false);
-    let stranger = browser();
-    sign_in(&app, &stranger, "13800138001").await;
-    call(&app, &stranger, "verify", &[("legal_name", "李四"), ("id_number", &registry_id("李四"))]).await;
+    let stranger = verified_stranger(&app).await;
     assert_eq!(status_of(&app, &stranger, "signing/document", &[("id", &id)]).await, 404, "someone not signing it");
     assert_eq!(status_of(&app, &other_court, "signing/document", &[("id", &id)]).await, 404, "another court");
     assert_eq!(status_of(&app, &stranger, "signing/progress", &[("id", &id), ("version", "1"), ("step", "opened")]).await, 404);
@@ -212,9 +218,7 @@ async fn a_party_signs_by_sms_code_bound_to_the_fingerprint_they_read_and_an_edi
     assert_eq!((status, body["Conflict"].as_str()), (409, Some("error_signing_fingerprint")), "a signature over another content is refused");
     let (status, body) = sign(fingerprint.clone(), "", "李四", code.clone()).await;
     assert_eq!((status, &body["Invalid"]["typed_name"]), (422, &json!("error_signing_typed_name")));
-    let stranger = browser();
-    sign_in(&app, &stranger, "13800138001").await;
-    call(&app, &stranger, "verify", &[("legal_name", "李四"), ("id_number", &registry_id("李四"))]).await;
+    let stranger = verified_stranger(&app).await;
     let form = [("id", id.as_str()), ("version", "1"), ("fingerprint", fingerprint.as_str()), ("typed_name", "李四"), ("code", code.as_str())];
     assert_eq!(call(&app, &stranger, "signing/sign", &form).await.0.as_u16(), 404, "a non-party cannot sign");
 
@@ -361,9 +365,7 @@ async fn a_passkey_signs_the_challenge_derived_from_the_fingerprint_once_and_its
             (status.as_u16(), body)
         }
     };
-    let stranger = browser();
-    sign_in(&app, &stranger, "13800138001").await;
-    call(&app, &stranger, "verify", &[("legal_name", "李四"), ("id_number", &registry_id("李四"))]).await;
+    let stranger = verified_stranger(&app).await;
     let form = [("id", id.as_str()), ("version", "1"), ("fingerprint", fingerprint.as_str()), ("typed_name", "李四"), ("ceremony", ceremony_id.as_str()), ("credential", assertion.as_str())];
     assert_ne!(call(&app, &stranger, "signing/sign", &form).await.0.as_u16(), 200, "another person cannot use the party's assertion");
 
@@ -444,9 +446,7 @@ async fn the_court_lists_its_documents_starts_templates_and_reminds_signers_and_
     let told: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE message = 'notice_signing_reminder'").fetch_one(&app.state.app.db).await.expect("inbox");
     assert_eq!(told, 1, "the party who has not signed is reminded in their inbox");
 
-    let stranger = browser();
-    sign_in(&app, &stranger, "13800138001").await;
-    call(&app, &stranger, "verify", &[("legal_name", "李四"), ("id_number", &registry_id("李四"))]).await;
+    let stranger = verified_stranger(&app).await;
     assert_eq!(status_of(&app, &stranger, "signing/passkey_start", &[("id", &id), ("version", "1")]).await, 404, "a non-party starts no binding");
     assert_eq!(status_of(&app, &stranger, "signing/sms_code", &[("id", &id), ("version", "1")]).await, 404, "nor asks for a code");
     let (_, listed, _) = call(&app, &stranger, "signing/list", &[]).await;
