@@ -44,6 +44,15 @@ async fn verified_stranger(app: &App) -> reqwest::Client {
     stranger
 }
 
+/// The agreement drafted and sent by `mediator`: its id and the fingerprint `party` is shown.
+async fn sent_agreement(app: &App, mediator: &reqwest::Client, party: &reqwest::Client, case: i64) -> (String, String) {
+    let (_, id) = draft(app, mediator, case, &agreement()).await;
+    let id = id.as_i64().expect("id").to_string();
+    call(app, mediator, "signing/send", &[("id", &id)]).await;
+    let (_, view, _) = call(app, party, "signing/document", &[("id", &id)]).await;
+    (id, view["fingerprint"].as_str().expect("fingerprint").to_string())
+}
+
 async fn draft(app: &App, b: &reqwest::Client, case: i64, agreement: &str) -> (u16, Value) {
     let (status, body, _) = call(app, b, "signing/draft", &[("case_id", &case.to_string()), ("title", "调解协议"), ("agreement", agreement)]).await;
     (status.as_u16(), body)
@@ -185,11 +194,7 @@ async fn a_party_signs_by_sms_code_bound_to_the_fingerprint_they_read_and_an_edi
     let app = start(&[]).await;
     let (party, case) = party_with_case(&app, "13800138000").await;
     let mediator = staff_browser(&app, "京0105", "mediator").await;
-    let (_, id) = draft(&app, &mediator, case, &agreement()).await;
-    let id = id.as_i64().expect("id").to_string();
-    call(&app, &mediator, "signing/send", &[("id", &id)]).await;
-    let (_, view, _) = call(&app, &party, "signing/document", &[("id", &id)]).await;
-    let fingerprint = view["fingerprint"].as_str().expect("fingerprint").to_string();
+    let (id, fingerprint) = sent_agreement(&app, &mediator, &party, case).await;
 
     let (status, body, _) = call(&app, &party, "signing/sms_code", &[("id", &id), ("version", "1")]).await;
     assert_eq!((status.as_u16(), body["Conflict"].as_str()), (409, Some("error_signing_read_first")), "no code before reading to the end");
@@ -341,11 +346,7 @@ async fn a_passkey_signs_the_challenge_derived_from_the_fingerprint_once_and_its
     assert_eq!(status, 200, "{body}");
 
     let mediator = staff_browser(&app, "京0105", "mediator").await;
-    let (_, id) = draft(&app, &mediator, case, &agreement()).await;
-    let id = id.as_i64().expect("id").to_string();
-    call(&app, &mediator, "signing/send", &[("id", &id)]).await;
-    let (_, view, _) = call(&app, &party, "signing/document", &[("id", &id)]).await;
-    let fingerprint = view["fingerprint"].as_str().expect("fingerprint").to_string();
+    let (id, fingerprint) = sent_agreement(&app, &mediator, &party, case).await;
     let (status, body, _) = call(&app, &party, "signing/passkey_start", &[("id", &id), ("version", "1")]).await;
     assert_eq!((status.as_u16(), body["Conflict"].as_str()), (409, Some("error_signing_read_first")), "no binding before reading to the end");
     call(&app, &party, "signing/progress", &[("id", &id), ("version", "1"), ("step", "read_to_end")]).await;

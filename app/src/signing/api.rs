@@ -390,12 +390,6 @@ pub struct SigningCodeSent {
     pub resend_after_s: i64,
 }
 
-#[cfg(feature = "ssr")]
-fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// The verified signer of a document out for signature, inside the caller's transaction.
 #[cfg(feature = "ssr")]
 async fn signer_row(tx: &mut sqlx::SqliteConnection, id: i64, person: i64) -> Result<super::store::DocumentRow, AppError> {
@@ -473,8 +467,8 @@ pub async fn signing_sms_code(id: i64, version: u32) -> Result<SigningCodeSent, 
     let mobile = MobileNumber::parse(&me.mobile).map_err(|_| internal("signing", "a verified person without a mobile"))?;
     let code = format!("{:06}", rand::rng().random_range(0..1_000_000u32));
     let nonce: [u8; 16] = rand::rng().random();
-    let challenge = sha256_hex(&super::model::signing_challenge(&row.fingerprint, id, version, me.person_id, &nonce));
-    let code_hash = sha256_hex(format!("{challenge}:{code}").as_bytes());
+    let challenge = super::model::sha256_hex(&super::model::signing_challenge(&row.fingerprint, id, version, me.person_id, &nonce));
+    let code_hash = super::model::sha256_hex(format!("{challenge}:{code}").as_bytes());
     super::store::insert_code(cx.db(), id, version, me.person_id, &row.fingerprint, &challenge, &code_hash, now).await.map_err(db)?;
     let text = crate::i18n::td_string!(cx.locale(), sms_signing_code_text, code = code.as_str(), case_number = row.case_number.as_str(), fingerprint = &row.fingerprint[..8]).to_string();
     cx.state.sms.send(&mobile, &text, now.0).await.map_err(|e| {
@@ -585,7 +579,7 @@ async fn sms_binding(
     if cx.now().0 >= sent.issued_at + CODE_TTL_SECS || sent.fingerprint != row.fingerprint {
         return Err(AppError::field("code", "error_code_expired"));
     }
-    if !constant_time_eq(sha256_hex(format!("{}:{}", sent.challenge, typed.as_str()).as_bytes()).as_bytes(), sent.code_hash.as_bytes()) {
+    if !constant_time_eq(super::model::sha256_hex(format!("{}:{}", sent.challenge, typed.as_str()).as_bytes()).as_bytes(), sent.code_hash.as_bytes()) {
         return Ok(Err(sent.id));
     }
     super::store::code_used_in(tx, sent.id, cx.now()).await.map_err(db)?;

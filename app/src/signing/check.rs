@@ -7,7 +7,6 @@ use crate::ssr::AppState;
 use crate::ssr::cx::Cx;
 use axum::extract::Multipart;
 use axum::response::{IntoResponse, Redirect, Response};
-use sha2::{Digest, Sha256};
 
 /// The largest PDF checked (a sealed document is far smaller).
 pub const MAX_CHECK_BYTES: usize = 20 * 1024 * 1024;
@@ -41,7 +40,7 @@ pub async fn check_pdf(state: AppState, parts: http::request::Parts, mut multipa
     }
     let back = back_to(&back);
     let Some(bytes) = file else { return Redirect::to(&with(&back, "file=none")).into_response() };
-    let sha: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+    let sha = super::model::sha256_hex(&bytes);
     match super::store::by_pdf(cx.db(), &sha).await {
         Ok(Some((id, seal))) => Redirect::to(&format!("/sign/verify/{id}?c={}&file=original", super::model::verification_code(&seal))).into_response(),
         Ok(None) => Redirect::to(&with(&back, "file=changed")).into_response(),

@@ -311,6 +311,11 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// SHA-256 of `bytes` in lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
 /// The challenge a signer's passkey signs (or their SMS code is bound to): SHA-256 over this
 /// context, the document's fingerprint, the document and version, the signer and a single-use
 /// nonce. An assertion made for one version, one signer or one attempt checks for no other.
@@ -387,7 +392,7 @@ pub fn mark_sha256(mark: &Mark) -> String {
         Mark::Drawn(d) => [b"drawn:".as_slice(), d.as_bytes()].concat(),
         Mark::Typed(t) => [b"typed:".as_slice(), t.as_bytes()].concat(),
     };
-    hex(&Sha256::digest(bytes))
+    sha256_hex(&bytes)
 }
 
 /// What the court's seal signs: the document and its fingerprint, every signature on it in the

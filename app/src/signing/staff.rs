@@ -234,13 +234,13 @@ pub fn DraftPage() -> impl IntoView {
     }
 }
 
-/// Looks up the error of one field of the agreement (`terms[2][text]`).
-fn problem(error: Signal<Option<AppError>>, field: String) -> impl Fn() -> Option<String> + Copy + Send + Sync + 'static {
-    let field = StoredValue::new(field);
-    move || match error.get() {
-        Some(AppError::Invalid(fields)) => fields.get(&field.get_value()).cloned(),
+/// The error of one field of the agreement, by its server name (`terms[2][text]`), which
+/// `field` makes afresh as rows are added and removed.
+fn problem(error: Signal<Option<AppError>>, field: impl Fn() -> String + Send + Sync + 'static) -> Signal<Option<String>> {
+    Signal::derive(move || match error.get() {
+        Some(AppError::Invalid(fields)) => fields.get(&field()).cloned(),
         _ => None,
-    }
+    })
 }
 
 fn yuan_text(fen: Option<Fen>) -> String {
@@ -285,6 +285,7 @@ fn DraftForm(start: Start) -> impl IntoView {
     let title_error = field_error(error, "title");
     let parties_error = field_error(error, "parties");
     let terms_error = field_error(error, "terms");
+    let percent_error = problem(error, || "fees[claimant_percent]".into());
     Effect::new(move |_| {
         if let Some(Ok(id)) = save.value().get() {
             let navigate = leptos_router::hooks::use_navigate();
@@ -388,12 +389,12 @@ fn DraftForm(start: Start) -> impl IntoView {
             </fieldset>
             <fieldset>
                 <legend>{move || t_string!(i18n, sign_fees)}</legend>
-                <MoneyInput id="draft-fee".into() label=Signal::derive(move || t_string!(i18n, draft_fee).to_string()) value=fee error=Signal::derive(problem(error, "fees[fee]".into())) testid="draft-fee"/>
+                <MoneyInput id="draft-fee".into() label=Signal::derive(move || t_string!(i18n, draft_fee).to_string()) value=fee error=problem(error, || "fees[fee]".into()) testid="draft-fee"/>
                 <div class="field">
                     <label for="draft-percent">{move || t_string!(i18n, draft_claimant_percent)}</label>
                     <input id="draft-percent" type="number" min="0" max="100" inputmode="numeric" prop:value=move || percent.get()
                         on:input=move |ev| percent.set(event_target_value(&ev)) data-testid="draft-percent"/>
-                    <p class="field-error">{move || problem(error, "fees[claimant_percent]".into())().map(|k| key_text(i18n, &k))}</p>
+                    <p class="field-error">{move || percent_error.get().map(|k| key_text(i18n, &k))}</p>
                 </div>
             </fieldset>
             <FormError error/>
@@ -414,10 +415,7 @@ fn PartyEditor(row: PartyRow, parties: RwSignal<Vec<PartyRow>>, error: Signal<Op
     let i18n = use_i18n();
     let key = row.key;
     let i = move || place(parties, |p| p.key, key);
-    let name_error = move || match error.get() {
-        Some(AppError::Invalid(f)) => f.get(&format!("parties[{}][name]", i())).cloned(),
-        _ => None,
-    };
+    let name_error = problem(error, move || format!("parties[{}][name]", i()));
     let (side_id, name_id) = (format!("party-{key}-side"), format!("party-{key}-name"));
     view! {
         <div class="row-editor" data-testid="draft-party">
@@ -429,10 +427,10 @@ fn PartyEditor(row: PartyRow, parties: RwSignal<Vec<PartyRow>>, error: Signal<Op
                     }).collect_view()}
                 </select>
             </div>
-            <div class="field" class:field-invalid=move || name_error().is_some()>
+            <div class="field" class:field-invalid=move || name_error.get().is_some()>
                 <label for=name_id.clone()>{move || t_string!(i18n, draft_party_name)}</label>
                 <input id=name_id type="text" maxlength="200" prop:value=move || row.name.get() on:input=move |ev| row.name.set(event_target_value(&ev)) data-testid="draft-party-name"/>
-                <p class="field-error">{move || name_error().map(|k| key_text(i18n, &k))}</p>
+                <p class="field-error">{move || name_error.get().map(|k| key_text(i18n, &k))}</p>
             </div>
             <button type="button" class="link" on:click=move |_| parties.update(|p| p.retain(|r| r.key != key))>{move || t_string!(i18n, draft_remove)}</button>
         </div>
@@ -444,22 +442,16 @@ fn TermEditor(row: TermRow, terms: RwSignal<Vec<TermRow>>, error: Signal<Option<
     let i18n = use_i18n();
     let key = row.key;
     let i = move || place(terms, |t| t.key, key);
-    let text_error = move || match error.get() {
-        Some(AppError::Invalid(f)) => f.get(&format!("terms[{}][text]", i())).cloned(),
-        _ => None,
-    };
-    let amount_error = Signal::derive(move || match error.get() {
-        Some(AppError::Invalid(f)) => f.get(&format!("terms[{}][amount]", i())).cloned(),
-        _ => None,
-    });
+    let text_error = problem(error, move || format!("terms[{}][text]", i()));
+    let amount_error = problem(error, move || format!("terms[{}][amount]", i()));
     let text_id = format!("term-{key}-text");
     view! {
         <div class="row-editor" data-testid="draft-term">
-            <div class="field" class:field-invalid=move || text_error().is_some()>
+            <div class="field" class:field-invalid=move || text_error.get().is_some()>
                 <label for=text_id.clone()>{move || t_string!(i18n, draft_term, n = i() + 1).to_string()}</label>
                 <textarea id=text_id rows="3" maxlength=super::model::MAX_TEXT_CHARS.to_string() prop:value=move || row.text.get()
                     on:input=move |ev| row.text.set(event_target_value(&ev)) data-testid="draft-term-text"></textarea>
-                <p class="field-error">{move || text_error().map(|k| key_text(i18n, &k))}</p>
+                <p class="field-error">{move || text_error.get().map(|k| key_text(i18n, &k))}</p>
             </div>
             <MoneyInput id=format!("term-{key}-amount") label=Signal::derive(move || t_string!(i18n, draft_term_amount).to_string()) value=row.amount error=amount_error testid="draft-term-amount"/>
             <button type="button" class="link" on:click=move |_| terms.update(|t| t.retain(|r| r.key != key))>{move || t_string!(i18n, draft_remove)}</button>
@@ -472,12 +464,7 @@ fn PayEditor(row: PayRow, schedule: RwSignal<Vec<PayRow>>, error: Signal<Option<
     let i18n = use_i18n();
     let key = row.key;
     let i = move || place(schedule, |s| s.key, key);
-    let err = move |what: &'static str| {
-        Signal::derive(move || match error.get() {
-            Some(AppError::Invalid(f)) => f.get(&format!("schedule[{}][{what}]", i())).cloned(),
-            _ => None,
-        })
-    };
+    let err = move |what: &'static str| problem(error, move || format!("schedule[{}][{what}]", i()));
     let (due_error, amount_error, payer_error, payee_error) = (err("due"), err("amount"), err("payer"), err("payee"));
     let text = move |id: String, label: Signal<String>, value: RwSignal<String>, e: Signal<Option<String>>, kind: &'static str, testid: &'static str| {
         view! {
