@@ -21,7 +21,7 @@ build-release:
 	node server/scripts/precompress.mjs target/site/pkg
 
 # Incremental caches are off for the full run: they doubled the debug target's size on disk and a
-# one-shot run never reuses them (iterate with `cargo test -p server --test <suite>` instead).
+# one-shot run never reuses them (iterate with `cargo test -p server --test suite <module>::` instead).
 test-rust: export CARGO_INCREMENTAL = 0
 test-rust:
 	cargo test --workspace --no-fail-fast

@@ -26,8 +26,8 @@ mkdir -p "$DATA"
 echo "start-server.sh: data directory $DATA, listening on 127.0.0.1:$PORT" >&2
 
 # Every browser of the suite comes from 127.0.0.1, so the per-IP limit is raised here; it is
-# tested in server/tests/identity.rs. WeChat's JS-SDK cannot be fetched here: the wechat profile
-# stubs `wx.miniProgram` instead (fixtures/index.ts), and server/tests/http.rs checks the tag.
+# tested in server/tests/suite/identity.rs. WeChat's JS-SDK cannot be fetched here: the wechat profile
+# stubs `wx.miniProgram` instead (fixtures/index.ts), and server/tests/suite/http.rs checks the tag.
 exec env \
   TIANPING_DATA_DIR="$DATA" \
   TIANPING_ADDR="127.0.0.1:$PORT" \

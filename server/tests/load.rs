@@ -1,6 +1,8 @@
 //! Many pages and files at once on a multi-threaded server, as in production: every answer must
 //! be whole, with its own nonce, its own title and its own person's headers. In its own test binary because
 //! production runs one runtime per process, and the suites beside it each start their own.
+// The suites' shared helpers, compiled into this binary too.
+#[path = "suite/support/mod.rs"]
 mod support;
 
 use support::*;

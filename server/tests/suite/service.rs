@@ -3,13 +3,12 @@
 //! open it — the first opening recorded once as the read receipt staff see; a party writes to
 //! the court and sees it read and answered while the court's queue shows it waiting. And who
 //! may do each of these.
-mod support;
 
 use reqwest::StatusCode;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use support::filing::*;
-use support::*;
+use crate::support::filing::*;
+use crate::support::*;
 
 /// Sends the staff serve form as a browser does (multipart); answers the status and where it
 /// sends the browser back to.

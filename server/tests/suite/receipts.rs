@@ -1,12 +1,11 @@
 //! Electronic fee receipts against the real server on 127.0.0.1:0: a notice paid at the sandbox
 //! cashier gives its payer a receipt (page, server function and PDF) that nobody else can read,
 //! and a public check that says "genuine" only for the code printed on the receipt.
-mod support;
 
 use reqwest::StatusCode;
 use serde_json::Value;
-use support::filing::*;
-use support::*;
+use crate::support::filing::*;
+use crate::support::*;
 
 /// Opens the notice's payment order and pays it at the sandbox cashier; answers the receipt number.
 async fn pay_notice(app: &App, payer: &reqwest::Client, notice: i64) -> String {

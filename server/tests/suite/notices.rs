@@ -1,12 +1,11 @@
 //! A person's notices over HTTP: the inbox and its unread count, opening a notice, the choice of
 //! channels, Web Push through the sandbox push service (decrypted here with the device's own
 //! keys, the VAPID signature checked), and the private calendar feed.
-mod support;
 
 use reqwest::StatusCode as S;
 use serde_json::Value;
-use support::filing::*;
-use support::*;
+use crate::support::filing::*;
+use crate::support::*;
 use web_push_native::jwt_simple::prelude::*;
 use web_push_native::p256;
 
@@ -121,7 +120,7 @@ async fn a_new_notice_is_pushed_once_encrypted_to_the_device_and_signed_with_our
     let key = call(&app, &client, "notices/channels", &[]).await.1["push_key"].as_str().expect("push key").to_string();
 
     let (today, time) = {
-        support::advance(&app, 120);
+        crate::support::advance(&app, 120);
         let stamp = app.state.app.clock.now().shanghai();
         let (d, t) = stamp.split_once(' ').expect("stamp");
         (d.to_string(), t.to_string())

@@ -2,7 +2,6 @@
 //! payment asks the difference in a further notice the payer can pay, a reduction gives the
 //! difference back once approved, an unpaid notice is simply reissued, an ending afterwards
 //! works on the fee as changed, and only the court's staff change claims.
-mod support;
 
 use app::fees::model::{FeeKind, Halving, ProvinceRates, TradeState, calculate};
 use app::filing::model::Fen;
@@ -10,8 +9,8 @@ use app::ssr::sandbox_pay::SandboxPlatform;
 use reqwest::StatusCode;
 use serde_json::Value;
 use std::sync::Arc;
-use support::filing::*;
-use support::*;
+use crate::support::filing::*;
+use crate::support::*;
 
 fn platform(app: &App) -> Arc<SandboxPlatform> {
     app.state.app.sandbox_pay.clone().expect("sandboxes are on in tests")

@@ -2,12 +2,11 @@
 //! wizard with proof of hardship, decided by the clerk with the acceptance, and the fee notice
 //! issued as the decision leaves it; the refusals of bad applications and decisions, and who may
 //! read and decide what.
-mod support;
 
 use reqwest::StatusCode;
 use serde_json::Value;
-use support::filing::*;
-use support::*;
+use crate::support::filing::*;
+use crate::support::*;
 
 /// The fee of the civil filing `complete_civil_draft` makes (claims of 120,000.50 yuan).
 const FEE: i64 = 270_001;

@@ -1,12 +1,11 @@
 //! The litigant's and lawyer's cases over HTTP: the list with its filters, a case's page with
 //! its parties, timeline and running deadlines, and who may see which case.
-mod support;
 
 use app::fees::model::TradeState;
 use reqwest::StatusCode;
 use serde_json::Value;
-use support::filing::*;
-use support::*;
+use crate::support::filing::*;
+use crate::support::*;
 
 async fn mine(app: &App, b: &reqwest::Client, filters: &[(&str, &str)]) -> (StatusCode, Value) {
     let (status, body, _) = call(app, b, "cases/mine", filters).await;

@@ -2,15 +2,14 @@
 //! ending by mediation, withdrawal or dismissal; money that arrived for a closed order; staff
 //! approval; the gateway's refund notifications (storms, tampering, wrong amounts, failures);
 //! reconciliation by query; and who may see, end and approve what.
-mod support;
 
 use app::fees::model::{Halving, ProvinceRates, RefundReport, RefundState, TradeState, Working, calculate, refund_deadline};
 use app::ssr::sandbox_pay::SandboxPlatform;
 use reqwest::StatusCode;
 use serde_json::Value;
 use std::sync::Arc;
-use support::filing::*;
-use support::*;
+use crate::support::filing::*;
+use crate::support::*;
 
 fn platform(app: &App) -> Arc<SandboxPlatform> {
     app.state.app.sandbox_pay.clone().expect("sandboxes are on in tests")

@@ -1,13 +1,12 @@
 //! The online hearing's signalling socket over a real WebSocket: who may open it, the waiting
 //! room (nothing of the room reaches someone not let in), the judge's commands refused to
 //! others, a dropped connection that comes back without waiting again, and the audit log.
-mod support;
 
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use std::time::Duration;
-use support::filing::*;
-use support::*;
+use crate::support::filing::*;
+use crate::support::*;
 use tokio_tungstenite::tungstenite::{self, client::IntoClientRequest, http::HeaderValue};
 
 type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;

@@ -1,11 +1,10 @@
 //! Identity against the real server on 127.0.0.1:0: sign-in by SMS code and its limits, session
 //! rotation and expiry (with the server's clock moved forward), devices, real-name verification,
 //! and the forbidden paths of every identity server function.
-mod support;
 
 use reqwest::StatusCode;
 use serde_json::Value;
-use support::*;
+use crate::support::*;
 
 // ---------------------------------------------------------------------------------------------
 

@@ -1,13 +1,12 @@
 //! Filing against the real server on 127.0.0.1:0: a whole civil filing with evidence from draft
 //! to case number, idempotent and atomic submission, concurrent acceptance, return and
 //! resubmission, uploads (limits, sniffing, resuming), and every forbidden path.
-mod support;
 
 use reqwest::StatusCode;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use support::*;
-use support::filing::*;
+use crate::support::*;
+use crate::support::filing::*;
 use app::filing::model::review_deadline;
 use app::identity::model::UnixTime;
 

@@ -2,15 +2,14 @@
 //! built into it (our WeChat Pay v3 client on one side, the stand-in on the other): the cashier
 //! journey, notification storms, tampered and mismatched notifications, reconciliation when no
 //! notification comes, expiry, and who may pay and see what.
-mod support;
 
 use app::fees::model::TradeState;
 use app::ssr::sandbox_pay::SandboxPlatform;
 use reqwest::StatusCode;
 use serde_json::Value;
 use std::sync::Arc;
-use support::filing::*;
-use support::*;
+use crate::support::filing::*;
+use crate::support::*;
 
 fn platform(app: &App) -> Arc<SandboxPlatform> {
     app.state.app.sandbox_pay.clone().expect("sandboxes are on in tests")

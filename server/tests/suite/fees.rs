@@ -1,8 +1,7 @@
 //! Fees over HTTP: the public calculator page and the province's figures it uses.
-mod support;
 
 use reqwest::StatusCode;
-use support::*;
+use crate::support::*;
 
 /// The calculator page as a browser without JavaScript gets it for `query`.
 async fn calculator(app: &App, query: &str) -> String {

@@ -2,12 +2,11 @@
 //! voids them (the court's judges and mediators), who reads them (their signers, once sent), the
 //! fingerprint the signer is shown (the same the rules compute), a revision restarting the round,
 //! a decline with its reason, and every step in the audit log.
-mod support;
 
 use app::signing::model::Document;
 use serde_json::{Value, json};
-use support::filing::*;
-use support::*;
+use crate::support::filing::*;
+use crate::support::*;
 
 fn agreement() -> String {
     json!({
@@ -338,7 +337,7 @@ async fn a_passkey_signs_the_challenge_derived_from_the_fingerprint_once_and_its
     let origin = "http://localhost:3000";
     let app = start(&[("TIANPING_PUBLIC_URL", origin)]).await;
     let (party, case) = party_with_case(&app, "13800138000").await;
-    let mut passkey = support::authenticator::SoftPasskey::new(origin, 7);
+    let mut passkey = crate::support::authenticator::SoftPasskey::new(origin, 7);
     let (status, started, _) = call(&app, &party, "passkey_register_start", &[]).await;
     assert_eq!(status, 200, "{started}");
     let credential = passkey.register(started["options"].as_str().expect("options"));
@@ -356,7 +355,7 @@ async fn a_passkey_signs_the_challenge_derived_from_the_fingerprint_once_and_its
     let options = ceremony["options"].as_str().expect("options").to_string();
     let ceremony_id = ceremony["id"].as_str().expect("id").to_string();
     let challenge: Value = serde_json::from_str(&options).expect("options json");
-    let challenge_hex: String = support::authenticator::b64url_decode(challenge["publicKey"]["challenge"].as_str().expect("challenge")).iter().map(|b| format!("{b:02x}")).collect();
+    let challenge_hex: String = crate::support::authenticator::b64url_decode(challenge["publicKey"]["challenge"].as_str().expect("challenge")).iter().map(|b| format!("{b:02x}")).collect();
     let assertion = passkey.assert(&options);
     let sign = |ceremony_id: String, assertion: String, version: &'static str| {
         let (app, party, id, fingerprint) = (&app, &party, id.clone(), fingerprint.clone());
