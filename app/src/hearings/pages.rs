@@ -247,7 +247,34 @@ fn CourtRecord(hearing_id: i64, record: Option<RecordView>, actions: RecordActio
                 .into_any()
             }}
         </section>
+        {exists.then(|| view! { <SendForSignature hearing_id/> })}
         {exists.then(|| view! { <Reviews reviews/> })}
+    }
+}
+
+/// The court sends the published record to the parties for their signatures (the signing
+/// flow: read to the end, signed, sealed, served as a PDF); it opens the document's page.
+#[component]
+fn SendForSignature(hearing_id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let send = ServerAction::<crate::signing::api::SendRecord>::new();
+    let error = last_error(send.value());
+    Effect::new(move |_| {
+        if let Some(Ok(id)) = send.value().get() {
+            let navigate = leptos_router::hooks::use_navigate();
+            navigate(&crate::signing::pages::sign_path(id), Default::default());
+        }
+    });
+    view! {
+        <section class="card" aria-labelledby="record-sign-title">
+            <h2 id="record-sign-title">{move || t_string!(i18n, record_sign_title)}</h2>
+            <p>{move || t_string!(i18n, record_sign_lead)}</p>
+            <ActionForm action=send>
+                <input type="hidden" name="hearing_id" value=hearing_id.to_string()/>
+                <button type="submit" data-testid="record-send-for-signature" disabled=move || send.pending().get()>{move || t_string!(i18n, record_sign_send)}</button>
+            </ActionForm>
+            <FormError error/>
+        </section>
     }
 }
 

@@ -57,18 +57,31 @@ fn problems(list: Vec<super::model::Problem>) -> AppError {
     AppError::Invalid(list.into_iter().map(|p| (p.field, p.key.to_string())).collect())
 }
 
-/// Staff who draft and manage documents for signature: the case court's judges and mediators.
+/// Who manages a document for signature (drafts, sends, reminds, seals, voids): a mediation
+/// agreement, the court's judges and mediators; a hearing's record, its judges and clerks.
 #[cfg(feature = "ssr")]
-async fn drafter(cx: &crate::ssr::cx::Cx, court: &str) -> Result<crate::ssr::cx::Caller, AppError> {
+fn manages(role: crate::identity::model::StaffRole, kind: DocumentKind) -> bool {
     use crate::identity::model::StaffRole;
+    match kind {
+        DocumentKind::HearingRecord => matches!(role, StaffRole::Judge | StaffRole::Clerk),
+        DocumentKind::MediationAgreement | DocumentKind::Other => matches!(role, StaffRole::Judge | StaffRole::Mediator),
+    }
+}
+
+/// The caller, if they manage documents of `kind` at `court` (another court's: not found).
+#[cfg(feature = "ssr")]
+async fn manager(cx: &crate::ssr::cx::Cx, court: &str, kind: DocumentKind) -> Result<crate::ssr::cx::Caller, AppError> {
     let (me, my_court, role) = cx.require_staff().await?;
     if my_court.as_str() != court {
         return Err(AppError::NotFound);
     }
-    match role {
-        StaffRole::Judge | StaffRole::Mediator => Ok(me),
-        StaffRole::Clerk | StaffRole::Admin => Err(AppError::Forbidden),
-    }
+    if manages(role, kind) { Ok(me) } else { Err(AppError::Forbidden) }
+}
+
+/// Staff who draft mediation agreements: the court's judges and mediators.
+#[cfg(feature = "ssr")]
+async fn drafter(cx: &crate::ssr::cx::Cx, court: &str) -> Result<crate::ssr::cx::Caller, AppError> {
+    manager(cx, court, DocumentKind::MediationAgreement).await
 }
 
 /// Audits one step of a document's signing inside the caller's transaction.
@@ -79,6 +92,46 @@ async fn log_in(tx: &mut sqlx::SqliteConnection, now: i64, actor: i64, action: &
         map.extend(more);
     }
     crate::ssr::audit::append_in(tx, now, &format!("person:{actor}"), action, &format!("signing:{id}"), &details).await.map(|_| ()).map_err(db)
+}
+
+/// The court sends a hearing's published record (笔录) to the case's parties for their
+/// signatures: the same round, seal, PDF and public check as an agreement. The hearing's judge
+/// or clerk (the court's) sends it, once: a second send answers the document already out.
+#[server(prefix = "/api", endpoint = "signing/send_record")]
+pub async fn send_record(hearing_id: i64) -> Result<i64, AppError> {
+    use crate::ssr::cx::Cx;
+    let cx = Cx::get()?;
+    let hearing = crate::hearings::store::hearing(cx.db(), hearing_id).await.map_err(db)?.ok_or(AppError::NotFound)?;
+    let me = manager(&cx, &hearing.court_code, DocumentKind::HearingRecord).await?;
+    if let Some(id) = super::store::for_hearing(cx.db(), hearing_id).await.map_err(db)? {
+        return Ok(id);
+    }
+    let record = crate::hearings::store::record(cx.db(), hearing_id).await.map_err(db)?.ok_or_else(|| AppError::Conflict("error_record_none".into()))?;
+    let body = super::model::parse_body(&record.body).map_err(problems)?;
+    let (_, case_number, court_name) = super::store::case_of(cx.db(), hearing.case_id).await.map_err(db)?.ok_or(AppError::NotFound)?;
+    let signers: Vec<i64> = super::store::parties_of(cx.db(), hearing.case_id).await.map_err(db)?.into_iter().map(|(p, _)| p).collect();
+    if signers.is_empty() {
+        return Err(AppError::Conflict("error_signing_no_signers".into()));
+    }
+    let (y, m, d) = crate::identity::model::UnixTime(hearing.starts_at).beijing_ymd();
+    let document = Document {
+        kind: DocumentKind::HearingRecord,
+        court: court_name,
+        case_number,
+        title: format!("庭审笔录（{y}年{m}月{d}日）"),
+        version: 1,
+        content: Content::Text { body },
+    };
+    let mut tx = crate::ssr::db::write_tx(cx.db()).await.map_err(db)?;
+    let id = super::store::create_for_hearing_in(&mut tx, hearing.case_id, Some(hearing_id), &document, &signers, me.person_id, cx.now()).await.map_err(db)?;
+    let mut round = Round::draft(&signers);
+    round.send().map_err(refused)?;
+    super::store::save_round_in(&mut tx, id, &round, None).await.map_err(db)?;
+    log_in(&mut tx, cx.now().0, me.person_id, "signing.drafted", id, &document, serde_json::json!({ "case": hearing.case_id, "hearing": hearing_id })).await?;
+    log_in(&mut tx, cx.now().0, me.person_id, "signing.sent", id, &document, serde_json::json!({})).await?;
+    tell_signers(&mut tx, &cx, &round, &document, id, "notice_signing_sent").await?;
+    tx.commit().await.map_err(db)?;
+    Ok(id)
 }
 
 /// A judge or mediator of the case's court drafts a mediation agreement (version 1, not yet
@@ -161,7 +214,7 @@ pub async fn send_for_signature(id: i64) -> Result<(), AppError> {
     use crate::ssr::cx::Cx;
     let cx = Cx::get()?;
     let row = super::store::document(cx.db(), id).await.map_err(db)?.ok_or(AppError::NotFound)?;
-    let me = drafter(&cx, &row.court_code).await?;
+    let me = manager(&cx, &row.court_code, row.document.kind).await?;
     let mut tx = crate::ssr::db::write_tx(cx.db()).await.map_err(db)?;
     let mut row = super::store::document_in(&mut tx, id).await.map_err(db)?.ok_or(AppError::NotFound)?;
     row.round.send().map_err(refused)?;
@@ -178,7 +231,7 @@ pub async fn void_document(id: i64, reason: String) -> Result<(), AppError> {
     use crate::ssr::cx::Cx;
     let cx = Cx::get()?;
     let row = super::store::document(cx.db(), id).await.map_err(db)?.ok_or(AppError::NotFound)?;
-    let me = drafter(&cx, &row.court_code).await?;
+    let me = manager(&cx, &row.court_code, row.document.kind).await?;
     let mut tx = crate::ssr::db::write_tx(cx.db()).await.map_err(db)?;
     let mut row = super::store::document_in(&mut tx, id).await.map_err(db)?.ok_or(AppError::NotFound)?;
     let reason = row.round.void(&reason).map_err(refused)?;
@@ -194,11 +247,10 @@ pub async fn void_document(id: i64, reason: String) -> Result<(), AppError> {
 async fn reader(cx: &crate::ssr::cx::Cx, row: &super::store::DocumentRow) -> Result<(crate::ssr::cx::Caller, bool), AppError> {
     let me = cx.require_person().await?;
     if let Some((court, role)) = &me.staff {
-        use crate::identity::model::StaffRole;
         if court.as_str() != row.court_code {
             return Err(AppError::NotFound);
         }
-        return Ok((me.clone(), matches!(role, StaffRole::Judge | StaffRole::Mediator)));
+        return Ok((me.clone(), manages(*role, row.document.kind)));
     }
     let signer = row.round.signers.iter().any(|(p, _)| *p == me.person_id);
     if !signer || row.round.status == Status::Draft {
@@ -259,22 +311,22 @@ pub async fn signing_document(id: i64) -> Result<DocumentView, AppError> {
 /// those sent to them for signature.
 #[server(prefix = "/api", endpoint = "signing/list")]
 pub async fn signing_list() -> Result<Vec<DocumentView>, AppError> {
-    use crate::identity::model::StaffRole;
     use crate::ssr::cx::Cx;
     let cx = Cx::get()?;
     let me = cx.require_person().await?;
-    let (ids, may_manage) = match &me.staff {
-        Some((court, role)) => (super::store::ids_of_court(cx.db(), court.as_str()).await.map_err(db)?, matches!(role, StaffRole::Judge | StaffRole::Mediator)),
+    let (ids, role) = match &me.staff {
+        Some((court, role)) => (super::store::ids_of_court(cx.db(), court.as_str()).await.map_err(db)?, Some(*role)),
         None => {
             if !me.verified {
                 return Err(AppError::Forbidden);
             }
-            (super::store::ids_for_signer(cx.db(), me.person_id).await.map_err(db)?, false)
+            (super::store::ids_for_signer(cx.db(), me.person_id).await.map_err(db)?, None)
         }
     };
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
         if let Some(row) = super::store::document(cx.db(), id).await.map_err(db)? {
+            let may_manage = role.is_some_and(|r| manages(r, row.document.kind));
             out.push(view_of(&cx, row, me.person_id, may_manage).await?);
         }
     }
@@ -323,7 +375,7 @@ pub async fn remind_signers(id: i64) -> Result<usize, AppError> {
     use crate::ssr::cx::Cx;
     let cx = Cx::get()?;
     let row = super::store::document(cx.db(), id).await.map_err(db)?.ok_or(AppError::NotFound)?;
-    let me = drafter(&cx, &row.court_code).await?;
+    let me = manager(&cx, &row.court_code, row.document.kind).await?;
     if row.round.status != Status::Out {
         return Err(refused(SigningError::NotOut));
     }
@@ -617,7 +669,7 @@ pub async fn seal_document(id: i64) -> Result<String, AppError> {
     use crate::ssr::cx::{Cx, internal};
     let cx = Cx::get()?;
     let row = super::store::document(cx.db(), id).await.map_err(db)?.ok_or(AppError::NotFound)?;
-    let me = drafter(&cx, &row.court_code).await?;
+    let me = manager(&cx, &row.court_code, row.document.kind).await?;
     // Checked here before the work of the PDF, and again in the transaction.
     row.round.clone().seal().map_err(refused)?;
     let now = cx.now();

@@ -67,10 +67,24 @@ pub async fn case_of(db: &SqlitePool, case_id: i64) -> Result<Option<(String, St
 
 /// Keeps a new document (version 1, a draft) with its signers.
 pub async fn create_in(tx: &mut SqliteConnection, case_id: i64, document: &Document, signers: &[i64], by: i64, now: UnixTime) -> Result<i64, sqlx::Error> {
+    create_for_hearing_in(tx, case_id, None, document, signers, by, now).await
+}
+
+/// [`create_in`] for a hearing's record: the document names its hearing.
+pub async fn create_for_hearing_in(
+    tx: &mut SqliteConnection,
+    case_id: i64,
+    hearing_id: Option<i64>,
+    document: &Document,
+    signers: &[i64],
+    by: i64,
+    now: UnixTime,
+) -> Result<i64, sqlx::Error> {
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO signing_documents (case_id, kind, version, status, created_by, created_at) VALUES (?, ?, 1, 'draft', ?, ?) RETURNING id",
+        "INSERT INTO signing_documents (case_id, hearing_id, kind, version, status, created_by, created_at) VALUES (?, ?, ?, 1, 'draft', ?, ?) RETURNING id",
     )
     .bind(case_id)
+    .bind(hearing_id)
     .bind(document.kind.as_str())
     .bind(by)
     .bind(now.0)
@@ -365,4 +379,9 @@ pub async fn by_pdf(db: &SqlitePool, sha256: &str) -> Result<Option<(i64, String
 /// A sealed document's PDF hash and the case document it was served as.
 pub async fn pdf_of(db: &SqlitePool, id: i64) -> Result<Option<(String, Option<i64>)>, sqlx::Error> {
     sqlx::query_as("SELECT pdf_sha256, served_document_id FROM signing_documents WHERE id = ? AND pdf_sha256 IS NOT NULL").bind(id).fetch_optional(db).await
+}
+
+/// The hearing record's document for signature that still stands (not voided), if any.
+pub async fn for_hearing(db: &SqlitePool, hearing_id: i64) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM signing_documents WHERE hearing_id = ? AND status <> 'voided' ORDER BY id DESC LIMIT 1").bind(hearing_id).fetch_optional(db).await
 }

@@ -495,3 +495,49 @@ async fn the_sealed_pdf_is_served_on_the_party_and_the_check_finds_it_but_not_a_
     tampered[middle] ^= 0x01;
     assert_eq!(check(tampered).await, format!("{link}&file=changed"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_court_sends_a_hearing_record_for_signature_and_the_party_signs_it_like_an_agreement() {
+    let app = start(&[]).await;
+    let party = browser();
+    sign_in(&app, &party, "13800138000").await;
+    call(&app, &party, "verify", &[("legal_name", "张三"), ("id_number", &registry_id("张三"))]).await;
+    let (number, clerk) = accepted_case(&app, &party, "signing-record-13800138000-0123456789").await;
+    let case: i64 = sqlx::query_scalar("SELECT id FROM cases WHERE case_number = ?").bind(&number).fetch_one(&app.state.app.db).await.expect("case");
+    let day = app.state.app.clock.now().beijing_day() + 1;
+    let date = app::identity::model::UnixTime::beijing_midnight(day).shanghai()[..10].to_string();
+    let case_id = case.to_string();
+    let form = [("case_id", case_id.as_str()), ("date", date.as_str()), ("time", "09:30"), ("minutes", "60"), ("mode", "online"), ("courtroom", "")];
+    let (_, hearing, _) = call(&app, &clerk, "cases/schedule_hearing", &form).await;
+    let h = hearing["id"].as_i64().expect("hearing id").to_string();
+
+    let (status, body, _) = call(&app, &clerk, "signing/send_record", &[("hearing_id", &h)]).await;
+    assert_eq!((status.as_u16(), body["Conflict"].as_str()), (409, Some("error_record_none")), "nothing to sign before the record is published");
+    call(&app, &clerk, "hearings/publish_record", &[("hearing_id", &h), ("body", "审判员：现在开庭。\n原告：坚持诉讼请求。")]).await;
+    let mediator = staff_browser(&app, "京0105", "mediator").await;
+    let other_court = staff_browser(&app, "京0101", "clerk").await;
+    assert_eq!(status_of(&app, &mediator, "signing/send_record", &[("hearing_id", &h)]).await, 403, "a mediator does not manage records");
+    assert_eq!(status_of(&app, &other_court, "signing/send_record", &[("hearing_id", &h)]).await, 404);
+    assert_eq!(status_of(&app, &party, "signing/send_record", &[("hearing_id", &h)]).await, 403);
+    let (status, id, _) = call(&app, &clerk, "signing/send_record", &[("hearing_id", &h)]).await;
+    assert_eq!(status, 200, "{id}");
+    let (_, again, _) = call(&app, &clerk, "signing/send_record", &[("hearing_id", &h)]).await;
+    assert_eq!(again, id, "sent once: a second send answers the same document");
+    let id = id.as_i64().expect("id").to_string();
+
+    let (_, view, _) = call(&app, &party, "signing/document", &[("id", &id)]).await;
+    assert_eq!((view["document"]["kind"].as_str(), view["status"].as_str()), (Some("hearing_record"), Some("out")));
+    assert_eq!(view["document"]["content"]["text"]["body"], "审判员：现在开庭。\n原告：坚持诉讼请求。");
+    let fingerprint = view["fingerprint"].as_str().expect("fingerprint").to_string();
+    call(&app, &party, "signing/progress", &[("id", &id), ("version", "1"), ("step", "read_to_end")]).await;
+    call(&app, &party, "signing/sms_code", &[("id", &id), ("version", "1")]).await;
+    let code = signing_code(&app, "13800138000").await;
+    let form = [("id", id.as_str()), ("version", "1"), ("fingerprint", fingerprint.as_str()), ("typed_name", "张三"), ("code", code.as_str())];
+    let (status, body, _) = call(&app, &party, "signing/sign", &form).await;
+    assert_eq!((status.as_u16(), body), (200, json!("all_signed")));
+    assert_eq!(status_of(&app, &mediator, "signing/seal", &[("id", &id)]).await, 403, "the record is the clerk's and judge's to seal");
+    let (status, link, _) = call(&app, &clerk, "signing/seal", &[("id", &id)]).await;
+    assert_eq!(status, 200, "{link}");
+    let (_, checked, _) = call(&app, &browser(), "signing/verify", &[("id", &id), ("c", link.as_str().and_then(|l| l.split("c=").nth(1)).unwrap_or_default())]).await;
+    assert_eq!(checked["genuine"], true, "{checked}");
+}
