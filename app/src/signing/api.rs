@@ -103,9 +103,6 @@ pub async fn send_record(hearing_id: i64) -> Result<i64, AppError> {
     let cx = Cx::get()?;
     let hearing = crate::hearings::store::hearing(cx.db(), hearing_id).await.map_err(db)?.ok_or(AppError::NotFound)?;
     let me = manager(&cx, &hearing.court_code, DocumentKind::HearingRecord).await?;
-    if let Some(id) = super::store::for_hearing(cx.db(), hearing_id).await.map_err(db)? {
-        return Ok(id);
-    }
     let record = crate::hearings::store::record(cx.db(), hearing_id).await.map_err(db)?.ok_or_else(|| AppError::Conflict("error_record_none".into()))?;
     let body = super::model::parse_body(&record.body).map_err(problems)?;
     let (_, case_number, court_name) = super::store::case_of(cx.db(), hearing.case_id).await.map_err(db)?.ok_or(AppError::NotFound)?;
@@ -123,6 +120,10 @@ pub async fn send_record(hearing_id: i64) -> Result<i64, AppError> {
         content: Content::Text { body },
     };
     let mut tx = crate::ssr::db::write_tx(cx.db()).await.map_err(db)?;
+    // Inside the write transaction, so a double tap cannot send the record twice.
+    if let Some(id) = super::store::for_hearing_in(&mut tx, hearing_id).await.map_err(db)? {
+        return Ok(id);
+    }
     let id = super::store::create_for_hearing_in(&mut tx, hearing.case_id, Some(hearing_id), &document, &signers, me.person_id, cx.now()).await.map_err(db)?;
     let mut round = Round::draft(&signers);
     round.send().map_err(refused)?;

@@ -382,6 +382,6 @@ pub async fn pdf_of(db: &SqlitePool, id: i64) -> Result<Option<(String, Option<i
 }
 
 /// The hearing record's document for signature that still stands (not voided), if any.
-pub async fn for_hearing(db: &SqlitePool, hearing_id: i64) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar("SELECT id FROM signing_documents WHERE hearing_id = ? AND status <> 'voided' ORDER BY id DESC LIMIT 1").bind(hearing_id).fetch_optional(db).await
+pub async fn for_hearing_in(tx: &mut SqliteConnection, hearing_id: i64) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM signing_documents WHERE hearing_id = ? AND status <> 'voided' ORDER BY id DESC LIMIT 1").bind(hearing_id).fetch_optional(&mut *tx).await
 }
