@@ -768,6 +768,39 @@ impl Scope {
     }
 }
 
+/// How far a grant of representation reaches (Civil Procedure Law art. 62). A general grant lets
+/// the lawyer act in the matter; only special authority (特别授权) lets them admit, waive or change
+/// claims, settle, and sign mediation agreements and records for the client.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Authority {
+    General,
+    Special,
+}
+
+impl Authority {
+    /// The grant form's box: ticked sends `special`, unticked sends nothing.
+    pub fn parse(raw: &str) -> Option<Authority> {
+        match raw.trim() {
+            "" | "general" => Some(Authority::General),
+            "special" => Some(Authority::Special),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Authority::General => "general",
+            Authority::Special => "special",
+        }
+    }
+
+    /// Whether the lawyer may put a signature on a document for the client.
+    pub fn covers_signing(self) -> bool {
+        self == Authority::Special
+    }
+}
+
 /// `(2026)京0105民初123号`: a year in brackets, a court code, a case-type word and a number.
 /// The full rules (case-type codes, sequences) belong to the Filing area; this is the shape.
 fn case_number_shape(s: &str) -> bool {
@@ -802,6 +835,7 @@ pub struct GrantView {
     pub lawyer_name: String,
     pub lawyer_firm: String,
     pub scope: Scope,
+    pub authority: Authority,
     pub granted_at: UnixTime,
 }
 
@@ -1089,6 +1123,15 @@ mod tests {
         assert_eq!(Scope::parse("case", "(2026)京0105民初号"), None);
         assert_eq!(Scope::parse("filing", "0"), None);
         assert_eq!(Scope::parse("other", "1"), None);
+    }
+
+    #[test]
+    fn only_special_authority_lets_a_lawyer_sign_for_the_client() {
+        assert_eq!(Authority::parse(""), Some(Authority::General), "the box left unticked");
+        assert_eq!(Authority::parse("special"), Some(Authority::Special));
+        assert_eq!(Authority::parse("all"), None);
+        assert!(Authority::Special.covers_signing());
+        assert!(!Authority::General.covers_signing());
     }
 
     #[test]

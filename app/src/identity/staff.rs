@@ -130,15 +130,18 @@ pub async fn decide_lawyer(person_id: i64, verify: bool, reason: Option<String>)
     cx.audit(&me.actor(), action, &format!("person:{person_id}"), json!({ "court": court.as_str() })).await
 }
 
-/// A client grants a verified lawyer representation for a filing or a case.
+/// A client grants a verified lawyer representation for a filing or a case, with general or
+/// special authority (`authority`: empty or `special`). Granting again for the same matter with
+/// the other authority changes the live grant's authority; the same again is a conflict.
 #[server(prefix = "/api", endpoint = "identity/grant_representation")]
-pub async fn grant_representation(licence: String, scope_kind: String, scope_ref: String) -> Result<GrantView, AppError> {
+pub async fn grant_representation(licence: String, scope_kind: String, scope_ref: String, #[server(default)] authority: String) -> Result<GrantView, AppError> {
     let cx = Cx::get()?;
     let me = cx.require_verified().await?;
     let mut errors = FieldErrors::new();
     let licence = LawyerLicence::parse(&licence).map_err(|_| errors.insert("licence".into(), "error_licence".into())).ok();
     let scope = Scope::parse(&scope_kind, &scope_ref).ok_or_else(|| errors.insert("scope_ref".into(), "error_scope".into())).ok();
-    let (Some(licence), Some(scope)) = (licence, scope) else { return Err(AppError::Invalid(errors)) };
+    let authority = Authority::parse(&authority).ok_or_else(|| errors.insert("authority".into(), "error_authority".into())).ok();
+    let (Some(licence), Some(scope), Some(authority)) = (licence, scope, authority) else { return Err(AppError::Invalid(errors)) };
     let lawyer = store::verified_lawyer_by_licence(cx.db(), licence.as_str())
         .await
         .map_err(db)?
@@ -146,12 +149,13 @@ pub async fn grant_representation(licence: String, scope_kind: String, scope_ref
     if lawyer == me.person_id {
         return Err(AppError::Conflict("error_grant_self".into()));
     }
-    let id = store::grant(cx.db(), me.person_id, lawyer, &scope, cx.now())
-        .await
-        .map_err(db)?
-        .ok_or_else(|| AppError::Conflict("error_grant_exists".into()))?;
-    let details = json!({ "lawyer": format!("person:{lawyer}"), "scope": scope.kind(), "ref": scope.reference() });
-    cx.audit(&me.actor(), "identity.representation_granted", &format!("representation:{id}"), details).await?;
+    let (id, action) = match store::grant(cx.db(), me.person_id, lawyer, &scope, authority, cx.now()).await.map_err(db)? {
+        store::Granted::New(id) => (id, "identity.representation_granted"),
+        store::Granted::Changed(id) => (id, "identity.representation_changed"),
+        store::Granted::Same => return Err(AppError::Conflict("error_grant_exists".into())),
+    };
+    let details = json!({ "lawyer": format!("person:{lawyer}"), "scope": scope.kind(), "ref": scope.reference(), "authority": authority.as_str() });
+    cx.audit(&me.actor(), action, &format!("representation:{id}"), details).await?;
     store::grants(cx.db(), me.person_id, false).await.map_err(db)?.into_iter().find(|g| g.id == id).ok_or(AppError::NotFound)
 }
 

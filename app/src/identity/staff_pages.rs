@@ -3,7 +3,7 @@
 use crate::ui::title::title;
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::identity::model::{GrantView, LawyerStatus, LawyerView, Scope, StaffRole, StaffView};
+use crate::identity::model::{Authority, GrantView, LawyerStatus, LawyerView, Scope, StaffRole, StaffView};
 use crate::identity::pages::PasskeySignIn;
 use crate::identity::staff::*;
 use crate::ui::forms::{Field, FormError, Loading, error_view, last_error};
@@ -227,11 +227,18 @@ pub fn LawyerCard() -> impl IntoView {
                     let list = clients.await.unwrap_or_default();
                     (!list.is_empty()).then(|| view! {
                         <h3>{move || t_string!(i18n, my_clients_title)}</h3>
-                        <ul class="plain-list">{list.into_iter().map(|g| view! { <li data-testid="client">{g.client_name.clone()}" · "{scope_text(i18n, &g.scope)}</li> }).collect_view()}</ul>
+                        <ul class="plain-list">{list.into_iter().map(|g| view! { <li data-testid="client">{g.client_name.clone()}" · "{scope_text(i18n, &g.scope)}" · "{authority_text(i18n, g.authority)}</li> }).collect_view()}</ul>
                     })
                 })}
             </Transition>
         </section>
+    }
+}
+
+fn authority_text(i18n: I18nContext<Locale>, authority: Authority) -> String {
+    match authority {
+        Authority::General => t_string!(i18n, authority_general).to_string(),
+        Authority::Special => t_string!(i18n, authority_special).to_string(),
     }
 }
 
@@ -256,7 +263,7 @@ pub fn RepresentationCard() -> impl IntoView {
         view! {
             <li data-testid="grant">
                 <p><strong>{who.clone()}</strong></p>
-                <p class="device-meta">{scope_text(i18n, &g.scope)}" · "{move || t_string!(i18n, granted_on, date = g.granted_at.shanghai()).to_string()}</p>
+                <p class="device-meta">{scope_text(i18n, &g.scope)}" · "{authority_text(i18n, g.authority)}" · "{move || t_string!(i18n, granted_on, date = g.granted_at.shanghai()).to_string()}</p>
                 <details>
                     <summary>{move || t_string!(i18n, revoke)}<span class="visually-hidden">" "{who.clone()}</span></summary>
                     <ActionForm action=revoke attr:class="inline-form">
@@ -292,6 +299,11 @@ pub fn RepresentationCard() -> impl IntoView {
                 </div>
                 <Field name="scope_ref" label=Signal::derive(move || t_string!(i18n, grant_scope_ref).to_string())
                     hint=Signal::derive(move || t_string!(i18n, grant_scope_ref_hint).to_string()) maxlength=40 error/>
+                <div class="field checkbox">
+                    <input id="field-authority" type="checkbox" name="authority" value="special" aria-describedby="field-authority-hint" data-testid="grant-special"/>
+                    <label for="field-authority">{move || t_string!(i18n, grant_special)}</label>
+                    <p class="hint" id="field-authority-hint">{move || t_string!(i18n, grant_special_hint)}</p>
+                </div>
                 <button type="submit" data-testid="grant">{move || t_string!(i18n, grant_button)}</button>
                 <FormError error/>
             </ActionForm>

@@ -601,19 +601,49 @@ pub async fn decide_lawyer(db: &SqlitePool, person_id: i64, verified: bool, by: 
     Ok(n == 1)
 }
 
-/// A new grant; None when the same live grant already exists.
-pub async fn grant(db: &SqlitePool, client: i64, lawyer: i64, scope: &crate::identity::model::Scope, now: UnixTime) -> Result<Option<i64>, sqlx::Error> {
-    let result = sqlx::query("INSERT INTO representations (client_id, lawyer_id, scope_kind, scope_ref, granted_at) VALUES (?, ?, ?, ?, ?)")
+/// What granting did.
+pub enum Granted {
+    New(i64),
+    /// The live grant for the same matter now has the other authority.
+    Changed(i64),
+    /// The same live grant already exists.
+    Same,
+}
+
+/// A new grant, or the live one for the same matter given the asked authority.
+pub async fn grant(
+    db: &SqlitePool,
+    client: i64,
+    lawyer: i64,
+    scope: &crate::identity::model::Scope,
+    authority: crate::identity::model::Authority,
+    now: UnixTime,
+) -> Result<Granted, sqlx::Error> {
+    let result = sqlx::query("INSERT INTO representations (client_id, lawyer_id, scope_kind, scope_ref, authority, granted_at) VALUES (?, ?, ?, ?, ?, ?)")
         .bind(client)
         .bind(lawyer)
         .bind(scope.kind())
         .bind(scope.reference())
+        .bind(authority.as_str())
         .bind(now.0)
         .execute(db)
         .await;
     match result {
-        Ok(r) => Ok(Some(r.last_insert_rowid())),
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(None),
+        Ok(r) => Ok(Granted::New(r.last_insert_rowid())),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            let changed: Option<i64> = sqlx::query_scalar(
+                "UPDATE representations SET authority = ?5
+                 WHERE client_id = ?1 AND lawyer_id = ?2 AND scope_kind = ?3 AND scope_ref = ?4 AND revoked_at IS NULL AND authority <> ?5 RETURNING id",
+            )
+            .bind(client)
+            .bind(lawyer)
+            .bind(scope.kind())
+            .bind(scope.reference())
+            .bind(authority.as_str())
+            .fetch_optional(db)
+            .await?;
+            Ok(changed.map_or(Granted::Same, Granted::Changed))
+        }
         Err(e) => Err(e),
     }
 }
@@ -633,8 +663,8 @@ pub async fn revoke(db: &SqlitePool, client: i64, id: i64, now: UnixTime) -> Res
 /// Live grants where the person is the client (`as_lawyer` false) or the lawyer (true).
 pub async fn grants(db: &SqlitePool, person_id: i64, as_lawyer: bool) -> Result<Vec<crate::identity::model::GrantView>, sqlx::Error> {
     let side = if as_lawyer { "r.lawyer_id" } else { "r.client_id" };
-    let rows: Vec<(i64, Option<String>, Option<String>, String, String, String, i64)> = sqlx::query_as(&format!(
-        "SELECT r.id, c.legal_name, lp.legal_name, l.firm, r.scope_kind, r.scope_ref, r.granted_at
+    let rows: Vec<(i64, Option<String>, Option<String>, String, String, String, String, i64)> = sqlx::query_as(&format!(
+        "SELECT r.id, c.legal_name, lp.legal_name, l.firm, r.scope_kind, r.scope_ref, r.authority, r.granted_at
          FROM representations r JOIN people c ON c.id = r.client_id JOIN people lp ON lp.id = r.lawyer_id JOIN lawyers l ON l.person_id = r.lawyer_id
          WHERE {side} = ? AND r.revoked_at IS NULL ORDER BY r.granted_at DESC, r.id DESC"
     ))
@@ -643,13 +673,14 @@ pub async fn grants(db: &SqlitePool, person_id: i64, as_lawyer: bool) -> Result<
     .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(id, client, lawyer, firm, kind, reference, at)| {
+        .filter_map(|(id, client, lawyer, firm, kind, reference, authority, at)| {
             Some(crate::identity::model::GrantView {
                 id,
                 client_name: client.unwrap_or_default(),
                 lawyer_name: lawyer.unwrap_or_default(),
                 lawyer_firm: firm,
                 scope: crate::identity::model::Scope::parse(&kind, &reference)?,
+                authority: crate::identity::model::Authority::parse(&authority)?,
                 granted_at: UnixTime(at),
             })
         })
@@ -669,6 +700,22 @@ pub async fn represents(db: &SqlitePool, lawyer: i64, client: i64, scope: &crate
     .fetch_one(db)
     .await?;
     Ok(n > 0)
+}
+
+/// The widest authority a verified lawyer holds from a client over a case, through a live grant
+/// for the case's number or for the filing it came from; None without one.
+pub async fn authority_over_case(db: &SqlitePool, lawyer: i64, client: i64, case_id: i64) -> Result<Option<crate::identity::model::Authority>, sqlx::Error> {
+    let best: Option<String> = sqlx::query_scalar(
+        "SELECT MAX(r.authority) FROM representations r JOIN lawyers l ON l.person_id = r.lawyer_id JOIN cases c ON c.id = ?3
+         WHERE r.lawyer_id = ?1 AND r.client_id = ?2 AND r.revoked_at IS NULL AND l.status = 'verified'
+           AND ((r.scope_kind = 'case' AND r.scope_ref = c.case_number) OR (r.scope_kind = 'filing' AND r.scope_ref = CAST(c.filing_id AS TEXT)))",
+    )
+    .bind(lawyer)
+    .bind(client)
+    .bind(case_id)
+    .fetch_one(db)
+    .await?;
+    Ok(best.as_deref().and_then(crate::identity::model::Authority::parse))
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -16,6 +16,15 @@ pub struct SignerView {
     pub state: SignerState,
 }
 
+/// A lawyer's standing on a document their client signs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Agency {
+    pub client_id: i64,
+    pub client_name: String,
+    /// Special authority (特别授权): the lawyer may sign for the client.
+    pub may_sign: bool,
+}
+
 /// A document for signature: its current version, fingerprint and where signing stands.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocumentView {
@@ -25,8 +34,11 @@ pub struct DocumentView {
     pub document: Document,
     pub fingerprint: String,
     pub signers: Vec<SignerView>,
-    /// The caller's own state, when they sign it.
+    /// The caller's own state, when they sign it (or their client's, when they sign for them).
     pub mine: Option<SignerState>,
+    /// For a lawyer: the client of theirs who signs it, and whether their grant lets them sign
+    /// for that client (special authority).
+    pub agency: Option<Agency>,
     /// The caller may revise, send and void it (the court).
     pub may_manage: bool,
     pub void_reason: Option<String>,
@@ -245,27 +257,78 @@ pub async fn void_document(id: i64, reason: String) -> Result<(), AppError> {
 
 /// Who may read a document: the court's staff, and its signers once it is sent.
 #[cfg(feature = "ssr")]
-async fn reader(cx: &crate::ssr::cx::Cx, row: &super::store::DocumentRow) -> Result<(crate::ssr::cx::Caller, bool), AppError> {
+async fn reader(cx: &crate::ssr::cx::Cx, row: &super::store::DocumentRow) -> Result<(crate::ssr::cx::Caller, bool, Option<Agency>), AppError> {
     let me = cx.require_person().await?;
     if let Some((court, role)) = &me.staff {
         if court.as_str() != row.court_code {
             return Err(AppError::NotFound);
         }
-        return Ok((me.clone(), manages(*role, row.document.kind)));
+        return Ok((me.clone(), manages(*role, row.document.kind), None));
     }
-    let signer = row.round.signers.iter().any(|(p, _)| *p == me.person_id);
-    if !signer || row.round.status == Status::Draft {
+    if row.round.status == Status::Draft {
         return Err(AppError::NotFound);
     }
-    Ok((me, false))
+    if row.round.signers.iter().any(|(p, _)| *p == me.person_id) {
+        return Ok((me, false, None));
+    }
+    match agency(cx, row, me.person_id).await? {
+        Some(agency) => Ok((me, false, Some(agency))),
+        None => Err(AppError::NotFound),
+    }
+}
+
+/// A lawyer's standing on a document: the first signer who granted them special authority over
+/// its case, else the first who granted general authority; None if no signer is their client.
+#[cfg(feature = "ssr")]
+async fn agency(cx: &crate::ssr::cx::Cx, row: &super::store::DocumentRow, lawyer: i64) -> Result<Option<Agency>, AppError> {
+    let mut general = None;
+    for (client, _) in &row.round.signers {
+        match crate::identity::store::authority_over_case(cx.db(), lawyer, *client, row.case_id).await.map_err(db)? {
+            Some(authority) if authority.covers_signing() => return Ok(Some(Agency { client_id: *client, client_name: String::new(), may_sign: true })),
+            Some(_) if general.is_none() => general = Some(Agency { client_id: *client, client_name: String::new(), may_sign: false }),
+            _ => {}
+        }
+    }
+    Ok(general)
+}
+
+/// Whose signature the caller gives: their own, or with `for_client` their client's, as the
+/// client's lawyer with special authority over the document's case. A general grant lets a
+/// lawyer read the document, never sign it.
+#[cfg(feature = "ssr")]
+async fn signing_for(cx: &crate::ssr::cx::Cx, me: i64, id: i64, for_client: Option<i64>) -> Result<i64, AppError> {
+    let Some(client) = for_client.filter(|c| *c != me) else { return Ok(me) };
+    let row = super::store::document(cx.db(), id).await.map_err(db)?.ok_or(AppError::NotFound)?;
+    if !row.round.signers.iter().any(|(p, _)| *p == client) {
+        return Err(AppError::NotFound);
+    }
+    match crate::identity::store::authority_over_case(cx.db(), me, client, row.case_id).await.map_err(db)? {
+        Some(authority) if authority.covers_signing() => Ok(client),
+        Some(_) => Err(AppError::Forbidden),
+        None => Err(AppError::NotFound),
+    }
+}
+
+/// What the evidence log adds when a lawyer acts for the signer.
+#[cfg(feature = "ssr")]
+fn acting(me: i64, signer: i64, mut details: serde_json::Value) -> serde_json::Value {
+    if me != signer {
+        details["for"] = serde_json::json!(format!("person:{signer}"));
+    }
+    details
 }
 
 /// The page's view of a document for the caller.
 #[cfg(feature = "ssr")]
-async fn view_of(cx: &crate::ssr::cx::Cx, row: super::store::DocumentRow, me: i64, may_manage: bool) -> Result<DocumentView, AppError> {
+async fn view_of(cx: &crate::ssr::cx::Cx, row: super::store::DocumentRow, me: i64, may_manage: bool, agency: Option<Agency>) -> Result<DocumentView, AppError> {
     let people: Vec<i64> = row.round.signers.iter().map(|(p, _)| *p).collect();
     let names = super::store::names(cx.db(), &people).await.map_err(db)?;
-    let mine = row.round.signers.iter().find(|(p, _)| *p == me).map(|(_, s)| s.clone());
+    let agency = agency.map(|a| Agency { client_name: people.iter().zip(&names).find(|(p, _)| **p == a.client_id).map(|(_, n)| n.clone()).unwrap_or_default(), ..a });
+    let signs_as = match &agency {
+        Some(a) if a.may_sign => a.client_id,
+        _ => me,
+    };
+    let mine = row.round.signers.iter().find(|(p, _)| *p == signs_as).map(|(_, s)| s.clone());
     let signers = row.round.signers.iter().zip(names).map(|((_, state), name)| SignerView { name, state: state.clone() }).collect();
     let verify_path = if row.round.status == Status::Sealed {
         let mut conn = cx.db().acquire().await.map_err(db)?;
@@ -285,6 +348,7 @@ async fn view_of(cx: &crate::ssr::cx::Cx, row: super::store::DocumentRow, me: i6
         fingerprint: row.fingerprint,
         signers,
         mine,
+        agency,
         may_manage,
         void_reason: row.void_reason,
         verify_path,
@@ -304,12 +368,12 @@ pub async fn signing_document(id: i64) -> Result<DocumentView, AppError> {
     use crate::ssr::cx::Cx;
     let cx = Cx::get()?;
     let row = super::store::document(cx.db(), id).await.map_err(db)?.ok_or(AppError::NotFound)?;
-    let (me, may_manage) = reader(&cx, &row).await?;
-    view_of(&cx, row, me.person_id, may_manage).await
+    let (me, may_manage, agency) = reader(&cx, &row).await?;
+    view_of(&cx, row, me.person_id, may_manage, agency).await
 }
 
 /// The documents the caller may see, newest first: court staff, their court's; anyone else,
-/// those sent to them for signature.
+/// those sent to them for signature, and a lawyer those sent to their clients.
 #[server(prefix = "/api", endpoint = "signing/list")]
 pub async fn signing_list() -> Result<Vec<DocumentView>, AppError> {
     use crate::ssr::cx::Cx;
@@ -321,14 +385,20 @@ pub async fn signing_list() -> Result<Vec<DocumentView>, AppError> {
             if !me.verified {
                 return Err(AppError::Forbidden);
             }
-            (super::store::ids_for_signer(cx.db(), me.person_id).await.map_err(db)?, None)
+            let mut ids = super::store::ids_for_signer(cx.db(), me.person_id).await.map_err(db)?;
+            ids.extend(super::store::ids_for_agent(cx.db(), me.person_id).await.map_err(db)?);
+            ids.sort_unstable_by(|a, b| b.cmp(a));
+            ids.dedup();
+            (ids, None)
         }
     };
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
         if let Some(row) = super::store::document(cx.db(), id).await.map_err(db)? {
             let may_manage = role.is_some_and(|r| manages(r, row.document.kind));
-            out.push(view_of(&cx, row, me.person_id, may_manage).await?);
+            let signer = row.round.signers.iter().any(|(p, _)| *p == me.person_id);
+            let agency = if role.is_none() && !signer { agency(&cx, &row, me.person_id).await? } else { None };
+            out.push(view_of(&cx, row, me.person_id, may_manage, agency).await?);
         }
     }
     Ok(out)
@@ -392,30 +462,32 @@ pub async fn remind_signers(id: i64) -> Result<usize, AppError> {
 /// A signer's step on the current version: opened it, or reached its end. Only the first of each
 /// is logged.
 #[server(prefix = "/api", endpoint = "signing/progress")]
-pub async fn signing_progress(id: i64, version: u32, step: String) -> Result<(), AppError> {
+pub async fn signing_progress(id: i64, version: u32, step: String, #[server(default)] for_client: Option<i64>) -> Result<(), AppError> {
     use crate::ssr::cx::Cx;
     let cx = Cx::get()?;
     let me = cx.require_verified().await?;
+    let signer = signing_for(&cx, me.person_id, id, for_client).await?;
     let mut tx = crate::ssr::db::write_tx(cx.db()).await.map_err(db)?;
-    let mut row = signer_row(&mut tx, id, me.person_id).await?;
+    let mut row = signer_row(&mut tx, id, signer).await?;
     if row.round.version != version {
         return Err(refused(SigningError::WrongVersion));
     }
+    let details = acting(me.person_id, signer, serde_json::json!({}));
     let (changed, action) = match step.as_str() {
-        "opened" => (row.round.open(me.person_id).map_err(refused)?, "signing.opened"),
+        "opened" => (row.round.open(signer).map_err(refused)?, "signing.opened"),
         "read_to_end" => {
             // Reaching the end is opening it too: the log says so, in that order, even when the
             // page's two reports arrive the other way round.
-            if row.round.open(me.person_id).map_err(refused)? {
-                log_in(&mut tx, cx.now().0, me.person_id, "signing.opened", id, &row.document, serde_json::json!({})).await?;
+            if row.round.open(signer).map_err(refused)? {
+                log_in(&mut tx, cx.now().0, me.person_id, "signing.opened", id, &row.document, details.clone()).await?;
             }
-            (row.round.read_to_end(me.person_id).map_err(refused)?, "signing.read")
+            (row.round.read_to_end(signer).map_err(refused)?, "signing.read")
         }
         _ => return Err(AppError::field("step", "error_bad_request")),
     };
     if changed {
         super::store::save_round_in(&mut tx, id, &row.round, None).await.map_err(db)?;
-        log_in(&mut tx, cx.now().0, me.person_id, action, id, &row.document, serde_json::json!({})).await?;
+        log_in(&mut tx, cx.now().0, me.person_id, action, id, &row.document, details).await?;
     }
     tx.commit().await.map_err(db)?;
     Ok(())
@@ -423,15 +495,17 @@ pub async fn signing_progress(id: i64, version: u32, step: String) -> Result<(),
 
 /// A signer declines the version they read, saying why; the court is told through the status.
 #[server(prefix = "/api", endpoint = "signing/decline")]
-pub async fn decline_signing(id: i64, version: u32, reason: String) -> Result<(), AppError> {
+pub async fn decline_signing(id: i64, version: u32, reason: String, #[server(default)] for_client: Option<i64>) -> Result<(), AppError> {
     use crate::ssr::cx::Cx;
     let cx = Cx::get()?;
     let me = cx.require_verified().await?;
+    let signer = signing_for(&cx, me.person_id, id, for_client).await?;
     let mut tx = crate::ssr::db::write_tx(cx.db()).await.map_err(db)?;
-    let mut row = signer_row(&mut tx, id, me.person_id).await?;
-    row.round.decline(me.person_id, version, &reason).map_err(refused)?;
+    let mut row = signer_row(&mut tx, id, signer).await?;
+    row.round.decline(signer, version, &reason).map_err(refused)?;
     super::store::save_round_in(&mut tx, id, &row.round, None).await.map_err(db)?;
-    log_in(&mut tx, cx.now().0, me.person_id, "signing.declined", id, &row.document, serde_json::json!({ "reason": reason.trim() })).await?;
+    let details = acting(me.person_id, signer, serde_json::json!({ "reason": reason.trim() }));
+    log_in(&mut tx, cx.now().0, me.person_id, "signing.declined", id, &row.document, details).await?;
     tx.commit().await.map_err(db)?;
     Ok(())
 }
@@ -477,15 +551,17 @@ async fn ready_to_sign(cx: &crate::ssr::cx::Cx, id: i64, version: u32, person: i
 /// version's fingerprint, the document and the signer (and a fresh nonce, so that no two
 /// assertions are alike). Where passkeys are absent (WeChat), the SMS code does the same.
 #[server(prefix = "/api", endpoint = "signing/passkey_start")]
-pub async fn signing_passkey_start(id: i64, version: u32) -> Result<crate::identity::model::PasskeyChallenge, AppError> {
+pub async fn signing_passkey_start(id: i64, version: u32, #[server(default)] for_client: Option<i64>) -> Result<crate::identity::model::PasskeyChallenge, AppError> {
     use crate::ssr::cx::Cx;
     use rand::Rng;
     let cx = Cx::get()?;
     let me = cx.require_verified().await?;
-    let row = ready_to_sign(&cx, id, version, me.person_id).await?;
+    let signer = signing_for(&cx, me.person_id, id, for_client).await?;
+    let row = ready_to_sign(&cx, id, version, signer).await?;
     let nonce: [u8; 16] = rand::rng().random();
-    let challenge = super::model::signing_challenge(&row.fingerprint, id, version, me.person_id, &nonce);
-    let bound = serde_json::json!({ "document": id, "version": version, "fingerprint": row.fingerprint, "nonce": hex::encode(nonce) });
+    // The challenge names whose signature it is; the passkey is the caller's own (a lawyer's, for a client).
+    let challenge = super::model::signing_challenge(&row.fingerprint, id, version, signer, &nonce);
+    let bound = serde_json::json!({ "document": id, "version": version, "signer": signer, "fingerprint": row.fingerprint, "nonce": hex::encode(nonce) });
     crate::identity::passkeys::start_bound_assertion(&cx, me.person_id, me.session_id, "signing", &challenge, bound).await
 }
 
@@ -493,7 +569,10 @@ pub async fn signing_passkey_start(id: i64, version: u32) -> Result<crate::ident
 /// signed: the same document, version and fingerprint, recomputed from what was stored.
 #[cfg(feature = "ssr")]
 fn passkey_challenge(bound: &serde_json::Value, id: i64, version: u32, fingerprint: &str, person: i64) -> Result<String, AppError> {
-    let same = bound["document"].as_i64() == Some(id) && bound["version"].as_u64() == Some(u64::from(version)) && bound["fingerprint"].as_str() == Some(fingerprint);
+    let same = bound["document"].as_i64() == Some(id)
+        && bound["version"].as_u64() == Some(u64::from(version))
+        && bound["signer"].as_i64() == Some(person)
+        && bound["fingerprint"].as_str() == Some(fingerprint);
     let nonce = bound["nonce"].as_str().and_then(|n| hex::decode(n).ok());
     match (same, nonce) {
         (true, Some(nonce)) => Ok(hex::encode(super::model::signing_challenge(fingerprint, id, version, person, &nonce))),
@@ -504,15 +583,16 @@ fn passkey_challenge(bound: &serde_json::Value, id: i64, version: u32, fingerpri
 /// Sends a signer who has read `version` to the end a code by SMS bound to that version's
 /// fingerprint (the way to sign where passkeys are absent, as in WeChat). One a minute.
 #[server(prefix = "/api", endpoint = "signing/sms_code")]
-pub async fn signing_sms_code(id: i64, version: u32) -> Result<SigningCodeSent, AppError> {
+pub async fn signing_sms_code(id: i64, version: u32, #[server(default)] for_client: Option<i64>) -> Result<SigningCodeSent, AppError> {
     use crate::identity::model::{MobileNumber, RESEND_SECS};
     use crate::ssr::cx::{Cx, internal};
     use rand::Rng;
     let cx = Cx::get()?;
     let me = cx.require_verified().await?;
-    let row = ready_to_sign(&cx, id, version, me.person_id).await?;
+    let signer = signing_for(&cx, me.person_id, id, for_client).await?;
+    let row = ready_to_sign(&cx, id, version, signer).await?;
     let now = cx.now();
-    if let Some(last) = super::store::last_code_at(cx.db(), id, me.person_id).await.map_err(db)?
+    if let Some(last) = super::store::last_code_at(cx.db(), id, signer).await.map_err(db)?
         && now.0 - last < RESEND_SECS
     {
         return Err(AppError::RateLimited { retry_after_s: u32::try_from(RESEND_SECS - (now.0 - last)).unwrap_or(60) });
@@ -520,9 +600,19 @@ pub async fn signing_sms_code(id: i64, version: u32) -> Result<SigningCodeSent, 
     let mobile = MobileNumber::parse(&me.mobile).map_err(|_| internal("signing", "a verified person without a mobile"))?;
     let code = format!("{:06}", rand::rng().random_range(0..1_000_000u32));
     let nonce: [u8; 16] = rand::rng().random();
-    let challenge = super::model::sha256_hex(&super::model::signing_challenge(&row.fingerprint, id, version, me.person_id, &nonce));
+    let challenge = super::model::sha256_hex(&super::model::signing_challenge(&row.fingerprint, id, version, signer, &nonce));
     let code_hash = super::model::sha256_hex(format!("{challenge}:{code}").as_bytes());
-    super::store::insert_code(cx.db(), id, version, me.person_id, &row.fingerprint, &challenge, &code_hash, now).await.map_err(db)?;
+    let kept = super::store::NewCode {
+        document_id: id,
+        version,
+        person_id: signer,
+        sent_to: me.person_id,
+        fingerprint: &row.fingerprint,
+        challenge: &challenge,
+        code_hash: &code_hash,
+        now,
+    };
+    super::store::insert_code(cx.db(), &kept).await.map_err(db)?;
     let text = crate::i18n::td_string!(cx.locale(), sms_signing_code_text, code = code.as_str(), case_number = row.case_number.as_str(), fingerprint = &row.fingerprint[..8]).to_string();
     cx.state.sms.send(&mobile, &text, now.0).await.map_err(|e| {
         tracing::warn!(error = %e, "SMS gateway refused a signing code");
@@ -546,11 +636,13 @@ pub async fn sign_document(
     #[server(default)] code: String,
     #[server(default)] ceremony: String,
     #[server(default)] credential: String,
+    #[server(default)] for_client: Option<i64>,
 ) -> Result<Status, AppError> {
     use crate::identity::model::constant_time_eq;
     use crate::ssr::cx::Cx;
     let cx = Cx::get()?;
     let me = cx.require_verified().await?;
+    let signer = signing_for(&cx, me.person_id, id, for_client).await?;
     let name = crate::filing::store::person_name(cx.db(), me.person_id).await.map_err(db)?.unwrap_or_default();
     let mark = super::model::Mark::parse(&drawing, &typed_name, &name).map_err(|key| AppError::field(if drawing.trim().is_empty() { "typed_name" } else { "drawing" }, key))?;
     // The passkey's answer is checked first: it takes its ceremony, so a replay finds it used.
@@ -561,7 +653,7 @@ pub async fn sign_document(
     };
     let now = cx.now();
     let mut tx = crate::ssr::db::write_tx(cx.db()).await.map_err(db)?;
-    let mut row = signer_row(&mut tx, id, me.person_id).await?;
+    let mut row = signer_row(&mut tx, id, signer).await?;
     if row.round.version != version {
         return Err(refused(SigningError::WrongVersion));
     }
@@ -570,8 +662,8 @@ pub async fn sign_document(
         return Err(AppError::Conflict("error_signing_fingerprint".into()));
     }
     let (method, challenge, credential_id) = match passkey {
-        Some(p) => (super::model::Method::Passkey, passkey_challenge(&p.bound, id, version, &row.fingerprint, me.person_id)?, Some(p.credential_id)),
-        None => match sms_binding(&cx, &mut tx, &row, id, version, me.person_id, &code).await? {
+        Some(p) => (super::model::Method::Passkey, passkey_challenge(&p.bound, id, version, &row.fingerprint, signer)?, Some(p.credential_id)),
+        None => match sms_binding(&cx, &mut tx, &row, (id, version), (signer, me.person_id), &code).await? {
             Ok(challenge) => (super::model::Method::SmsCode, challenge, None),
             Err(wrong) => {
                 // Counted outside the transaction, which the refusal rolls back.
@@ -581,12 +673,13 @@ pub async fn sign_document(
             }
         },
     };
-    row.round.sign(me.person_id, version, method).map_err(refused)?;
+    row.round.sign(signer, version, method).map_err(refused)?;
     let method_name = if method == super::model::Method::Passkey { "passkey" } else { "sms_code" };
     let signature = super::store::NewSignature {
         document_id: id,
         version,
-        person_id: me.person_id,
+        person_id: signer,
+        signed_by: (signer != me.person_id).then_some(me.person_id),
         fingerprint: &row.fingerprint,
         method: method_name,
         challenge: &challenge,
@@ -602,7 +695,7 @@ pub async fn sign_document(
         "credential_id": credential_id,
         "mark": if matches!(mark, super::model::Mark::Drawn(_)) { "drawn" } else { "typed" },
     });
-    log_in(&mut tx, now.0, me.person_id, "signing.signed", id, &row.document, how).await?;
+    log_in(&mut tx, now.0, me.person_id, "signing.signed", id, &row.document, acting(me.person_id, signer, how)).await?;
     tx.commit().await.map_err(db)?;
     Ok(row.round.status)
 }
@@ -615,14 +708,17 @@ async fn sms_binding(
     cx: &crate::ssr::cx::Cx,
     tx: &mut sqlx::SqliteConnection,
     row: &super::store::DocumentRow,
-    id: i64,
-    version: u32,
-    person: i64,
+    (id, version): (i64, u32),
+    (signer, caller): (i64, i64),
     code: &str,
 ) -> Result<Result<String, i64>, AppError> {
     use crate::identity::model::{CODE_TTL_SECS, MAX_WRONG_TRIES, constant_time_eq};
     let typed = crate::identity::model::OtpCode::parse(code).ok_or_else(|| AppError::field("code", "error_code_format"))?;
-    let sent = super::store::latest_code_in(tx, id, version, person).await.map_err(db)?.ok_or_else(|| AppError::field("code", "error_code_wrong"))?;
+    let sent = super::store::latest_code_in(tx, id, version, signer).await.map_err(db)?.ok_or_else(|| AppError::field("code", "error_code_wrong"))?;
+    // A code texted to the signer signs only in their hands, one texted to their lawyer only in the lawyer's.
+    if sent.sent_to != caller {
+        return Err(AppError::field("code", "error_code_wrong"));
+    }
     if sent.used_at.is_some() {
         return Err(AppError::field("code", "error_code_used"));
     }
@@ -651,6 +747,7 @@ fn records(rows: &[super::store::SignatureRow]) -> Vec<super::model::SignatureRe
             };
             SignatureRecord {
                 signer: r.name.clone(),
+                agent: r.agent.clone(),
                 method: if r.method == "passkey" { Method::Passkey } else { Method::SmsCode },
                 credential_id: r.credential_id.clone(),
                 challenge: r.challenge.clone(),
@@ -756,6 +853,8 @@ async fn sealed_pdf(
 pub struct VerifiedSignature {
     /// Masked (张*): the page is public.
     pub signer: String,
+    /// The lawyer who signed for them under special authority (masked too), if one did.
+    pub agent: Option<String>,
     pub method: super::model::Method,
     pub credential_id: Option<String>,
     pub signed_at: crate::identity::model::UnixTime,
@@ -820,7 +919,13 @@ pub async fn verify_document(id: i64, c: String) -> Result<Verification, AppErro
         seal_public_key: public,
         signatures: records(&signatures)
             .into_iter()
-            .map(|r| VerifiedSignature { signer: crate::fees::receipts::mask_name(&r.signer), method: r.method, credential_id: r.credential_id, signed_at: UnixTime(r.signed_at) })
+            .map(|r| VerifiedSignature {
+                signer: crate::fees::receipts::mask_name(&r.signer),
+                agent: r.agent.as_deref().map(crate::fees::receipts::mask_name),
+                method: r.method,
+                credential_id: r.credential_id,
+                signed_at: UnixTime(r.signed_at),
+            })
             .collect(),
         log: log.into_iter().map(|(seq, at, action, hash)| LogEntry { seq, at: UnixTime(at), action, hash }).collect(),
     })

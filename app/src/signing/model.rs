@@ -376,6 +376,9 @@ pub const SEAL_CONTEXT: &str = "tianping-seal-v1";
 pub struct SignatureRecord {
     /// The signer's verified name.
     pub signer: String,
+    /// The verified name of the lawyer who signed for them under special authority, if one did.
+    #[serde(default)]
+    pub agent: Option<String>,
     pub method: Method,
     /// A passkey's credential id (base64url), for a passkey signature.
     pub credential_id: Option<String>,
@@ -407,6 +410,10 @@ pub fn seal_statement(document_id: i64, fingerprint: &str, signatures: &[Signatu
             .text(b'c', &s.challenge)
             .text(b'h', &s.mark_sha256)
             .number(b't', s.signed_at);
+        // Only an agent's signature carries the field, so seals made before agents signed still check.
+        if let Some(agent) = &s.agent {
+            c.text(b'a', agent);
+        }
     }
     c.number(b'T', sealed_at);
     c.0
@@ -800,6 +807,7 @@ mod tests {
     fn the_seal_statement_covers_the_fingerprint_every_signature_and_the_time() {
         let record = SignatureRecord {
             signer: "张三".into(),
+            agent: None,
             method: Method::SmsCode,
             credential_id: None,
             challenge: "ab".repeat(32),
@@ -813,6 +821,8 @@ mod tests {
         assert_ne!(base, seal_statement(7, &fp, &[], 1_800_000_100), "a signature left out");
         let other = SignatureRecord { mark_sha256: mark_sha256(&Mark::Typed("张三".into())), ..record.clone() };
         assert_ne!(base, seal_statement(7, &fp, &[other], 1_800_000_100), "another mark");
+        let by_lawyer = SignatureRecord { agent: Some("李律师".into()), ..record.clone() };
+        assert_ne!(base, seal_statement(7, &fp, &[by_lawyer], 1_800_000_100), "signed by a lawyer for them");
         assert_ne!(base, seal_statement(7, &fp, &[record], 1_800_000_101), "another time");
         assert_eq!(verification_code("seal").len(), 16);
     }

@@ -190,6 +190,16 @@ fn Signable(doc: DocumentView, reload: RwSignal<u32>) -> impl IntoView {
     let (id, fingerprint) = (doc.id, doc.fingerprint.clone());
     let may_sign = status == Status::Out && matches!(doc.mine, Some(SignerState::Sent | SignerState::Opened | SignerState::ReadToEnd));
     let read = RwSignal::new(matches!(doc.mine, Some(SignerState::ReadToEnd)));
+    // A lawyer signs in their client's place only under special authority; the page says which.
+    let for_client = doc.agency.as_ref().filter(|a| a.may_sign).map(|a| a.client_id);
+    let agency = doc.agency.clone().map(|a| {
+        let client = a.client_name.clone();
+        if a.may_sign {
+            view! { <p class="notice" data-testid="sign-agency">{move || t_string!(i18n, sign_for_client, client = client.clone()).to_string()}</p> }.into_any()
+        } else {
+            view! { <p class="notice warn" data-testid="sign-agency">{move || t_string!(i18n, sign_for_client_general, client = client.clone()).to_string()}</p> }.into_any()
+        }
+    });
     let mine = doc.mine.clone().map(|state| {
         let line = signer_state_label(i18n, &state);
         view! { <p class="notice" role="status" data-testid="sign-mine">{move || t_string!(i18n, sign_you_are, state = line.clone()).to_string()}</p> }
@@ -214,8 +224,9 @@ fn Signable(doc: DocumentView, reload: RwSignal<u32>) -> impl IntoView {
                 <span class="badge" data-testid="sign-status">{move || status_label(i18n, status)}</span>
             </p>
             {void}
+            {agency}
             {mine}
-            <Reader document=doc.document.clone() id version read tracks=may_sign/>
+            <Reader document=doc.document.clone() id version read tracks=may_sign for_client/>
             <Fingerprint document=doc.document.clone() server=fingerprint.clone()/>
             <h3>{move || t_string!(i18n, sign_signers)}</h3>
             <ul class="signers" data-testid="signers">{doc.signers.into_iter().map(|s| view! { <SignerLine signer=s/> }).collect_view()}</ul>
@@ -223,8 +234,8 @@ fn Signable(doc: DocumentView, reload: RwSignal<u32>) -> impl IntoView {
         </section>
         {may_sign.then(|| view! {
             <Show when=move || read.get() fallback=move || view! { <p class="hint" data-testid="sign-read-first">{move || t_string!(i18n, sign_read_first_hint)}</p> }>
-                <SignForm id version fingerprint=fingerprint.clone() reload/>
-                <DeclineForm id version reload/>
+                <SignForm id version fingerprint=fingerprint.clone() reload for_client/>
+                <DeclineForm id version reload for_client/>
             </Show>
         })}
         {manage}
@@ -235,10 +246,10 @@ fn Signable(doc: DocumentView, reload: RwSignal<u32>) -> impl IntoView {
 /// its end; reaching the end is recorded once, and only then is signing offered. Opening is
 /// recorded when the page has hydrated.
 #[component]
-fn Reader(document: Document, id: i64, version: u32, read: RwSignal<bool>, tracks: bool) -> impl IntoView {
+fn Reader(document: Document, id: i64, version: u32, read: RwSignal<bool>, tracks: bool, for_client: Option<i64>) -> impl IntoView {
     let i18n = use_i18n();
     let region = NodeRef::<leptos::html::Div>::new();
-    let progress = Action::new(move |step: &&'static str| super::api::signing_progress(id, version, step.to_string()));
+    let progress = Action::new(move |step: &&'static str| super::api::signing_progress(id, version, step.to_string(), for_client));
     let error = last_error(progress.value());
     let at_end = move || {
         region.get_untracked().is_some_and(|el| {
@@ -369,7 +380,7 @@ struct Signing {
 
 /// The signature: drawn (or typed), agreed to, and bound by a passkey or an SMS code.
 #[component]
-fn SignForm(id: i64, version: u32, fingerprint: String, reload: RwSignal<u32>) -> impl IntoView {
+fn SignForm(id: i64, version: u32, fingerprint: String, reload: RwSignal<u32>, for_client: Option<i64>) -> impl IntoView {
     let i18n = use_i18n();
     let strokes = RwSignal::new(Vec::<Vec<(i32, i32)>>::new());
     let typed = RwSignal::new(false);
@@ -393,15 +404,15 @@ fn SignForm(id: i64, version: u32, fingerprint: String, reload: RwSignal<u32>) -
         code: code.get_untracked(),
     };
     let fp = fingerprint.clone();
-    let send_code = Action::new(move |_: &()| super::api::signing_sms_code(id, version));
+    let send_code = Action::new(move |_: &()| super::api::signing_sms_code(id, version, for_client));
     let sign_sms = Action::new(move |s: &Signing| {
         let (s, fp) = (s.clone(), fp.clone());
-        async move { super::api::sign_document(id, version, fp, s.drawing, s.typed_name, s.code, String::new(), String::new()).await }
+        async move { super::api::sign_document(id, version, fp, s.drawing, s.typed_name, s.code, String::new(), String::new(), for_client).await }
     });
     let fp = fingerprint;
     let sign_passkey = Action::new_local(move |s: &Signing| {
         let (s, fp) = (s.clone(), fp.clone());
-        async move { sign_with_passkey(id, version, fp, s).await }
+        async move { sign_with_passkey(id, version, fp, s, for_client).await }
     });
     let error = Signal::derive(move || {
         [sign_passkey.value().get(), sign_sms.value().get()]
@@ -473,16 +484,16 @@ fn SignForm(id: i64, version: u32, fingerprint: String, reload: RwSignal<u32>) -
 
 /// Binds the signature with a passkey: an assertion over the challenge the server derives from
 /// this version's fingerprint and the signer.
-async fn sign_with_passkey(id: i64, version: u32, fingerprint: String, s: Signing) -> Result<Status, AppError> {
+async fn sign_with_passkey(id: i64, version: u32, fingerprint: String, s: Signing, for_client: Option<i64>) -> Result<Status, AppError> {
     #[cfg(feature = "hydrate")]
     {
-        let challenge = super::api::signing_passkey_start(id, version).await?;
+        let challenge = super::api::signing_passkey_start(id, version, for_client).await?;
         let credential = crate::identity::browser::get_passkey(&challenge.options).await.map_err(crate::identity::pages::failure)?;
-        super::api::sign_document(id, version, fingerprint, s.drawing, s.typed_name, String::new(), challenge.id, credential).await
+        super::api::sign_document(id, version, fingerprint, s.drawing, s.typed_name, String::new(), challenge.id, credential, for_client).await
     }
     #[cfg(not(feature = "hydrate"))]
     {
-        let _ = (id, version, fingerprint, s);
+        let _ = (id, version, fingerprint, s, for_client);
         Err(AppError::Conflict("error_passkeys_unavailable".into()))
     }
 }
@@ -552,7 +563,7 @@ fn SignaturePad(strokes: RwSignal<Vec<Vec<(i32, i32)>>>, error: Signal<Option<St
 
 /// Declining, with the reason the court is told.
 #[component]
-fn DeclineForm(id: i64, version: u32, reload: RwSignal<u32>) -> impl IntoView {
+fn DeclineForm(id: i64, version: u32, reload: RwSignal<u32>, for_client: Option<i64>) -> impl IntoView {
     let i18n = use_i18n();
     let decline = ServerAction::<DeclineSigning>::new();
     let error = last_error(decline.value());
@@ -568,6 +579,7 @@ fn DeclineForm(id: i64, version: u32, reload: RwSignal<u32>) -> impl IntoView {
             <ActionForm action=decline attr:class="stack-form">
                 <input type="hidden" name="id" value=id.to_string()/>
                 <input type="hidden" name="version" value=version.to_string()/>
+                {for_client.map(|c| view! { <input type="hidden" name="for_client" value=c.to_string()/> })}
                 <div class="field" class:field-invalid=move || reason_error.get().is_some()>
                     <label for="sign-decline-reason">{move || t_string!(i18n, sign_decline_reason)}</label>
                     <textarea id="sign-decline-reason" name="reason" rows="4" maxlength=super::model::MAX_REASON_CHARS.to_string() required
@@ -697,8 +709,9 @@ fn Verified(v: Verification) -> impl IntoView {
                 </tr></thead>
                 <tbody>{v.signatures.into_iter().map(|s| {
                     let method = s.method;
+                    let agent = s.agent.map(|agent| view! { <br/><small data-testid="verify-agent">{move || t_string!(i18n, sealcheck_by_agent, agent = agent.clone()).to_string()}</small> });
                     view! {
-                        <tr data-testid="verify-signature"><td>{s.signer}</td><td>{s.signed_at.shanghai()}</td>
+                        <tr data-testid="verify-signature"><td>{s.signer}{agent}</td><td>{s.signed_at.shanghai()}</td>
                         <td>{move || method_label(i18n, method)}</td><td><code class="hash">{s.credential_id.unwrap_or_else(|| "—".into())}</code></td></tr>
                     }
                 }).collect_view()}</tbody>

@@ -141,6 +141,9 @@ fn layout(font: &ReceiptFont, s: &Sealed<'_>) -> Result<Vec<Item>, PdfError> {
     l.items.push(Item::Rule { colour: RED, weight: 1.0 });
     for sig in s.signatures {
         l.para(LEFT, 12.0, BLACK, &format!("签署人 Signer：{}", sig.name))?;
+        if let Some(agent) = &sig.agent {
+            l.para(LEFT + 12.0, 9.5, BLACK, &format!("由代理律师 {agent} 依特别授权代为签署 Signed for them by their lawyer under special authority"))?;
+        }
         l.para(LEFT + 12.0, 9.5, BLACK, &format!("签署时间 Signed：{}（北京时间）", crate::fees::receipts::beijing_seconds(UnixTime(sig.signed_at))))?;
         l.para(LEFT + 12.0, 9.5, BLACK, &format!("验证方式 Bound by：{}", method(&sig.method)))?;
         if let Some(id) = &sig.credential_id {

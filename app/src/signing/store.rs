@@ -185,6 +185,8 @@ pub struct CodeRow {
     pub issued_at: i64,
     pub wrong_tries: i64,
     pub used_at: Option<i64>,
+    /// Whom it was texted to: the signer, or their lawyer signing for them.
+    pub sent_to: i64,
 }
 
 /// When the signer was last sent a code for this document (for the resend limit).
@@ -196,15 +198,28 @@ pub async fn last_code_at(db: &SqlitePool, document_id: i64, person_id: i64) -> 
         .await
 }
 
-pub async fn insert_code(db: &SqlitePool, document_id: i64, version: u32, person_id: i64, fingerprint: &str, challenge: &str, code_hash: &str, now: UnixTime) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO signing_codes (document_id, version, person_id, fingerprint, challenge, code_hash, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
-        .bind(document_id)
-        .bind(i64::from(version))
-        .bind(person_id)
-        .bind(fingerprint)
-        .bind(challenge)
-        .bind(code_hash)
-        .bind(now.0)
+/// A code for signer `person_id`'s signature, texted to `sent_to` (they, or their lawyer).
+pub struct NewCode<'a> {
+    pub document_id: i64,
+    pub version: u32,
+    pub person_id: i64,
+    pub sent_to: i64,
+    pub fingerprint: &'a str,
+    pub challenge: &'a str,
+    pub code_hash: &'a str,
+    pub now: UnixTime,
+}
+
+pub async fn insert_code(db: &SqlitePool, c: &NewCode<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO signing_codes (document_id, version, person_id, sent_to, fingerprint, challenge, code_hash, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        .bind(c.document_id)
+        .bind(i64::from(c.version))
+        .bind(c.person_id)
+        .bind(c.sent_to)
+        .bind(c.fingerprint)
+        .bind(c.challenge)
+        .bind(c.code_hash)
+        .bind(c.now.0)
         .execute(db)
         .await
         .map(|_| ())
@@ -213,7 +228,7 @@ pub async fn insert_code(db: &SqlitePool, document_id: i64, version: u32, person
 /// The signer's latest code for this version (only the latest counts).
 pub async fn latest_code_in(tx: &mut SqliteConnection, document_id: i64, version: u32, person_id: i64) -> Result<Option<CodeRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, fingerprint, challenge, code_hash, issued_at, wrong_tries, used_at FROM signing_codes
+        "SELECT id, fingerprint, challenge, code_hash, issued_at, wrong_tries, used_at, COALESCE(sent_to, person_id) AS sent_to FROM signing_codes
          WHERE document_id = ? AND version = ? AND person_id = ? ORDER BY id DESC LIMIT 1",
     )
     .bind(document_id)
@@ -238,6 +253,8 @@ pub struct NewSignature<'a> {
     pub document_id: i64,
     pub version: u32,
     pub person_id: i64,
+    /// Their lawyer, signing for them under special authority.
+    pub signed_by: Option<i64>,
     pub fingerprint: &'a str,
     pub method: &'a str,
     pub challenge: &'a str,
@@ -252,12 +269,13 @@ pub async fn insert_signature_in(tx: &mut SqliteConnection, s: &NewSignature<'_>
         super::model::Mark::Typed(t) => (None, Some(t.as_str())),
     };
     sqlx::query(
-        "INSERT INTO signing_signatures (document_id, version, person_id, fingerprint, method, challenge, credential_id, drawing, typed_name, signed_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO signing_signatures (document_id, version, person_id, signed_by, fingerprint, method, challenge, credential_id, drawing, typed_name, signed_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(s.document_id)
     .bind(i64::from(s.version))
     .bind(s.person_id)
+    .bind(s.signed_by)
     .bind(s.fingerprint)
     .bind(s.method)
     .bind(s.challenge)
@@ -284,6 +302,8 @@ pub async fn void_signatures_in(tx: &mut SqliteConnection, document_id: i64, now
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct SignatureRow {
     pub name: String,
+    /// The lawyer who signed for them, if one did.
+    pub agent: Option<String>,
     pub method: String,
     pub credential_id: Option<String>,
     pub challenge: String,
@@ -294,8 +314,8 @@ pub struct SignatureRow {
 
 pub async fn signatures_in(tx: &mut SqliteConnection, document_id: i64, version: u32) -> Result<Vec<SignatureRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT COALESCE(p.legal_name, '') AS name, s.method, s.credential_id, s.challenge, s.drawing, s.typed_name, s.signed_at
-         FROM signing_signatures s JOIN people p ON p.id = s.person_id
+        "SELECT COALESCE(p.legal_name, '') AS name, a.legal_name AS agent, s.method, s.credential_id, s.challenge, s.drawing, s.typed_name, s.signed_at
+         FROM signing_signatures s JOIN people p ON p.id = s.person_id LEFT JOIN people a ON a.id = s.signed_by
          WHERE s.document_id = ? AND s.version = ? AND s.voided_at IS NULL ORDER BY s.signed_at, s.id",
     )
     .bind(document_id)
@@ -337,6 +357,22 @@ pub async fn ids_for_signer(db: &SqlitePool, person: i64) -> Result<Vec<i64>, sq
          WHERE s.person_id = ? AND d.status <> 'draft' ORDER BY d.id DESC LIMIT 100",
     )
     .bind(person)
+    .fetch_all(db)
+    .await
+}
+
+/// The documents sent to the clients of a lawyer holding a live grant over their case (general
+/// or special), newest first. Which client, and whether the lawyer may sign, is worked out per
+/// document.
+pub async fn ids_for_agent(db: &SqlitePool, lawyer: i64) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT DISTINCT d.id FROM signing_documents d JOIN signing_signers s ON s.document_id = d.id JOIN cases c ON c.id = d.case_id
+           JOIN representations r ON r.client_id = s.person_id AND r.lawyer_id = ?1 AND r.revoked_at IS NULL
+             AND ((r.scope_kind = 'case' AND r.scope_ref = c.case_number) OR (r.scope_kind = 'filing' AND r.scope_ref = CAST(c.filing_id AS TEXT)))
+           JOIN lawyers l ON l.person_id = r.lawyer_id AND l.status = 'verified'
+         WHERE d.status <> 'draft' ORDER BY d.id DESC LIMIT 100",
+    )
+    .bind(lawyer)
     .fetch_all(db)
     .await
 }

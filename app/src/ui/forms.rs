@@ -75,6 +75,7 @@ pub fn key_text(i18n: I18nContext<Locale>, key: &str) -> String {
         "error_lawyer_not_verified" => t_string!(i18n, error_lawyer_not_verified),
         "error_grant_self" => t_string!(i18n, error_grant_self),
         "error_grant_exists" => t_string!(i18n, error_grant_exists),
+        "error_authority" => t_string!(i18n, error_authority),
         "error_already_signed_in" => t_string!(i18n, error_already_signed_in),
         "error_step_up_needed" => t_string!(i18n, error_step_up_needed),
         "error_handoff_used" => t_string!(i18n, error_handoff_used),

@@ -541,3 +541,80 @@ async fn the_court_sends_a_hearing_record_for_signature_and_the_party_signs_it_l
     let (_, checked, _) = call(&app, &browser(), "signing/verify", &[("id", &id), ("c", link.as_str().and_then(|l| l.split("c=").nth(1)).unwrap_or_default())]).await;
     assert_eq!(checked["genuine"], true, "{checked}");
 }
+
+fn form_of<'a>(form: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    form.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lawyer_signs_for_a_client_only_under_special_authority_and_the_seal_names_the_lawyer() {
+    let app = start(&[]).await;
+    // The lawyer filed the case for the client under a general grant for the filing.
+    let (lawyer, _clerk, client, case) = lawyers_case(&app).await;
+    let client_id: i64 = sqlx::query_scalar("SELECT id FROM people WHERE mobile = '13800138010'").fetch_one(&app.state.app.db).await.expect("client");
+    let filing: i64 = sqlx::query_scalar("SELECT filing_id FROM cases WHERE id = ?").bind(case).fetch_one(&app.state.app.db).await.expect("filing");
+    let mediator = staff_browser(&app, "京0105", "mediator").await;
+    let (id, fingerprint) = sent_agreement(&app, &mediator, &client, case).await;
+    let for_client = client_id.to_string();
+    let as_agent = |extra: &[(&'static str, String)]| {
+        let mut form = vec![("id", id.clone()), ("version", "1".to_string()), ("for_client", for_client.clone())];
+        form.extend(extra.iter().cloned());
+        form
+    };
+
+    // A general grant: the lawyer reads the document and is told they may not sign for the client.
+    let (status, view, _) = call(&app, &lawyer, "signing/document", &[("id", &id)]).await;
+    assert_eq!(status, 200, "{view}");
+    assert_eq!(view["agency"], json!({ "client_id": client_id, "client_name": "黄秀英", "may_sign": false }));
+    assert_eq!(view["mine"], Value::Null);
+    let (_, listed, _) = call(&app, &lawyer, "signing/list", &[]).await;
+    assert_eq!(listed.as_array().map(Vec::len), Some(1), "the lawyer's list has their client's document: {listed}");
+    let read = as_agent(&[("step", "read_to_end".into())]);
+    assert_eq!(status_of(&app, &lawyer, "signing/progress", &form_of(&read)).await, 403, "a general grant does not read for the client");
+    assert_eq!(status_of(&app, &lawyer, "signing/sms_code", &form_of(&as_agent(&[]))).await, 403);
+    let sign = as_agent(&[("fingerprint", fingerprint.clone()), ("typed_name", "梁静怡".into()), ("code", "123456".into())]);
+    assert_eq!(status_of(&app, &lawyer, "signing/sign", &form_of(&sign)).await, 403);
+    assert_eq!(status_of(&app, &lawyer, "signing/progress", &[("id", &id), ("version", "1"), ("step", "read_to_end")]).await, 404, "not a signer in their own name");
+    // Someone who is not the client's lawyer cannot name the client at all.
+    let stranger = verified_stranger(&app).await;
+    assert_eq!(status_of(&app, &stranger, "signing/progress", &form_of(&read)).await, 404);
+
+    // The client gives the same lawyer special authority for the same filing: the grant changes.
+    let special = [("licence", "11101200910123456"), ("scope_kind", "filing"), ("scope_ref", &filing.to_string()), ("authority", "special")];
+    let (status, grant, _) = call(&app, &client, "grant_representation", &special).await;
+    assert_eq!((status.as_u16(), grant["authority"].as_str()), (200, Some("special")), "{grant}");
+    let (status, again, _) = call(&app, &client, "grant_representation", &special).await;
+    assert_eq!((status.as_u16(), again["Conflict"].as_str()), (409, Some("error_grant_exists")));
+    let (_, view, _) = call(&app, &lawyer, "signing/document", &[("id", &id)]).await;
+    assert_eq!(view["agency"]["may_sign"], true);
+    assert_eq!(view["mine"], json!("sent"), "the lawyer sees where the client's signature stands");
+
+    // The lawyer reads to the end and has the code texted to their own phone, for the client's signature.
+    assert_eq!(status_of(&app, &lawyer, "signing/progress", &form_of(&read)).await, 200);
+    assert_eq!(status_of(&app, &lawyer, "signing/sms_code", &form_of(&as_agent(&[]))).await, 200);
+    let code = signing_code(&app, "13800138009").await;
+    // That code signs only in the lawyer's hands.
+    let client_form = [("id", id.as_str()), ("version", "1"), ("fingerprint", fingerprint.as_str()), ("typed_name", "黄秀英"), ("code", code.as_str())];
+    let (status, body, _) = call(&app, &client, "signing/sign", &client_form).await;
+    assert_eq!((status.as_u16(), body["Invalid"]["code"].as_str()), (422, Some("error_code_wrong")), "{body}");
+    // The lawyer's mark is their own name, not the client's.
+    let with_name = |name: &str| as_agent(&[("fingerprint", fingerprint.clone()), ("typed_name", name.into()), ("code", code.clone())]);
+    let (status, body, _) = call(&app, &lawyer, "signing/sign", &form_of(&with_name("黄秀英"))).await;
+    assert_eq!((status.as_u16(), body["Invalid"]["typed_name"].as_str()), (422, Some("error_signing_typed_name")), "{body}");
+    let (status, body, _) = call(&app, &lawyer, "signing/sign", &form_of(&with_name("梁静怡"))).await;
+    assert_eq!((status.as_u16(), body), (200, json!("all_signed")));
+    let logged: String = sqlx::query_scalar("SELECT details FROM audit_log WHERE subject = ? AND action = 'signing.signed'").bind(format!("signing:{id}")).fetch_one(&app.state.app.db).await.expect("log");
+    assert!(logged.contains(&format!("person:{client_id}")), "the log says whom the lawyer signed for: {logged}");
+
+    // Sealed, the public check shows the client's signature given by their lawyer.
+    let (status, link, _) = call(&app, &mediator, "signing/seal", &[("id", &id)]).await;
+    assert_eq!(status, 200, "{link}");
+    let c = link.as_str().and_then(|l| l.split("c=").nth(1)).unwrap_or_default().to_string();
+    let (_, checked, _) = call(&app, &browser(), "signing/verify", &[("id", &id), ("c", &c)]).await;
+    assert_eq!(checked["genuine"], true, "{checked}");
+    assert_eq!((checked["signatures"][0]["signer"].as_str(), checked["signatures"][0]["agent"].as_str()), (Some("黄**"), Some("梁**")));
+    // Taking the lawyer's name off the signature breaks the seal.
+    sqlx::query("UPDATE signing_signatures SET signed_by = NULL").execute(&app.state.app.db).await.expect("tamper");
+    let (_, checked, _) = call(&app, &browser(), "signing/verify", &[("id", &id), ("c", &c)]).await;
+    assert_eq!(checked["genuine"], false, "{checked}");
+}
