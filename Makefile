@@ -27,6 +27,8 @@ test-rust:
 	cargo test --workspace --no-fail-fast
 	# The pure models alone, without the server features (the browser build sees only these).
 	cargo test -p app --lib
+	# The same models compiled to WebAssembly: the fingerprint's pinned vector, run under Node.
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner cargo test -p app --lib --target wasm32-unknown-unknown
 
 test-e2e:
 	cd e2e && npx playwright test

@@ -1,6 +1,6 @@
 import { Identity } from '../pages/identity';
 import { Signing, agreementSent, signingCode } from '../pages/signing';
-import { DESK, addVirtualAuthenticator, audit, expect, freshMobile, gotoHydrated, refusedServerFunction, staffSignedIn, test, verifiedWithCase, type Profile } from '../fixtures';
+import { BASE_URL, DESK, addVirtualAuthenticator, audit, expect, freshMobile, gotoHydrated, lawyerWithClientsCases, refusedServerFunction, staffSignedIn, test, verifiedWithCase, type Profile } from '../fixtures';
 
 /** Registered identities (sandbox registry), one per profile that signs. */
 const PARTY: Partial<Record<Profile, { name: string; id: string }>> = {
@@ -205,6 +205,75 @@ test('at a court kiosk, the party types their name instead of drawing and signs 
     await expect(signing.mine).toContainText('已签署（短信验证码）');
     await audit(page, 'a signed document at a kiosk');
   } finally {
+    await desk.close();
+  }
+});
+
+test('a lawyer on a tablet may not sign for a client under a general grant; once the client grants special authority on their phone, the lawyer signs in their place and the public check names the lawyer', async ({
+  page,
+  request,
+  profile,
+  browser,
+}) => {
+  test.skip(profile !== 'tablet', "the lawyer's tablet; the client's phone and the mediator's desk in the same test");
+  test.setTimeout(180_000);
+  const lawyer = { name: '符家豪', id: '460106199410052218', mobile: freshMobile() };
+  const client = { name: '程诗涵', id: '320106200006241759', mobile: freshMobile() };
+  const phoneContext = await browser.newContext({ baseURL: BASE_URL, viewport: { width: 412, height: 915 }, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+  const desk = await browser.newContext(DESK);
+  try {
+    const phone = await phoneContext.newPage();
+    // The lawyer filed the case for the client, who granted general authority for the filing.
+    const [caseNumber] = await lawyerWithClientsCases(page, request, browser, lawyer, [client], phone);
+    const mediator = await staffSignedIn(desk, '京0105', 'mediator', '秦调解员');
+    const id = await agreementSent(mediator.request, caseNumber, client.name);
+
+    // The lawyer finds the client's agreement, and is told a general grant does not sign.
+    await gotoHydrated(page, '/sign');
+    await page.locator('[data-testid="sign-item"]').first().getByRole('link').click();
+    await expect(page).toHaveURL(new RegExp(`/sign/${id}$`));
+    await expect(page.getByTestId('sign-agency')).toContainText('一般授权');
+    await expect(page.getByTestId('sign-form')).toHaveCount(0);
+    await audit(page, 'a lawyer reading a client\'s agreement under a general grant');
+
+    // On their phone the client gives the lawyer special authority for the case.
+    const profileView = (await (await page.request.post('/api/identity/my_lawyer_profile', { form: {} })).json()) as { licence: string };
+    await gotoHydrated(phone, '/me');
+    await phone.locator('#grant-licence').fill(profileView.licence);
+    await phone.locator('#field-scope-kind').selectOption('case');
+    await phone.getByLabel('案号或立案申请编号').fill(caseNumber);
+    await phone.getByTestId('grant-special').check();
+    await phone.getByTestId('grant').click();
+    await expect(phone.locator('[data-testid="grant"]').filter({ hasText: '特别授权' })).toBeVisible();
+    await audit(phone, 'the Me page with a grant of special authority');
+
+    // Now the lawyer reads the agreement to its end and signs for the client with a code texted to the lawyer.
+    await gotoHydrated(page, `/sign/${id}`);
+    await expect(page.getByTestId('sign-agency')).toContainText(`依 ${client.name} 的特别授权代为签署`);
+    const signing = new Signing(page);
+    const { court, here } = await signing.fingerprints();
+    expect(here).toBe(court);
+    await signing.readToEnd();
+    await signing.drawWithFinger();
+    await page.getByTestId('sign-agree').check();
+    await page.getByTestId('sign-send-code').click();
+    await expect(page.getByTestId('sign-code-sent')).toContainText(lawyer.mobile.slice(-4));
+    await page.getByTestId('sign-code').fill(await signingCode(request, lawyer.mobile));
+    await page.getByTestId('sign-submit-sms').click();
+    await expect(signing.mine).toContainText('已签署（短信验证码）');
+    await audit(page, 'a lawyer who signed for a client');
+
+    // The mediator seals it; the public check shows the client's signature given by the lawyer.
+    await gotoHydrated(mediator, `/sign/${id}`);
+    await mediator.getByTestId('signing-seal').click();
+    await mediator.getByTestId('signing-seal-confirm').click();
+    await expect(mediator.getByTestId('sign-status')).toHaveText('法院已签章');
+    await mediator.getByTestId('sign-verify-link').click();
+    await expect(mediator.getByTestId('verify-result')).toHaveAttribute('data-genuine', 'true');
+    await expect(mediator.getByTestId('verify-signature')).toContainText(`${client.name.slice(0, 1)}**`);
+    await expect(mediator.getByTestId('verify-agent')).toContainText(`由代理律师 ${lawyer.name.slice(0, 1)}** 依特别授权代签`);
+  } finally {
+    await phoneContext.close();
     await desk.close();
   }
 });

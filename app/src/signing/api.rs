@@ -169,12 +169,41 @@ pub async fn draft_agreement(case_id: i64, title: String, agreement: String) -> 
     Ok(id)
 }
 
+/// Any other document the court sends for signature (a confirmation of the address for service,
+/// a notice of rights and duties…): a judge or mediator of the case's court drafts its title and
+/// text (version 1, not yet sent); it is sent, signed, sealed and checked like an agreement.
+#[server(prefix = "/api", endpoint = "signing/draft_text")]
+pub async fn draft_text(case_id: i64, title: String, body: String) -> Result<i64, AppError> {
+    use crate::ssr::cx::Cx;
+    let cx = Cx::get()?;
+    let (court, case_number, court_name) = super::store::case_of(cx.db(), case_id).await.map_err(db)?.ok_or(AppError::NotFound)?;
+    let me = manager(&cx, &court, DocumentKind::Other).await?;
+    let title = parse_title(&title)?;
+    let body = super::model::parse_body(&body).map_err(problems)?;
+    let signers: Vec<i64> = super::store::parties_of(cx.db(), case_id).await.map_err(db)?.into_iter().map(|(p, _)| p).collect();
+    if signers.is_empty() {
+        return Err(AppError::Conflict("error_signing_no_signers".into()));
+    }
+    let document = Document { kind: DocumentKind::Other, court: court_name, case_number, title, version: 1, content: Content::Text { body } };
+    let mut tx = crate::ssr::db::write_tx(cx.db()).await.map_err(db)?;
+    let id = super::store::create_in(&mut tx, case_id, &document, &signers, me.person_id, cx.now()).await.map_err(db)?;
+    log_in(&mut tx, cx.now().0, me.person_id, "signing.drafted", id, &document, serde_json::json!({ "case": case_id })).await?;
+    tx.commit().await.map_err(db)?;
+    Ok(id)
+}
+
 #[cfg(feature = "ssr")]
-fn parse_agreement(title: &str, agreement: &str) -> Result<Content, AppError> {
+fn parse_title(title: &str) -> Result<String, AppError> {
     let title = title.trim();
     if title.is_empty() || title.chars().count() > 100 {
         return Err(AppError::field("title", if title.is_empty() { "error_required" } else { "error_too_long" }));
     }
+    Ok(title.to_string())
+}
+
+#[cfg(feature = "ssr")]
+fn parse_agreement(title: &str, agreement: &str) -> Result<Content, AppError> {
+    parse_title(title)?;
     let raw: Agreement = serde_json::from_str(agreement).map_err(|_| AppError::field("agreement", "error_bad_request"))?;
     Agreement::parse(raw).map(Content::Agreement).map_err(problems)
 }

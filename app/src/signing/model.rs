@@ -697,6 +697,15 @@ mod tests {
         assert_eq!(agreement().fingerprint(), VECTOR, "changing the encoding changes every fingerprint: name a new ENCODING instead");
     }
 
+    /// The same vector in the browser's build: `make test` compiles these tests to WebAssembly
+    /// and runs this one under Node (wasm-bindgen-test), so the phone computes what the server does.
+    #[cfg(target_arch = "wasm32")]
+    #[wasm_bindgen_test::wasm_bindgen_test]
+    fn the_fingerprint_of_the_test_vector_is_the_same_in_webassembly() {
+        assert_eq!(agreement().fingerprint(), VECTOR);
+        assert_eq!(crate::fees::model::capital_yuan(Fen(12_000_050)), "壹拾贰万元伍角整");
+    }
+
     #[test]
     fn any_change_of_content_version_or_kind_changes_the_fingerprint() {
         let base = agreement();

@@ -1,16 +1,17 @@
 //! Signing's pages for the court. `/staff/signing`: the court's documents for signature, with
 //! each signer's state, and the case picker that starts a new mediation agreement.
 //! `/staff/signing/new?case=` (or `?edit=` a document): the agreement's template. Filled in, it
-//! becomes a draft, or the next version of one. On a document's own page the judge or mediator
+//! becomes a draft, or the next version of one; `?case=&kind=text` drafts any other document
+//! (a title and its text). On a document's own page the judge or mediator
 //! sends it, reminds those who have not answered, seals it once everyone signed, or voids it.
-use super::api::{DocumentView, RemindSigners, SealDocument, SendForSignature, VoidDocument, agreement_template, drafting_cases, signing_document, signing_list};
+use super::api::{DocumentView, DraftText, RemindSigners, SealDocument, SendForSignature, VoidDocument, agreement_template, drafting_cases, signing_document, signing_list};
 use super::model::{Agreement, AgreementParty, Content, FeeBurden, Instalment, Side, Status, Term};
 use super::pages::{DocumentItem, sign_path};
 use crate::error::{AppError, FieldErrors};
 use crate::filing::model::Fen;
 use crate::i18n::*;
 use crate::identity::pages::RequireVerified;
-use crate::ui::forms::{FormError, Loading, error_view, field_error, key_text};
+use crate::ui::forms::{FormError, Loading, error_view, field_error, key_text, last_error};
 use crate::ui::title::title;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -50,6 +51,13 @@ fn DraftPicker() -> impl IntoView {
                                 <label for="draft-case">{move || t_string!(i18n, staff_signing_case)}</label>
                                 <select id="draft-case" name="case" data-testid="draft-case">
                                     {cases.into_iter().map(|(id, number)| view! { <option value=id.to_string()>{number}</option> }).collect_view()}
+                                </select>
+                            </div>
+                            <div class="field">
+                                <label for="draft-kind">{move || t_string!(i18n, staff_signing_kind)}</label>
+                                <select id="draft-kind" name="kind" data-testid="draft-kind">
+                                    <option value="agreement">{move || t_string!(i18n, staff_signing_kind_agreement)}</option>
+                                    <option value="text">{move || t_string!(i18n, staff_signing_kind_text)}</option>
                                 </select>
                             </div>
                             <button type="submit" data-testid="draft-start">{move || t_string!(i18n, staff_signing_start)}</button>
@@ -197,6 +205,8 @@ struct Start {
     editing: Option<(i64, u32)>,
     title: String,
     agreement: Agreement,
+    /// Any other document: a title and its text, not the agreement's template.
+    text: bool,
 }
 
 /// `/staff/signing/new?case=` or `?edit=`.
@@ -205,32 +215,77 @@ pub fn DraftPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let start = Resource::new(
-        move || (query.read().get("case").and_then(|v| v.parse::<i64>().ok()), query.read().get("edit").and_then(|v| v.parse::<i64>().ok())),
-        |(case, edit)| async move {
+        move || {
+            let q = query.read();
+            (q.get("case").and_then(|v| v.parse::<i64>().ok()), q.get("edit").and_then(|v| v.parse::<i64>().ok()), q.get("kind").as_deref() == Some("text"))
+        },
+        |(case, edit, text)| async move {
             if let Some(id) = edit {
                 let doc = signing_document(id).await?;
                 let Content::Agreement(agreement) = doc.document.content else { return Err(AppError::Conflict("error_signing_not_agreement".into())) };
-                return Ok(Start { case_id: doc.case_id, case_number: doc.document.case_number, editing: Some((id, doc.document.version)), title: doc.document.title, agreement });
+                return Ok(Start { case_id: doc.case_id, case_number: doc.document.case_number, editing: Some((id, doc.document.version)), title: doc.document.title, agreement, text: false });
             }
             let t = agreement_template(case.unwrap_or(0)).await?;
             let agreement = Agreement { parties: t.parties, terms: Vec::new(), schedule: Vec::new(), fees: FeeBurden { claimant_percent: 50, fee: Fen(0) } };
-            Ok(Start { case_id: t.case_id, case_number: t.case_number, editing: None, title: String::new(), agreement })
+            Ok(Start { case_id: t.case_id, case_number: t.case_number, editing: None, title: String::new(), agreement, text })
         },
     );
+    let heading = move || {
+        if query.read().get("kind").as_deref() == Some("text") { t_string!(i18n, staff_signing_kind_text).to_string() } else { t_string!(i18n, draft_title).to_string() }
+    };
     view! {
-        <Title text=title(move || t_string!(i18n, draft_title))/>
+        <Title text=title(heading)/>
         <p class="back-link"><a href=STAFF_SIGNING_PATH>{move || t_string!(i18n, staff_signing_title)}</a></p>
-        <h1>{move || t_string!(i18n, draft_title)}</h1>
+        <h1>{heading}</h1>
         <RequireVerified here=STAFF_SIGNING_PATH staff_too=true>
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     match start.await {
+                        Ok(s) if s.text => view! { <TextDraftForm case_id=s.case_id case_number=s.case_number/> }.into_any(),
                         Ok(s) => view! { <DraftForm start=s/> }.into_any(),
                         Err(e) => error_view(e),
                     }
                 })}
             </Suspense>
         </RequireVerified>
+    }
+}
+
+/// Any other document for signature: its title and text. Saved, it is a draft on its own page,
+/// where it is sent.
+#[component]
+fn TextDraftForm(case_id: i64, case_number: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let save = ServerAction::<DraftText>::new();
+    let error = last_error(save.value());
+    let (title_error, body_error) = (field_error(error, "title"), field_error(error, "body"));
+    Effect::new(move |_| {
+        if let Some(Ok(id)) = save.value().get() {
+            let navigate = leptos_router::hooks::use_navigate();
+            navigate(&sign_path(id), Default::default());
+        }
+    });
+    view! {
+        <section class="card" aria-labelledby="draft-text-title">
+            <h2 id="draft-text-title">{move || t_string!(i18n, staff_signing_kind_text)}</h2>
+            <p class="device-meta" data-testid="draft-case-number">{case_number}</p>
+            <ActionForm action=save attr:class="stack-form" attr:novalidate=true>
+                <input type="hidden" name="case_id" value=case_id.to_string()/>
+                <div class="field" class:field-invalid=move || title_error.get().is_some()>
+                    <label for="draft-text-doc-title">{move || t_string!(i18n, draft_title_label)}</label>
+                    <input id="draft-text-doc-title" name="title" type="text" maxlength="100" required aria-describedby="draft-text-doc-title-error" data-testid="draft-text-title"/>
+                    <p class="field-error" id="draft-text-doc-title-error">{move || title_error.get().map(|k| key_text(i18n, &k))}</p>
+                </div>
+                <div class="field" class:field-invalid=move || body_error.get().is_some()>
+                    <label for="draft-text-body">{move || t_string!(i18n, staff_signing_text_body)}</label>
+                    <textarea id="draft-text-body" name="body" rows="14" maxlength=super::model::MAX_BODY_CHARS.to_string() required
+                        aria-describedby="draft-text-body-error" data-testid="draft-text-body"></textarea>
+                    <p class="field-error" id="draft-text-body-error">{move || body_error.get().map(|k| key_text(i18n, &k))}</p>
+                </div>
+                <button type="submit" data-testid="draft-text-save" disabled=move || save.pending().get()>{move || t_string!(i18n, staff_signing_text_save)}</button>
+                <FormError error/>
+            </ActionForm>
+        </section>
     }
 }
 

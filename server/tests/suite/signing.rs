@@ -618,3 +618,39 @@ async fn a_lawyer_signs_for_a_client_only_under_special_authority_and_the_seal_n
     let (_, checked, _) = call(&app, &browser(), "signing/verify", &[("id", &id), ("c", &c)]).await;
     assert_eq!(checked["genuine"], false, "{checked}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_court_sends_any_other_document_as_a_title_and_text_and_it_is_signed_and_sealed_like_an_agreement() {
+    let app = start(&[]).await;
+    let (party, case) = party_with_case(&app, "13800138000").await;
+    let judge = staff_browser(&app, "京0105", "judge").await;
+    let case_id = case.to_string();
+    let body = "本人确认以下地址为本案送达地址：北京市朝阳区某某路1号。";
+    let form = |title: &'static str, body: &'static str| [("case_id", case_id.clone()), ("title", title.to_string()), ("body", body.to_string())];
+    let (status, problems, _) = call(&app, &judge, "signing/draft_text", &form_of(&form("", body))).await;
+    assert_eq!((status.as_u16(), problems["Invalid"]["title"].as_str()), (422, Some("error_required")));
+    let (status, problems, _) = call(&app, &judge, "signing/draft_text", &form_of(&form("送达地址确认书", "  "))).await;
+    assert_eq!((status.as_u16(), problems["Invalid"]["body"].as_str()), (422, Some("error_required")), "{problems}");
+    let clerk = staff_browser(&app, "京0105", "clerk").await;
+    assert_eq!(status_of(&app, &clerk, "signing/draft_text", &form_of(&form("送达地址确认书", body))).await, 403, "clerks manage records, not these");
+    assert_eq!(status_of(&app, &party, "signing/draft_text", &form_of(&form("送达地址确认书", body))).await, 403);
+    assert_eq!(status_of(&app, &staff_browser(&app, "京0101", "judge").await, "signing/draft_text", &form_of(&form("送达地址确认书", body))).await, 404);
+
+    let (status, id, _) = call(&app, &judge, "signing/draft_text", &form_of(&form("送达地址确认书", body))).await;
+    assert_eq!(status, 200, "{id}");
+    let id = id.as_i64().expect("id").to_string();
+    assert_eq!(status_of(&app, &party, "signing/document", &[("id", &id)]).await, 404, "a draft is the court's own");
+    call(&app, &judge, "signing/send", &[("id", &id)]).await;
+    let (_, view, _) = call(&app, &party, "signing/document", &[("id", &id)]).await;
+    assert_eq!((view["document"]["kind"].as_str(), view["document"]["title"].as_str()), (Some("other"), Some("送达地址确认书")));
+    let fingerprint = view["fingerprint"].as_str().expect("fingerprint").to_string();
+    call(&app, &party, "signing/progress", &[("id", &id), ("version", "1"), ("step", "read_to_end")]).await;
+    call(&app, &party, "signing/sms_code", &[("id", &id), ("version", "1")]).await;
+    let code = signing_code(&app, "13800138000").await;
+    let sign = [("id", id.as_str()), ("version", "1"), ("fingerprint", fingerprint.as_str()), ("typed_name", "张三"), ("code", code.as_str())];
+    assert_eq!(call(&app, &party, "signing/sign", &sign).await.1, json!("all_signed"));
+    let (status, link, _) = call(&app, &judge, "signing/seal", &[("id", &id)]).await;
+    assert_eq!(status, 200, "{link}");
+    let (_, checked, _) = call(&app, &browser(), "signing/verify", &[("id", &id), ("c", link.as_str().and_then(|l| l.split("c=").nth(1)).unwrap_or_default())]).await;
+    assert_eq!((checked["genuine"].as_bool(), checked["title"].as_str()), (Some(true), Some("送达地址确认书")));
+}
