@@ -243,7 +243,7 @@ test('a lawyer on a tablet may not sign for a client under a general grant; once
     await phone.locator('#field-scope-kind').selectOption('case');
     await phone.getByLabel('案号或立案申请编号').fill(caseNumber);
     await phone.getByTestId('grant-special').check();
-    await phone.getByTestId('grant').click();
+    await phone.getByRole('button', { name: '委托', exact: true }).click();
     await expect(phone.locator('[data-testid="grant"]').filter({ hasText: '特别授权' })).toBeVisible();
     await audit(phone, 'the Me page with a grant of special authority');
 

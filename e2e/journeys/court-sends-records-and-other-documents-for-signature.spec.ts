@@ -1,5 +1,5 @@
 import { Signing, signingCode } from '../pages/signing';
-import { DESK, audit, expect, freshMobile, gotoHydrated, staffSignedIn, test, verifiedWithCase } from '../fixtures';
+import { DESK, audit, expect, freshMobile, gotoHydrated, staffSignedIn, test, verifiedWithCase, waitForHydration } from '../fixtures';
 
 function tomorrow(): string {
   return new Date(Date.now() + 8 * 3600_000 + 86_400_000).toISOString().slice(0, 10);
@@ -67,6 +67,54 @@ test('a clerk sends the published hearing record to the party for signature from
     await clerk.getByTestId('sign-verify-link').click();
     await expect(clerk.getByTestId('verify-result')).toHaveAttribute('data-genuine', 'true');
     await expect(clerk.getByTestId('verify-signature')).toContainText(`${person.name.slice(0, 1)}*`);
+  } finally {
+    await desk.close();
+  }
+});
+
+test('a judge drafts another document for signature from its title and text, sends it, and the party signs it on a phone with their typed name', async ({ page, request, profile, browser }) => {
+  test.skip(profile !== 'phone', 'the party on a phone; the judge at a desk in the same test');
+  test.setTimeout(150_000);
+  const person = { name: '龙秀英', id: '520102197712093367', mobile: freshMobile() };
+  const caseNumber = await verifiedWithCase(page, request, browser, person);
+  const desk = await browser.newContext(DESK);
+  try {
+    // The judge picks the case and "other document" on the court's signing page.
+    const judge = await staffSignedIn(desk, '京0105', 'judge', '郑法官');
+    await gotoHydrated(judge, '/staff/signing');
+    await judge.getByTestId('draft-case').selectOption({ label: caseNumber });
+    await judge.getByTestId('draft-kind').selectOption('text');
+    await judge.getByTestId('draft-start').click();
+    await expect(judge.getByTestId('draft-case-number')).toContainText(caseNumber);
+    await waitForHydration(judge);
+    // Saved without a title, the judge is told beside the field and keeps the text typed.
+    await judge.getByTestId('draft-text-body').fill('本人确认以下地址为本案送达地址：贵州省贵阳市南明区某某路8号。');
+    await judge.getByTestId('draft-text-save').click();
+    await expect(judge.locator('#draft-text-doc-title-error')).not.toBeEmpty();
+    await expect(judge.getByTestId('draft-text-body')).toHaveValue(/某某路8号/);
+    await audit(judge, 'drafting another document for signature');
+    await judge.getByTestId('draft-text-title').fill('送达地址确认书');
+    await judge.getByTestId('draft-text-save').click();
+    await expect(judge).toHaveURL(/\/sign\/\d+$/);
+    const id = judge.url().split('/').pop()!;
+    await expect(judge.getByTestId('sign-status')).toHaveText('草稿');
+    await judge.getByTestId('signing-send').click();
+    await expect(judge.getByTestId('sign-status')).toHaveText('签署中');
+
+    // The party reads it on the phone and signs with their name typed.
+    await gotoHydrated(page, `/sign/${id}`);
+    await expect(page.getByTestId('sign-doc-title')).toHaveText('送达地址确认书');
+    const signing = new Signing(page);
+    await signing.readToEnd();
+    await page.getByTestId('mark-type').check();
+    await page.getByTestId('sign-typed-name').fill(person.name);
+    await page.getByTestId('sign-agree').check();
+    await page.getByTestId('sign-send-code').click();
+    await page.getByTestId('sign-code').fill(await signingCode(request, person.mobile));
+    await page.getByTestId('sign-submit-sms').click();
+    await expect(signing.mine).toContainText('已签署（短信验证码）');
+    await gotoHydrated(judge, `/sign/${id}`);
+    await expect(judge.getByTestId('sign-status')).toHaveText('各方已签，待法院签章');
   } finally {
     await desk.close();
   }
