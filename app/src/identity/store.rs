@@ -702,14 +702,16 @@ pub async fn represents(db: &SqlitePool, lawyer: i64, client: i64, scope: &crate
     Ok(n > 0)
 }
 
+/// SQL: grant `r` covers case `c` — granted for its number, or for the filing it came from.
+pub(crate) const GRANT_COVERS_CASE: &str = "((r.scope_kind = 'case' AND r.scope_ref = c.case_number) OR (r.scope_kind = 'filing' AND r.scope_ref = CAST(c.filing_id AS TEXT)))";
+
 /// The widest authority a verified lawyer holds from a client over a case, through a live grant
 /// for the case's number or for the filing it came from; None without one.
 pub async fn authority_over_case(db: &SqlitePool, lawyer: i64, client: i64, case_id: i64) -> Result<Option<crate::identity::model::Authority>, sqlx::Error> {
-    let best: Option<String> = sqlx::query_scalar(
+    let best: Option<String> = sqlx::query_scalar(&format!(
         "SELECT MAX(r.authority) FROM representations r JOIN lawyers l ON l.person_id = r.lawyer_id JOIN cases c ON c.id = ?3
-         WHERE r.lawyer_id = ?1 AND r.client_id = ?2 AND r.revoked_at IS NULL AND l.status = 'verified'
-           AND ((r.scope_kind = 'case' AND r.scope_ref = c.case_number) OR (r.scope_kind = 'filing' AND r.scope_ref = CAST(c.filing_id AS TEXT)))",
-    )
+         WHERE r.lawyer_id = ?1 AND r.client_id = ?2 AND r.revoked_at IS NULL AND l.status = 'verified' AND {GRANT_COVERS_CASE}"
+    ))
     .bind(lawyer)
     .bind(client)
     .bind(case_id)

@@ -96,6 +96,16 @@ async fn drafter(cx: &crate::ssr::cx::Cx, court: &str) -> Result<crate::ssr::cx:
     manager(cx, court, DocumentKind::MediationAgreement).await
 }
 
+/// Who signs a new document of the case: its parties who use Tianping (none: nothing to send).
+#[cfg(feature = "ssr")]
+async fn signers_of(cx: &crate::ssr::cx::Cx, case_id: i64) -> Result<Vec<i64>, AppError> {
+    let signers: Vec<i64> = super::store::parties_of(cx.db(), case_id).await.map_err(db)?.into_iter().map(|(p, _)| p).collect();
+    if signers.is_empty() {
+        return Err(AppError::Conflict("error_signing_no_signers".into()));
+    }
+    Ok(signers)
+}
+
 /// Audits one step of a document's signing inside the caller's transaction.
 #[cfg(feature = "ssr")]
 async fn log_in(tx: &mut sqlx::SqliteConnection, now: i64, actor: i64, action: &str, id: i64, document: &Document, extra: serde_json::Value) -> Result<(), AppError> {
@@ -118,10 +128,7 @@ pub async fn send_record(hearing_id: i64) -> Result<i64, AppError> {
     let record = crate::hearings::store::record(cx.db(), hearing_id).await.map_err(db)?.ok_or_else(|| AppError::Conflict("error_record_none".into()))?;
     let body = super::model::parse_body(&record.body).map_err(problems)?;
     let (_, case_number, court_name) = super::store::case_of(cx.db(), hearing.case_id).await.map_err(db)?.ok_or(AppError::NotFound)?;
-    let signers: Vec<i64> = super::store::parties_of(cx.db(), hearing.case_id).await.map_err(db)?.into_iter().map(|(p, _)| p).collect();
-    if signers.is_empty() {
-        return Err(AppError::Conflict("error_signing_no_signers".into()));
-    }
+    let signers = signers_of(&cx, hearing.case_id).await?;
     let (y, m, d) = crate::identity::model::UnixTime(hearing.starts_at).beijing_ymd();
     let document = Document {
         kind: DocumentKind::HearingRecord,
@@ -157,10 +164,7 @@ pub async fn draft_agreement(case_id: i64, title: String, agreement: String) -> 
     let (court, case_number, court_name) = super::store::case_of(cx.db(), case_id).await.map_err(db)?.ok_or(AppError::NotFound)?;
     let me = drafter(&cx, &court).await?;
     let content = parse_agreement(&title, &agreement)?;
-    let signers: Vec<i64> = super::store::parties_of(cx.db(), case_id).await.map_err(db)?.into_iter().map(|(p, _)| p).collect();
-    if signers.is_empty() {
-        return Err(AppError::Conflict("error_signing_no_signers".into()));
-    }
+    let signers = signers_of(&cx, case_id).await?;
     let document = Document { kind: DocumentKind::MediationAgreement, court: court_name, case_number, title: title.trim().to_string(), version: 1, content };
     let mut tx = crate::ssr::db::write_tx(cx.db()).await.map_err(db)?;
     let id = super::store::create_in(&mut tx, case_id, &document, &signers, me.person_id, cx.now()).await.map_err(db)?;
@@ -180,10 +184,7 @@ pub async fn draft_text(case_id: i64, title: String, body: String) -> Result<i64
     let me = manager(&cx, &court, DocumentKind::Other).await?;
     let title = parse_title(&title)?;
     let body = super::model::parse_body(&body).map_err(problems)?;
-    let signers: Vec<i64> = super::store::parties_of(cx.db(), case_id).await.map_err(db)?.into_iter().map(|(p, _)| p).collect();
-    if signers.is_empty() {
-        return Err(AppError::Conflict("error_signing_no_signers".into()));
-    }
+    let signers = signers_of(&cx, case_id).await?;
     let document = Document { kind: DocumentKind::Other, court: court_name, case_number, title, version: 1, content: Content::Text { body } };
     let mut tx = crate::ssr::db::write_tx(cx.db()).await.map_err(db)?;
     let id = super::store::create_in(&mut tx, case_id, &document, &signers, me.person_id, cx.now()).await.map_err(db)?;

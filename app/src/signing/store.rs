@@ -365,13 +365,13 @@ pub async fn ids_for_signer(db: &SqlitePool, person: i64) -> Result<Vec<i64>, sq
 /// or special), newest first. Which client, and whether the lawyer may sign, is worked out per
 /// document.
 pub async fn ids_for_agent(db: &SqlitePool, lawyer: i64) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query_scalar(
+    sqlx::query_scalar(&format!(
         "SELECT DISTINCT d.id FROM signing_documents d JOIN signing_signers s ON s.document_id = d.id JOIN cases c ON c.id = d.case_id
-           JOIN representations r ON r.client_id = s.person_id AND r.lawyer_id = ?1 AND r.revoked_at IS NULL
-             AND ((r.scope_kind = 'case' AND r.scope_ref = c.case_number) OR (r.scope_kind = 'filing' AND r.scope_ref = CAST(c.filing_id AS TEXT)))
+           JOIN representations r ON r.client_id = s.person_id AND r.lawyer_id = ?1 AND r.revoked_at IS NULL AND {}
            JOIN lawyers l ON l.person_id = r.lawyer_id AND l.status = 'verified'
          WHERE d.status <> 'draft' ORDER BY d.id DESC LIMIT 100",
-    )
+        crate::identity::store::GRANT_COVERS_CASE
+    ))
     .bind(lawyer)
     .fetch_all(db)
     .await
